@@ -1,0 +1,10 @@
+export { Parameter } from './parameter';
+export type { ParameterOptions } from './parameter';
+export { Predictor } from './predictor';
+export type { PredictorOptions } from './predictor';
+export { SubModule } from './sub-module';
+export type { SubModuleOptions } from './sub-module';
+export { InputField, OutputField } from './field';
+export type { FieldOptions } from './field';
+export { membersOf, fieldsOf } from './class-metadata';
+export type { MemberSpec, MemberKind, FieldSpec, FieldKind } from './class-metadata';

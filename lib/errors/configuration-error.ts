@@ -1,0 +1,8 @@
+import { DspexError, type DspexErrorOptions } from './dspex-error';
+
+/** An option given to a dspex constructor or to `configure()` is invalid. Code `CONFIGURATION_INVALID`. */
+export class ConfigurationError extends DspexError {
+  constructor(message: string, options?: DspexErrorOptions) {
+    super('CONFIGURATION_INVALID', message, options);
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * Builds the three-part message every dspex error carries: what was wrong, what was received,
+ * and how to fix it.
+ */
+export function describeProblem(problem: string, received: string | undefined, fix: string): string {
+  const receivedPart = received === undefined ? '' : ` Received: ${received}.`;
+  return `${problem}${receivedPart} ${fix}`;
+}
+
+/** A short, safe rendering of a received value for an error message. */
+export function describeValue(value: unknown, maxLength = 80): string {
+  let text: string;
+  if (typeof value === 'string') text = JSON.stringify(value);
+  else if (value === undefined) text = 'undefined';
+  else if (typeof value === 'function') text = `function ${value.name || '(anonymous)'}`;
+  else if (typeof value === 'symbol') text = value.toString();
+  else if (typeof value === 'bigint') text = `${value}n`;
+  else {
+    try {
+      text = JSON.stringify(value) ?? String(value);
+    } catch {
+      text = Object.prototype.toString.call(value);
+    }
+  }
+  const kind = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
+  if (text.length > maxLength) text = `${text.slice(0, maxLength)}…`;
+  return `${text} (${kind})`;
+}

@@ -1,0 +1,46 @@
+import 'reflect-metadata';
+
+/**
+ * dspex: DSPy for TypeScript, with an Erlang/OTP-style supervisor runtime.
+ * This file is the only public entry point; everything users import comes from here.
+ */
+
+export * from './errors/public';
+
+export { Signature, signature } from './signatures';
+export type { SignatureInput, SignatureState, Field, FieldDefinition, FieldKind, FieldType, LiteralValue } from './signatures';
+
+export { Parameter, Predictor, SubModule, InputField, OutputField } from './decorators';
+export type { ParameterOptions, PredictorOptions, SubModuleOptions, FieldOptions } from './decorators';
+
+export { Example, Prediction, Module, ParameterStore } from './primitives';
+export type {
+  ExampleFields,
+  LMUsage,
+  Completions,
+  ForwardOptions,
+  BatchOptions,
+  ModuleState,
+  LoadStateOptions,
+  NamedParameterValue,
+  ParameterHandle,
+  ParameterUpdate,
+  ParameterValueType,
+  ParameterBounds,
+  ParameterListener,
+  PredictorContract,
+} from './primitives';
+
+export { Adapter, ChatAdapter, JSONAdapter } from './adapters';
+export type { AdapterCallRequest } from './adapters';
+
+export { BaseLM, DummyLM } from './lm/public';
+export type { ChatMessage, LMCallOptions, LMOutput, LMHistoryEntry, BaseLMOptions, DummyAnswer, DummyAnswerFunction, DummyLMOptions } from './lm/public';
+
+export { configure, context, resetSettings } from './settings';
+export type { Settings, TraceEntry } from './settings';
+
+export { Predict, ChainOfThought } from './predict';
+export type { PredictConfig, PredictForwardOptions, PredictState } from './predict';
+
+export { VERSION } from './version';

@@ -1,0 +1,2 @@
+export { getRootLogger } from './logger';
+export type { Logger } from './logger';

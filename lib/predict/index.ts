@@ -1,0 +1,3 @@
+export { Predict } from './predict';
+export type { PredictConfig, PredictForwardOptions, PredictState } from './predict';
+export { ChainOfThought } from './chain-of-thought';

@@ -1,0 +1,16 @@
+export { Example } from './example';
+export type { ExampleFields } from './example';
+export { Prediction } from './prediction';
+export type { LMUsage } from './prediction';
+export { Completions } from './completions';
+export { Module, bindParameterStore, onStateChange } from './module';
+export type { ForwardOptions, BatchOptions } from './module';
+export type { ModuleState, LoadStateOptions } from './module-state';
+export type { NamedParameterValue } from './named-members';
+export { ParameterHandle } from './parameter-handle';
+export type { ParameterUpdate, ParameterValueType } from './parameter-handle';
+export type { ParameterBounds } from './parameter-constraints';
+export { ParameterStore } from './parameter-store';
+export type { ParameterListener } from './parameter-store';
+export { isModule, isPredictor, registerPredictorFactory, PREDICTOR_BRAND } from './module-brand';
+export type { PredictorContract } from './module-brand';

@@ -1,0 +1,114 @@
+import { StateValidationError, describeProblem, describeValue } from '../errors';
+import { isPlainObject } from '../util/is-plain-object';
+import { isUnsafeKey } from '../util/unsafe-keys';
+import { collectNamedParameters, findParameterHandle } from './named-members';
+import { ParameterHandle } from './parameter-handle';
+import { isPredictor, type PredictorContract } from './module-brand';
+
+/** A module's saved state: DSPy's layout (one entry per predictor) plus dspex's `parameters`. */
+export interface ModuleState {
+  [predictorName: string]: unknown;
+  parameters?: Record<string, unknown>;
+}
+
+/** Options of `loadState` / `load`. */
+export interface LoadStateOptions {
+  /** Keep LM endpoint/credential keys from the file (DSPy's `allow_unsafe_lm_state`); only for trusted files. */
+  allowUnsafeLmState?: boolean;
+}
+
+/** The key under which dspex saves scalar parameters, beside DSPy's predictor entries. */
+export const PARAMETERS_KEY = 'parameters';
+const METADATA_KEY = 'metadata';
+
+/** `dumpState()`: each predictor's DSPy state by name, then `parameters` (path → value) when there are any. */
+export function dumpModuleState(module: object): ModuleState {
+  const state: ModuleState = {};
+  const parameters: Record<string, unknown> = {};
+  let hasParameters = false;
+  for (const [name, value] of collectNamedParameters(module)) {
+    if (value instanceof ParameterHandle) {
+      parameters[name] = jsonCopy(value.value);
+      hasParameters = true;
+    } else {
+      state[name] = value.dumpState();
+    }
+  }
+  if (hasParameters) state[PARAMETERS_KEY] = parameters;
+  return state;
+}
+
+function jsonCopy(value: unknown): unknown {
+  return value === undefined ? null : JSON.parse(JSON.stringify(value));
+}
+
+/** Rejects `__proto__`, `constructor` and `prototype` keys anywhere in loaded data. */
+function assertNoUnsafeKeys(value: unknown, path: string): void {
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => assertNoUnsafeKeys(item, `${path}[${index}]`));
+  } else if (value !== null && typeof value === 'object') {
+    for (const key of Object.keys(value)) {
+      if (isUnsafeKey(key)) {
+        throw new StateValidationError(describeProblem(`Saved state has a forbidden key "${key}" at ${path}.`, key, 'Remove it; state files must not carry prototype keys.'), {
+          details: { path, key },
+        });
+      }
+      assertNoUnsafeKeys((value as Record<string, unknown>)[key], `${path}.${key}`);
+    }
+  }
+}
+
+/**
+ * `loadState()`: validates everything first, then applies it, so a bad state changes nothing.
+ * Predictors are matched by name (a missing one is an error; extra entries such as `metadata` are
+ * ignored, as DSPy); `parameters` paths must name scalar parameters and pass their constraints.
+ * @throws {StateValidationError} STATE_INVALID
+ */
+export function loadModuleState(module: object, state: unknown, options: LoadStateOptions = {}): void {
+  if (!isPlainObject(state)) {
+    throw new StateValidationError(describeProblem('Module state must be an object keyed by predictor name.', describeValue(state), 'Pass what dumpState() or DSPy save() produced.'));
+  }
+  assertNoUnsafeKeys(state, 'state');
+  const commits: (() => void)[] = [];
+  const predictors: [string, PredictorContract][] = [];
+  const scalarNames = new Set<string>();
+  for (const [name, value] of collectNamedParameters(module)) {
+    if (isPredictor(value)) predictors.push([name, value]);
+    else scalarNames.add(name);
+  }
+  const missing = predictors.filter(([name]) => !(name in state)).map(([name]) => name);
+  if (missing.length > 0) {
+    throw new StateValidationError(
+      describeProblem(
+        `Saved state has no entry for predictor(s) ${missing.join(', ')}.`,
+        `entries ${Object.keys(state).filter((key) => key !== METADATA_KEY).join(', ') || '(none)'}`,
+        'Load state saved from the same program structure, or rename the attributes to match.',
+      ),
+      { details: { missing } },
+    );
+  }
+  for (const [name, predictor] of predictors) commits.push(predictor.prepareLoadState(state[name], { ...options, name }));
+  const parameters = state[PARAMETERS_KEY];
+  if (parameters !== undefined && !predictors.some(([name]) => name === PARAMETERS_KEY)) {
+    if (!isPlainObject(parameters)) {
+      throw new StateValidationError(describeProblem('"parameters" must map parameter paths to values.', describeValue(parameters), 'Use { "retrieve.k": 5 }.'));
+    }
+    for (const [path, value] of Object.entries(parameters)) {
+      const handle = scalarNames.has(path) ? findParameterHandle(module, path) : undefined;
+      if (handle === undefined) {
+        throw new StateValidationError(
+          describeProblem(`Saved parameter "${path}" is not a parameter of ${module.constructor.name}.`, path, `Known parameters: ${[...scalarNames].join(', ') || '(none)'}.`),
+          { details: { parameter: path } },
+        );
+      }
+      const problems = handle.check(value);
+      if (problems.length > 0) {
+        throw new StateValidationError(describeProblem(`Saved parameter "${path}" is invalid: ${problems.join('; ')}.`, describeValue(value), 'Fix the saved value.'), {
+          details: { parameter: path, problems },
+        });
+      }
+      commits.push(() => handle.assign(value, 'load'));
+    }
+  }
+  for (const commit of commits) commit();
+}

@@ -1,0 +1,2 @@
+export { configure, context, currentSettings, resetSettings } from './settings';
+export type { Settings, TraceEntry } from './settings';

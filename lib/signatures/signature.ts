@@ -1,0 +1,206 @@
+import { SignatureError, describeProblem, describeValue, StateValidationError } from '../errors';
+import { cleanInstructions } from './clean-instructions';
+import { Field, type FieldDefinition, type FieldKind } from './field';
+import { parseFieldType, type FieldType } from './field-types';
+import { parseSignatureText } from './parse-signature';
+import { fieldsFromClass } from './signature-class';
+
+/** A signature as dspex accepts it everywhere: text, an instance, or a class-form subclass. */
+export type SignatureInput = string | Signature | (abstract new (...args: never[]) => Signature);
+
+/** A signature's saved form, as DSPy's `Signature.dump_state()`. */
+export interface SignatureState {
+  instructions: string;
+  fields: { prefix: string; description: string }[];
+}
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const PARSE_CACHE_LIMIT = 1000;
+const parsedTexts = new Map<string, Signature>();
+const classSignatures = new WeakMap<Function, Signature>();
+
+/** DSPy's default instructions: ``Given the fields `a`, produce the fields `b`.`` */
+function defaultInstructions(fields: readonly Field[]): string {
+  const names = (kind: FieldKind) => fields.filter((field) => field.kind === kind).map((field) => `\`${field.name}\``).join(', ');
+  return `Given the fields ${names('input')}, produce the fields ${names('output')}.`;
+}
+
+/**
+ * What a predictor does, declared as typed input and output fields plus instructions.
+ * Immutable: every editing method returns a new signature.
+ * @example
+ * const qa = Signature.parse('context: list[str], question -> answer: int');
+ * class QA extends Signature {
+ *   static instructions = 'Answer with a number.';
+ *   @InputField({ desc: 'a math question' }) question!: string;
+ *   @OutputField({ type: 'int' }) answer!: number;
+ * }
+ */
+export class Signature {
+  /** Instructions of a class-form signature; inherited by subclasses, default text when unset. */
+  static instructions?: string;
+
+  readonly instructions: string;
+  readonly fields: readonly Field[];
+  readonly inputFields: readonly Field[];
+  readonly outputFields: readonly Field[];
+
+  constructor(fields?: readonly Field[], instructions?: string) {
+    let resolvedFields = fields;
+    let resolvedInstructions = instructions;
+    if (resolvedFields === undefined && new.target !== Signature) {
+      resolvedFields = fieldsFromClass(new.target);
+      resolvedInstructions ??= (new.target as typeof Signature).instructions;
+    }
+    const all = resolvedFields ?? [];
+    this.inputFields = Object.freeze(all.filter((field) => field.kind === 'input'));
+    this.outputFields = Object.freeze(all.filter((field) => field.kind === 'output'));
+    this.fields = Object.freeze([...this.inputFields, ...this.outputFields]);
+    this.instructions = resolvedInstructions === undefined || resolvedInstructions === '' ? defaultInstructions(this.fields) : cleanInstructions(resolvedInstructions);
+  }
+
+  /**
+   * Parses DSPy's signature text.
+   * @throws {SignatureError} SIGNATURE_INVALID naming the position of the problem.
+   */
+  static parse(text: string, instructions?: string): Signature {
+    if (instructions === undefined && typeof text === 'string') {
+      const cached = parsedTexts.get(text);
+      if (cached !== undefined) return cached;
+    }
+    const parsed = new Signature(parseSignatureText(text), instructions);
+    if (instructions === undefined) {
+      if (parsedTexts.size >= PARSE_CACHE_LIMIT) parsedTexts.delete(parsedTexts.keys().next().value as string);
+      parsedTexts.set(text, parsed);
+    }
+    return parsed;
+  }
+
+  /**
+   * Resolves anything dspex accepts as a signature (text, instance, class-form subclass) to an instance.
+   * @throws {SignatureError} SIGNATURE_INVALID for anything else.
+   */
+  static from(input: SignatureInput): Signature {
+    if (input instanceof Signature) return input;
+    if (typeof input === 'string') return Signature.parse(input);
+    if (typeof input === 'function' && input.prototype instanceof Signature) {
+      let resolved = classSignatures.get(input);
+      if (resolved === undefined) {
+        const ctor = input as unknown as typeof Signature;
+        resolved = new Signature(fieldsFromClass(ctor), ctor.instructions);
+        classSignatures.set(input, resolved);
+      }
+      return resolved;
+    }
+    throw new SignatureError(
+      describeProblem('Expected a signature.', describeValue(input), "Pass text like 'question -> answer', a Signature, or a class extending Signature."),
+    );
+  }
+
+  /** The field with that name, or undefined. */
+  field(name: string): Field | undefined {
+    return this.fields.find((field) => field.name === name);
+  }
+
+  /** A copy with other instructions. */
+  withInstructions(instructions: string): Signature {
+    if (typeof instructions !== 'string') {
+      throw new SignatureError(describeProblem('Instructions must be a string.', describeValue(instructions), 'Pass the instruction text.'));
+    }
+    return new Signature(this.fields, instructions);
+  }
+
+  /** A copy with `name` added at `index` within its section (inputs or outputs); negative indexes count from the end (-1 appends). */
+  insert(index: number, name: string, field: FieldDefinition, type?: string | FieldType): Signature {
+    if (typeof name !== 'string' || !IDENTIFIER.test(name)) {
+      throw new SignatureError(describeProblem('A field name must be an identifier.', describeValue(name), 'Use letters, digits and _, not starting with a digit.'));
+    }
+    if (field === null || typeof field !== 'object' || (field.kind !== 'input' && field.kind !== 'output')) {
+      throw new SignatureError(describeProblem(`Field "${name}" needs kind 'input' or 'output'.`, describeValue(field), "Pass { kind: 'output', desc: '…' }."));
+    }
+    if (this.field(name) !== undefined) {
+      throw new SignatureError(describeProblem(`Field "${name}" already exists.`, this.toString(), 'Delete it first or pick another name.'));
+    }
+    const section = field.kind === 'input' ? this.inputFields : this.outputFields;
+    const position = index < 0 ? index + section.length + 1 : index;
+    if (!Number.isInteger(index) || position < 0 || position > section.length) {
+      throw new SignatureError(describeProblem(`Index ${index} is out of range for the ${field.kind}s.`, `${section.length} ${field.kind} field(s)`, `Use an index from ${-section.length - 1} to ${section.length}.`));
+    }
+    const declaredType = type ?? field.type;
+    const resolvedType = typeof declaredType === 'string' ? parseFieldType(declaredType) : declaredType;
+    const created = new Field({ name, kind: field.kind, type: resolvedType, desc: field.desc, prefix: field.prefix });
+    const updated = [...section.slice(0, position), created, ...section.slice(position)];
+    return new Signature(field.kind === 'input' ? [...updated, ...this.outputFields] : [...this.inputFields, ...updated], this.instructions);
+  }
+
+  /** A copy with `name` appended to its section. */
+  append(name: string, field: FieldDefinition, type?: string | FieldType): Signature {
+    return this.insert(-1, name, field, type);
+  }
+
+  /** A copy with `name` first in its section. */
+  prepend(name: string, field: FieldDefinition, type?: string | FieldType): Signature {
+    return this.insert(0, name, field, type);
+  }
+
+  /** A copy without the field `name` (no error when absent, as DSPy). */
+  delete(name: string): Signature {
+    if (this.field(name) === undefined) return this;
+    return new Signature(this.fields.filter((field) => field.name !== name), this.instructions);
+  }
+
+  /** A copy with field `name`'s description, prefix or type replaced. */
+  withUpdatedFields(name: string, changes: { desc?: string; prefix?: string; type?: string | FieldType }): Signature {
+    const current = this.field(name);
+    if (current === undefined) {
+      throw new SignatureError(describeProblem(`No field named "${name}".`, this.toString(), 'Use one of the signature field names.'));
+    }
+    const type = typeof changes.type === 'string' ? parseFieldType(changes.type) : changes.type;
+    return new Signature(this.fields.map((field) => (field === current ? field.with({ desc: changes.desc, prefix: changes.prefix, type }) : field)), this.instructions);
+  }
+
+  /** DSPy's equality: same instructions, same field names, same per-field metadata; types and order are not compared. */
+  equals(other: Signature): boolean {
+    if (!(other instanceof Signature) || other.instructions !== this.instructions || other.fields.length !== this.fields.length) return false;
+    return this.fields.every((field) => {
+      const twin = other.field(field.name);
+      return twin !== undefined && twin.kind === field.kind && twin.desc === field.desc && twin.prefix === field.prefix;
+    });
+  }
+
+  /** `'question, context -> answer'` — names only, as DSPy's `signature` string. */
+  toString(): string {
+    return `${this.inputFields.map((field) => field.name).join(', ')} -> ${this.outputFields.map((field) => field.name).join(', ')}`;
+  }
+
+  /** DSPy's saved form: instructions plus each field's prefix and description, in field order. */
+  dumpState(): SignatureState {
+    return { instructions: this.instructions, fields: this.fields.map((field) => ({ prefix: field.prefix, description: field.desc })) };
+  }
+
+  /**
+   * A copy with instructions and each field's prefix/description taken from saved state, positionally (as DSPy).
+   * @throws {StateValidationError} STATE_INVALID when the state has the wrong shape.
+   */
+  loadState(state: SignatureState): Signature {
+    if (state === null || typeof state !== 'object' || typeof state.instructions !== 'string' || !Array.isArray(state.fields)) {
+      throw new StateValidationError(
+        describeProblem('Signature state must be { instructions: string, fields: [{ prefix, description }] }.', describeValue(state), 'Pass state produced by dumpState() or DSPy.'),
+      );
+    }
+    const fields = this.fields.map((field, index) => {
+      const saved = state.fields[index];
+      if (saved === undefined) return field;
+      if (saved === null || typeof saved !== 'object' || (saved.prefix !== undefined && typeof saved.prefix !== 'string') || (saved.description !== undefined && typeof saved.description !== 'string')) {
+        throw new StateValidationError(describeProblem(`Signature state field ${index} must be { prefix: string, description: string }.`, describeValue(saved), 'Fix the saved file.'));
+      }
+      return field.with({ prefix: saved.prefix, desc: saved.description });
+    });
+    return new Signature(fields, state.instructions);
+  }
+}
+
+/** Shorthand for `Signature.parse(text, instructions)`. */
+export function signature(text: string, instructions?: string): Signature {
+  return Signature.parse(text, instructions);
+}
