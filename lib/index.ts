@@ -34,8 +34,7 @@ export type {
 export { Adapter, ChatAdapter, JSONAdapter } from './adapters';
 export type { AdapterCallRequest } from './adapters';
 
-export { BaseLM, DummyLM } from './lm/public';
-export type { ChatMessage, LMCallOptions, LMOutput, LMHistoryEntry, BaseLMOptions, DummyAnswer, DummyAnswerFunction, DummyLMOptions } from './lm/public';
+export * from './lm/public';
 
 export { configure, context, resetSettings } from './settings';
 export type { Settings, TraceEntry } from './settings';
