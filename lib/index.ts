@@ -42,4 +42,3 @@ export type { Settings, TraceEntry } from './settings';
 export { Predict, ChainOfThought } from './predict';
 export type { PredictConfig, PredictForwardOptions, PredictState } from './predict';
 
-export { VERSION } from './version';

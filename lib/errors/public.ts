@@ -1,7 +1,6 @@
 // The error classes users catch, re-exported by the package root (helpers stay internal).
 export { DspexError } from './dspex-error';
 export type { DspexErrorOptions } from './dspex-error';
-export { ERROR_CODES } from './error-codes';
 export type { DspexErrorCode } from './error-codes';
 export { SignatureError } from './signature-error';
 export { DecoratorUsageError } from './decorator-usage-error';

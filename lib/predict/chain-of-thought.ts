@@ -4,6 +4,19 @@ import type { Prediction } from '../primitives/prediction';
 import { Signature, type SignatureInput } from '../signatures/signature';
 import { Predict, type PredictConfig, type PredictForwardOptions } from './predict';
 
+const REASONING_FIELD = { kind: 'output', desc: '${reasoning}', type: { kind: 'str' } } as const;
+/** Signatures are immutable, so each base signature's reasoning variant is built once. */
+const reasoningSignatures = new WeakMap<Signature, Signature>();
+
+function withReasoning(base: Signature): Signature {
+  let extended = reasoningSignatures.get(base);
+  if (extended === undefined) {
+    extended = base.prepend('reasoning', REASONING_FIELD);
+    reasoningSignatures.set(base, extended);
+  }
+  return extended;
+}
+
 /**
  * Asks the LM to reason step by step before answering: DSPy's ChainOfThought, a `Predict` over the
  * signature with an output field `reasoning` prepended. Its predictor is named `predict`.
@@ -16,8 +29,7 @@ export class ChainOfThought extends Module {
 
   constructor(signature: SignatureInput, config: PredictConfig = {}) {
     super();
-    const base = Signature.from(signature);
-    this.predict = new Predict(base.prepend('reasoning', { kind: 'output', desc: '${reasoning}' }, 'str'), config);
+    this.predict = new Predict(withReasoning(Signature.from(signature)), config);
   }
 
   /** Runs the reasoning predictor; the prediction carries `reasoning` and the signature's outputs. */

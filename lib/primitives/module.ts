@@ -7,7 +7,7 @@ import type { BaseLM } from '../lm/base-lm';
 import { VERSION } from '../version';
 import { deepCopyModule } from './deep-copy';
 import { Example } from './example';
-import { MODULE_BRAND, isPredictor, type PredictorContract } from './module-brand';
+import { MODULE_BRAND, isPredictor } from './module-brand';
 import { assertNotShadowed, classInfoOf, parameterHandleOf, prepareModuleClass } from './module-class';
 import { INTERNALS, internalsOf, newInternals } from './module-internals';
 import { dumpModuleState, loadModuleState, type LoadStateOptions, type ModuleState } from './module-state';
@@ -21,6 +21,7 @@ import {
 import type { ParameterHandle } from './parameter-handle';
 import type { ParameterStore } from './parameter-store';
 import type { Prediction } from './prediction';
+import type { Predict } from '../predict/predict';
 
 /** Options every `forward` accepts. */
 export interface ForwardOptions {
@@ -103,12 +104,12 @@ export abstract class Module {
   }
 
   /** The predictor entries of `namedParameters()`. */
-  namedPredictors(): [string, PredictorContract][] {
-    return this.namedParameters().filter((entry): entry is [string, PredictorContract] => isPredictor(entry[1]));
+  namedPredictors(): [string, Predict][] {
+    return this.namedParameters().filter((entry): entry is [string, Predict] => isPredictor(entry[1]));
   }
 
   /** The values of `namedPredictors()`. */
-  predictors(): PredictorContract[] {
+  predictors(): Predict[] {
     return this.namedPredictors().map(([, predictor]) => predictor);
   }
 
@@ -248,7 +249,7 @@ export abstract class Module {
   }
 
   /** Replaces each predictor with `fn(predictor, name)`, in place; returns this. */
-  mapNamedPredictors(fn: (predictor: PredictorContract, name: string) => PredictorContract): this {
+  mapNamedPredictors(fn: (predictor: Predict, name: string) => Predict): this {
     for (const [name, predictor] of this.namedPredictors()) replaceAtPath(this, name, fn(predictor, name));
     return this;
   }

@@ -3,9 +3,10 @@ import { classInfoOf, parameterHandleOf } from './module-class';
 import { isModule, isPredictor, type PredictorContract } from './module-brand';
 import { internalsOf } from './module-internals';
 import { ParameterHandle } from './parameter-handle';
+import type { Predict } from '../predict/predict';
 
 /** What `namedParameters()` yields: scalar parameter handles and predictors (the learnable prompts). */
-export type NamedParameterValue = ParameterHandle | PredictorContract;
+export type NamedParameterValue = ParameterHandle | Predict;
 
 /**
  * A module's attributes as DSPy's `__dict__` would list them: own enumerable properties in
@@ -46,7 +47,7 @@ export function collectNamedParameters(module: object): [string, NamedParameterV
     seen.add(value);
     found.push([name, value]);
   };
-  if (isPredictor(module)) add('self', module);
+  if (isPredictor(module)) add('self', module as unknown as Predict);
   walkParameters(module, '', add, new Set([module]));
   return found;
 }

@@ -3,6 +3,18 @@
  * `reasoning_steps` → `Reasoning Steps`, `htmlText` → `Html Text`, `HTMLParser` → `HTML Parser`.
  */
 export function inferPrefix(name: string): string {
+  let prefix = prefixes.get(name);
+  if (prefix === undefined) {
+    prefix = computePrefix(name);
+    if (prefixes.size < 10_000) prefixes.set(name, prefix);
+  }
+  return prefix;
+}
+
+/** Field names repeat across signatures; the inference is pure, so remember it. */
+const prefixes = new Map<string, string>();
+
+function computePrefix(name: string): string {
   const spaced = name
     .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')

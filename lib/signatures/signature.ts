@@ -19,6 +19,16 @@ const PARSE_CACHE_LIMIT = 1000;
 const parsedTexts = new Map<string, Signature>();
 const classSignatures = new WeakMap<Function, Signature>();
 
+/** Builds a signature from fields and instructions that are already clean (editing methods): no re-cleaning. */
+function derive(fields: readonly Field[], instructions: string): Signature {
+  const derived = Object.create(Signature.prototype) as { -readonly [K in keyof Signature]: Signature[K] };
+  derived.inputFields = Object.freeze(fields.filter((field) => field.kind === 'input'));
+  derived.outputFields = Object.freeze(fields.filter((field) => field.kind === 'output'));
+  derived.fields = Object.freeze([...derived.inputFields, ...derived.outputFields]);
+  derived.instructions = instructions;
+  return derived as Signature;
+}
+
 /** DSPy's default instructions: ``Given the fields `a`, produce the fields `b`.`` */
 function defaultInstructions(fields: readonly Field[]): string {
   const names = (kind: FieldKind) => fields.filter((field) => field.kind === kind).map((field) => `\`${field.name}\``).join(', ');
@@ -130,7 +140,7 @@ export class Signature {
     const resolvedType = typeof declaredType === 'string' ? parseFieldType(declaredType) : declaredType;
     const created = new Field({ name, kind: field.kind, type: resolvedType, desc: field.desc, prefix: field.prefix });
     const updated = [...section.slice(0, position), created, ...section.slice(position)];
-    return new Signature(field.kind === 'input' ? [...updated, ...this.outputFields] : [...this.inputFields, ...updated], this.instructions);
+    return derive(field.kind === 'input' ? [...updated, ...this.outputFields] : [...this.inputFields, ...updated], this.instructions);
   }
 
   /** A copy with `name` appended to its section. */
@@ -146,7 +156,7 @@ export class Signature {
   /** A copy without the field `name` (no error when absent, as DSPy). */
   delete(name: string): Signature {
     if (this.field(name) === undefined) return this;
-    return new Signature(this.fields.filter((field) => field.name !== name), this.instructions);
+    return derive(this.fields.filter((field) => field.name !== name), this.instructions);
   }
 
   /** A copy with field `name`'s description, prefix or type replaced. */
@@ -156,7 +166,7 @@ export class Signature {
       throw new SignatureError(describeProblem(`No field named "${name}".`, this.toString(), 'Use one of the signature field names.'));
     }
     const type = typeof changes.type === 'string' ? parseFieldType(changes.type) : changes.type;
-    return new Signature(this.fields.map((field) => (field === current ? field.with({ desc: changes.desc, prefix: changes.prefix, type }) : field)), this.instructions);
+    return derive(this.fields.map((field) => (field === current ? field.with({ desc: changes.desc, prefix: changes.prefix, type }) : field)), this.instructions);
   }
 
   /** DSPy's equality: same instructions, same field names, same per-field metadata; types and order are not compared. */

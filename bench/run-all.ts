@@ -1,0 +1,24 @@
+/**
+ * `npm run bench`: runs every benchmark (or those whose name contains the first argument) on the
+ * compiled package, printing medians, p99 and targets.
+ */
+import { run as foundation } from './foundation.bench';
+
+const BENCHES: Record<string, () => Promise<void>> = {
+  foundation,
+};
+
+async function main(): Promise<void> {
+  const filter = process.argv[2];
+  if ((globalThis as { gc?: unknown }).gc === undefined) process.stdout.write('(run with --expose-gc for heap figures: npm run bench does)\n');
+  process.stdout.write(`dspex benchmarks — node ${process.version}, ${new Date().toISOString()}\n`);
+  for (const [name, bench] of Object.entries(BENCHES)) {
+    if (filter !== undefined && !name.includes(filter)) continue;
+    await bench();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${String(error instanceof Error ? error.stack : error)}\n`);
+  process.exitCode = 1;
+});

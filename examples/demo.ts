@@ -1,0 +1,14 @@
+import { runProgramDemo } from './demo-program';
+
+/** `npm run demo`: every part of dspex, offline unless a real model is configured. */
+export async function main(options: { offline?: boolean } = {}): Promise<void> {
+  console.log('=== dspex demo ===\n');
+  await runProgramDemo(options);
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,166 @@
+import { ToolError, describeProblem, describeValue } from '../errors';
+import { isPlainObject } from '../util/is-plain-object';
+import { pythonRepr } from '../util/python-format';
+import { classToolArguments, type ToolArgumentsClass } from './class-tool-arguments';
+import type { JsonSchemaObject } from './json-schema-violation';
+import { OPEN_TOOL_ARGUMENTS, isArgumentSchemaMap, jsonSchemaToolArguments, type ToolArguments } from './tool-arguments';
+
+/** What a tool function receives besides its arguments: a signal that aborts on timeout or when the caller gives up. */
+export interface ToolCallContext {
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * A function an agent can call: it takes ONE object of named arguments (`({ city, date }) => …`)
+ * and may return a value or a promise. (`never` lets any one-argument function be a tool.)
+ */
+export type ToolFunction = (args: never, context: ToolCallContext) => unknown;
+
+/** Options of `new Tool(fn, options)`. */
+export interface ToolOptions {
+  /** The name the model calls the tool by (default `fn.name`). */
+  name?: string;
+  /** What the tool does, shown to the model (DSPy prints a function's docstring here). */
+  description?: string;
+  /**
+   * The arguments: argument name → JSON schema (`{ query: { type: 'string' } }`), or a class whose
+   * properties carry class-validator decorators. Without it any arguments are accepted and the
+   * model sees `{}`.
+   */
+  args?: Readonly<Record<string, JsonSchemaObject>> | ToolArgumentsClass;
+  /** Longest a call may take; a slower call becomes an execution error the model sees, not a crash. */
+  timeoutMs?: number;
+}
+
+/** Options of `tool.call`. */
+export interface ToolCallOptions {
+  signal?: AbortSignal;
+}
+
+const TOOL_OPTION_KEYS = new Set(['name', 'description', 'args', 'timeoutMs']);
+
+function invalid(problem: string, received: unknown, fix: string, details: Record<string, unknown> = {}): ToolError {
+  return new ToolError(describeProblem(problem, describeValue(received), fix), { details });
+}
+
+function argumentsOf(args: ToolOptions['args'], name: string): ToolArguments {
+  if (args === undefined) return OPEN_TOOL_ARGUMENTS;
+  if (typeof args === 'function') return classToolArguments(args);
+  if (isArgumentSchemaMap(args)) return jsonSchemaToolArguments(args);
+  throw invalid(`Tool "${name}" args must map argument names to JSON schemas, or be a class with class-validator decorators.`, args, "Pass e.g. { query: { type: 'string' } }.", { tool: name });
+}
+
+/** Waits for `pending`, or rejects with the signal's reason as soon as it aborts (a hung tool cannot hold the agent). */
+function untilAborted<T>(pending: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    // `pending` always gets handlers here, so a tool that fails after the abort cannot cause an unhandled rejection.
+    pending.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/**
+ * A function wrapped for `ReAct`: a name, a description and an argument schema, all shown to the
+ * model, plus an optional timeout. `call` checks the model's arguments first (as DSPy's
+ * `Tool._validate_and_parse_args`) and calls the function with one object of named arguments.
+ * @example
+ * const weather = new Tool(async ({ city }: { city: string }) => `Sunny in ${city}`, {
+ *   description: 'Current weather in a city.',
+ *   args: { city: { type: 'string' } },
+ *   timeoutMs: 5_000,
+ * });
+ */
+export class Tool {
+  readonly name: string;
+  readonly description: string | undefined;
+  /** Argument name → JSON schema, as the prompt prints it (`{}` when not declared). */
+  readonly args: Readonly<Record<string, JsonSchemaObject>>;
+  readonly timeoutMs: number | undefined;
+  readonly fn: ToolFunction;
+  readonly #arguments: ToolArguments;
+
+  /** @throws {ToolError} TOOL_INVALID when `fn` is not a function, the name is empty, or an option is invalid. */
+  constructor(fn: ToolFunction, options: ToolOptions = {}) {
+    if (typeof fn !== 'function') throw invalid('A tool wraps a function.', fn, 'Pass the function that implements the tool.');
+    if (!isPlainObject(options)) throw invalid('Tool options must be an object.', options, 'Pass e.g. { description, args }.');
+    const unknown = Object.keys(options).filter((key) => !TOOL_OPTION_KEYS.has(key));
+    if (unknown.length > 0) throw invalid(`Unknown tool option(s) ${unknown.join(', ')}.`, unknown, `Use only: ${[...TOOL_OPTION_KEYS].join(', ')}.`);
+    const name = options.name ?? fn.name;
+    if (typeof name !== 'string' || name.trim() === '') {
+      throw invalid('A tool needs a name.', name, 'Pass { name } or use a named function (function search(...) { … }).');
+    }
+    if (options.description !== undefined && typeof options.description !== 'string') {
+      throw invalid(`Tool "${name}" description must be a string.`, options.description, 'Describe what the tool does in words.', { tool: name });
+    }
+    const { timeoutMs } = options;
+    if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && Number.isFinite(timeoutMs) && timeoutMs > 0)) {
+      throw invalid(`Tool "${name}" timeoutMs must be a number of milliseconds > 0.`, timeoutMs, 'Pass e.g. { timeoutMs: 10_000 }, or leave it out.', { tool: name });
+    }
+    this.fn = fn;
+    this.name = name;
+    this.description = options.description === '' ? undefined : options.description;
+    this.timeoutMs = timeoutMs;
+    this.#arguments = argumentsOf(options.args, name);
+    this.args = this.#arguments.schema;
+  }
+
+  /** A `Tool` as is, or a plain function wrapped with its `.name`, no description and undeclared arguments. */
+  static from(value: Tool | ToolFunction): Tool {
+    return value instanceof Tool ? value : new Tool(value);
+  }
+
+  /**
+   * DSPy's `str(tool)`, the tool's line in ReAct's instructions:
+   * `search, whose description is <desc>…</desc>. It takes arguments {'query': {'type': 'string'}}.`
+   */
+  format(): string {
+    const description = this.description === undefined ? '.' : `, whose description is <desc>${this.description}</desc>.`.replaceAll('\n', '  ');
+    return `${this.name}${description} It takes arguments ${pythonRepr(this.args)}.`;
+  }
+
+  /**
+   * Checks `args` and calls the function with them. Resolves with the function's result.
+   * @throws {ToolError} TOOL_INVALID when the arguments do not fit (`details.problem` holds DSPy's
+   *   wording, e.g. `Arg query is invalid: 3 is not of type 'string'`), when the function throws
+   *   (`cause`), or when it outlasts `timeoutMs`.
+   * @throws the caller's `signal.reason` when the signal aborts.
+   */
+  async call(args: unknown, options: ToolCallOptions = {}): Promise<unknown> {
+    const callerSignal = options.signal;
+    callerSignal?.throwIfAborted();
+    if (!isPlainObject(args)) {
+      const problem = `${this.name}() takes one object of named arguments, got ${pythonRepr(args)}`;
+      throw invalid(`Tool "${this.name}" was called without an object of named arguments.`, args, 'Pass { name: value, … }.', { tool: this.name, problem });
+    }
+    const parsed = this.#arguments.parse(this.name, args);
+    if (!parsed.ok) {
+      throw invalid(`Tool "${this.name}" got invalid arguments: ${parsed.problem}.`, args, "Call it with the arguments its schema declares.", { tool: this.name, problem: parsed.problem });
+    }
+    const timeout = this.timeoutMs === undefined ? undefined : new AbortController();
+    const timer = timeout === undefined ? undefined : setTimeout(() => timeout.abort(this.#timeoutError()), this.timeoutMs);
+    const signal = timeout === undefined ? callerSignal : callerSignal === undefined ? timeout.signal : AbortSignal.any([callerSignal, timeout.signal]);
+    try {
+      // Promise.resolve().then() turns a synchronous throw into a rejection handled below.
+      const pending = Promise.resolve().then(() => (this.fn as (args: object, context: ToolCallContext) => unknown)(parsed.value, { signal }));
+      return await (signal === undefined ? pending : untilAborted(pending, signal));
+    } catch (error) {
+      if (callerSignal?.aborted) throw callerSignal.reason;
+      if (timeout?.signal.aborted) throw timeout.signal.reason;
+      const problem = error instanceof Error ? error.message : String(error);
+      throw new ToolError(describeProblem(`Tool "${this.name}" failed: ${problem}`, undefined, 'See the cause; the agent sees this as an execution error.'), {
+        cause: error,
+        details: { tool: this.name, problem },
+      });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  #timeoutError(): ToolError {
+    const problem = `Tool ${this.name} timed out after ${this.timeoutMs} ms`;
+    return new ToolError(describeProblem(`Tool "${this.name}" did not finish within ${this.timeoutMs} ms.`, undefined, 'Raise timeoutMs or make the tool faster.'), {
+      details: { tool: this.name, timeoutMs: this.timeoutMs, problem },
+    });
+  }
+}
