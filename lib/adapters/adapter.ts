@@ -1,0 +1,61 @@
+import type { BaseLM, LMCallOptions } from '../lm/base-lm';
+import type { ChatMessage } from '../lm/chat-message';
+import type { Example } from '../primitives/example';
+import { Signature } from '../signatures/signature';
+import { emptyResponseError } from './output-fields';
+
+/** Everything one adapter call needs besides the LM. */
+export interface AdapterCallRequest {
+  /** What the LM must produce. */
+  signature: Signature;
+  /** Few-shot demos, each keyed by field names (extra keys are ignored). */
+  demos: readonly (Example | Readonly<Record<string, unknown>>)[];
+  /** This call's input values, keyed by input field names. */
+  inputs: Readonly<Record<string, unknown>>;
+  /** Per-call LM options (already merged over the predictor's config), including `n`, `temperature` and `signal`. */
+  options: LMCallOptions;
+}
+
+/**
+ * The adapter contract: how a signature, demos and inputs become chat messages, and how an LM
+ * reply becomes output fields (DSPy's `Adapter`). `ChatAdapter` is the reference implementation.
+ * Subclasses implement `format`, `parse` and `formatFieldsBlock`; `call` runs the whole exchange.
+ */
+export abstract class Adapter {
+  /** The messages sent to the LM: system message, demo turns, then the request. */
+  abstract format(signature: Signature, demos: AdapterCallRequest['demos'], inputs: Readonly<Record<string, unknown>>): ChatMessage[];
+
+  /**
+   * Reads the output fields from one completion, converted to their types. Never falls back to another format.
+   * @throws {AdapterParseError} ADAPTER_PARSE when the text cannot be parsed; `fields` names the fields at fault.
+   */
+  abstract parse(signature: Signature, text: string): Record<string, unknown>;
+
+  /** How an answer object looks in this adapter's reply format (what DummyLM replies with). */
+  abstract formatFieldsBlock(values: Readonly<Record<string, unknown>>): string;
+
+  /** LM options for this call; subclasses add what their format needs (JSONAdapter: `responseFormat`). */
+  protected lmOptions(_signature: Signature, options: LMCallOptions): LMCallOptions {
+    return options;
+  }
+
+  /**
+   * Formats the request, calls the LM once, and parses every completion (one object per completion, `n` ≥ 1).
+   * Output fields a completion did not produce are null.
+   * @throws {AdapterParseError} ADAPTER_PARSE for an empty reply or one that cannot be parsed.
+   * @throws the LM's own errors (`LM_HTTP`, `LM_TIMEOUT`, …), and `signal.reason` when the call is aborted.
+   */
+  async call(lm: BaseLM, request: AdapterCallRequest): Promise<Record<string, unknown>[]> {
+    const { options } = request;
+    options.signal?.throwIfAborted();
+    const signature = Signature.from(request.signature);
+    const messages = this.format(signature, request.demos, request.inputs);
+    const { outputs } = await lm.call(messages, this.lmOptions(signature, options));
+    return outputs.map((output: string | null | undefined) => {
+      if (typeof output !== 'string' || output === '') throw emptyResponseError(this.constructor.name, signature, output);
+      const values = this.parse(signature, output);
+      for (const field of signature.outputFields) if (!Object.hasOwn(values, field.name)) values[field.name] = null;
+      return values;
+    });
+  }
+}

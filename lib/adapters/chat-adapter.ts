@@ -1,0 +1,135 @@
+import { DspexError } from '../errors';
+import type { BaseLM } from '../lm/base-lm';
+import { getRootLogger, type Logger } from '../logging/logger';
+import { fieldsOfRecord } from '../primitives/example';
+import type { FieldType } from '../signatures/field-types';
+import { Signature, type SignatureInput } from '../signatures/signature';
+import { formatFieldValue } from '../util/format-field-value';
+import type { AdapterCallRequest } from './adapter';
+import { JSONAdapter } from './json-adapter';
+import { coerceOutputField, completeOutputs, emptyResponseError } from './output-fields';
+import { typeInfo } from './output-hint';
+import { pythonStrip, splitLines } from './python-text';
+import { hasValue, TemplateAdapter } from './template-adapter';
+
+/** Options of `ChatAdapter`. */
+export interface ChatAdapterOptions {
+  /** Retry a failed call once through `JSONAdapter`, as DSPy's `use_json_adapter_fallback` (default true). */
+  useJsonAdapterFallback?: boolean;
+  logger?: Logger;
+}
+
+const STRUCTURE_INTRO = 'All interactions will be structured in the following way, with the appropriate values filled in.';
+const COMPLETED_MARKER = '[[ ## completed ## ]]';
+// DSPy's `field_header_pattern`, anchored as `re.match` is; `\w` is Unicode-aware in Python.
+const FIELD_HEADER = /^\[\[ ## ([\p{L}\p{N}_]+) ## \]\]/u;
+const ANY_TYPE: FieldType = Object.freeze({ kind: 'any' });
+// Failures of the LM itself are not the prompt format's fault, so they are not retried as JSON (DSPy's `LMError`).
+const LM_ERROR_CODES: ReadonlySet<string> = new Set(['LM_HTTP', 'LM_TIMEOUT', 'LM_RESPONSE_INVALID', 'LM_NOT_CONFIGURED']);
+
+function isLMError(error: unknown): boolean {
+  return DspexError.is(error) && LM_ERROR_CODES.has(error.code);
+}
+
+/**
+ * DSPy's default adapter: fields in `[[ ## name ## ]]` sections, replies ending with
+ * `[[ ## completed ## ]]`. When a whole call fails for any reason but the LM's own errors, it is
+ * run once more through `JSONAdapter` (a second LM call); `parse` itself never falls back.
+ * @example
+ * const adapter = new ChatAdapter();
+ * const messages = adapter.format('question -> answer', [], { question: 'What is 2+2?' });
+ * adapter.parse('question -> answer', '[[ ## answer ## ]]\n4'); // { answer: '4' }
+ */
+export class ChatAdapter extends TemplateAdapter {
+  readonly useJsonAdapterFallback: boolean;
+  readonly #parentLogger: Logger | undefined;
+  #log: Logger | undefined;
+
+  constructor(options: ChatAdapterOptions = {}) {
+    super();
+    this.useJsonAdapterFallback = options.useJsonAdapterFallback ?? true;
+    this.#parentLogger = options.logger;
+  }
+
+  // Created on first use: Predict may build an adapter per call, and most calls never log.
+  private get log(): Logger {
+    this.#log ??= (this.#parentLogger ?? getRootLogger()).child({ component: 'adapter', adapter: 'ChatAdapter' });
+    return this.#log;
+  }
+
+  protected override fieldStructure(signature: Signature): string {
+    const parts = [STRUCTURE_INTRO, this.placeholderBlocks(signature.inputFields), this.placeholderBlocks(signature.outputFields), `${COMPLETED_MARKER}\n`];
+    return pythonStrip(parts.join('\n\n'));
+  }
+
+  protected override outputRequirements(signature: Signature): string {
+    const fields = signature.outputFields.map((field) => `\`[[ ## ${field.name} ## ]]\`${typeInfo(field)}`).join(', then ');
+    return `Respond with the corresponding output fields, starting with the field ${fields}, and then ending with the marker for \`${COMPLETED_MARKER}\`.`;
+  }
+
+  protected override assistantMessage(signature: Signature, values: Readonly<Record<string, unknown>>, missingText: string): string {
+    const blocks = signature.outputFields.map((field) => {
+      const value = hasValue(values, field.name) ? formatFieldValue(values[field.name], field.type) : missingText;
+      return `[[ ## ${field.name} ## ]]\n${value}`;
+    });
+    return `${pythonStrip(blocks.join('\n\n'))}\n\n${COMPLETED_MARKER}\n`;
+  }
+
+  /** `[[ ## name ## ]]\nVALUE` blocks joined by blank lines, without the completed marker (DummyLM's replies). */
+  override formatFieldsBlock(values: Readonly<Record<string, unknown>>): string {
+    const record = fieldsOfRecord(values);
+    const blocks = Object.keys(record).map((name) => `[[ ## ${name} ## ]]\n${formatFieldValue(record[name], ANY_TYPE)}`);
+    return pythonStrip(blocks.join('\n\n'));
+  }
+
+  /**
+   * Reads `[[ ## name ## ]]` sections: the first section of each output field wins, other
+   * sections are ignored, and `[[ ## completed ## ]]` is optional. Missing `Optional` outputs are null.
+   * @throws {AdapterParseError} ADAPTER_PARSE naming missing fields or a value that does not fit its type.
+   * @throws {OutputValidationError} OUTPUT_INVALID when a class-typed value breaks its constraints.
+   */
+  override parse(signature: SignatureInput, text: string): Record<string, unknown> {
+    const resolved = Signature.from(signature);
+    if (typeof text !== 'string') throw emptyResponseError('ChatAdapter', resolved, text);
+    const outputs = this.layoutOf(resolved).outputsByName;
+    const parsed = new Map<string, unknown>();
+    let section: string | undefined;
+    let lines: string[] = [];
+    const finishSection = (): void => {
+      if (section === undefined || parsed.has(section)) return;
+      const field = outputs.get(section);
+      if (field !== undefined) parsed.set(section, coerceOutputField('ChatAdapter', field, pythonStrip(lines.join('\n')), text));
+    };
+    for (const line of splitLines(text)) {
+      const trimmed = pythonStrip(line);
+      const header = trimmed.startsWith('[[ ## ') ? FIELD_HEADER.exec(trimmed) : null;
+      if (header === null) {
+        lines.push(line);
+        continue;
+      }
+      finishSection();
+      section = header[1];
+      // DSPy cuts the untrimmed line at the marker's length; cutting the trimmed line avoids its off-by-indent.
+      const rest = pythonStrip(trimmed.slice(header[0].length));
+      lines = rest === '' ? [] : [rest];
+    }
+    finishSection();
+    return completeOutputs('ChatAdapter', resolved, parsed, text);
+  }
+
+  /**
+   * Runs the call; if it fails with anything but an LM error or the caller's abort, runs it once
+   * more through a fresh `JSONAdapter` and returns (or throws) that result.
+   */
+  override async call(lm: BaseLM, request: AdapterCallRequest): Promise<Record<string, unknown>[]> {
+    try {
+      return await super.call(lm, request);
+    } catch (error) {
+      const signal = request.options.signal;
+      if (signal?.aborted) throw signal.reason;
+      if (!this.useJsonAdapterFallback || isLMError(error)) throw error;
+      this.log.debug({ err: error }, 'chat adapter call failed; retrying with json adapter');
+      return new JSONAdapter({ logger: this.#parentLogger }).call(lm, request);
+    }
+  }
+}

@@ -1,0 +1,145 @@
+import { AdapterParseError, describeProblem, describeValue } from '../errors';
+import type { LMCallOptions } from '../lm/base-lm';
+import { getRootLogger, type Logger } from '../logging/logger';
+import { fieldsOfRecord } from '../primitives/example';
+import { Signature, type SignatureInput } from '../signatures/signature';
+import { pythonJsonDumps } from '../util/python-format';
+import { pythonJsonForType } from '../util/format-field-value';
+import { coerceOutputField, completeOutputs, emptyResponseError } from './output-fields';
+import { fieldPlaceholder, typeInfo } from './output-hint';
+import { parseJsonLoosely } from './parse-json-loosely';
+import { pythonStrip } from './python-text';
+import { JSON_OBJECT_FORMAT, structuredOutputFormat } from './structured-output-format';
+import { hasValue, TemplateAdapter } from './template-adapter';
+
+/** Options of `JSONAdapter`. */
+export interface JSONAdapterOptions {
+  logger?: Logger;
+}
+
+const STRUCTURE_INTRO = 'All interactions will be structured in the following way, with the appropriate values filled in.';
+const responseFormats = new WeakMap<Signature, Readonly<Record<string, unknown>>>();
+
+function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/**
+ * The first balanced `{…}` in the text, as DSPy's recursive pattern `\{(?:[^{}]|(?R))*\}` finds
+ * it (braces inside strings count too, as they do there).
+ */
+function firstBalancedObject(text: string): string | undefined {
+  for (let start = text.indexOf('{'); start !== -1; start = text.indexOf('{', start + 1)) {
+    let depth = 0;
+    for (let index = start; index < text.length; index += 1) {
+      const char = text[index];
+      if (char === '{') depth += 1;
+      else if (char === '}' && --depth === 0) return text.slice(start, index + 1);
+    }
+  }
+  return undefined;
+}
+
+/** The reply read as a JSON object: the whole text, else its first balanced `{…}`. */
+function readObject(text: string): Record<string, unknown> | undefined {
+  const whole = parseJsonLoosely(text);
+  if (whole.ok && isJsonObject(whole.value)) return whole.value;
+  const embedded = firstBalancedObject(text);
+  if (embedded === undefined) return undefined;
+  const parsed = parseJsonLoosely(embedded);
+  return parsed.ok && isJsonObject(parsed.value) ? parsed.value : undefined;
+}
+
+/**
+ * DSPy's JSON adapter: the same system message as ChatAdapter but outputs described as a JSON
+ * object, demos answered with 2-space-indented JSON, and the LM asked for Structured Outputs
+ * (`responseFormat`: a strict JSON schema of the outputs, or `json_object` for open-ended dicts).
+ * ChatAdapter falls back to it when a call fails.
+ * @example
+ * new JSONAdapter().parse('question -> answer: int', 'Sure: {"answer": 4}'); // { answer: 4 }
+ */
+export class JSONAdapter extends TemplateAdapter {
+  readonly #parentLogger: Logger | undefined;
+  #log: Logger | undefined;
+
+  constructor(options: JSONAdapterOptions = {}) {
+    super();
+    this.#parentLogger = options.logger;
+  }
+
+  private get log(): Logger {
+    this.#log ??= (this.#parentLogger ?? getRootLogger()).child({ component: 'adapter', adapter: 'JSONAdapter' });
+    return this.#log;
+  }
+
+  protected override fieldStructure(signature: Signature): string {
+    const outputs = Object.fromEntries(signature.outputFields.map((field) => [field.name, fieldPlaceholder(field)]));
+    const parts = [
+      STRUCTURE_INTRO,
+      'Inputs will have the following structure:',
+      this.placeholderBlocks(signature.inputFields),
+      'Outputs will be a JSON object with the following fields.',
+      pythonJsonDumps(outputs, 2),
+    ];
+    return pythonStrip(parts.join('\n\n'));
+  }
+
+  protected override outputRequirements(signature: Signature): string {
+    const fields = signature.outputFields.map((field) => `\`${field.name}\`${typeInfo(field)}`).join(', then ');
+    return `Respond with a JSON object in the following order of fields: ${fields}.`;
+  }
+
+  protected override assistantMessage(signature: Signature, values: Readonly<Record<string, unknown>>, missingText: string): string {
+    if (signature.outputFields.length === 0) return '{}';
+    const entries = signature.outputFields.map((field) => {
+      const value = hasValue(values, field.name) ? pythonJsonForType(values[field.name], field.type, 2, 1) : JSON.stringify(missingText);
+      return `  ${JSON.stringify(field.name)}: ${value}`;
+    });
+    return `{\n${entries.join(',\n')}\n}`;
+  }
+
+  /** The values as a 2-space-indented JSON object (DummyLM's replies in JSON mode). */
+  override formatFieldsBlock(values: Readonly<Record<string, unknown>>): string {
+    return pythonJsonForType(fieldsOfRecord(values), undefined, 2);
+  }
+
+  /**
+   * Reads the reply as a JSON object (lenient JSON, or the first `{…}` inside other text); keys
+   * that are not output fields are ignored, values are converted to their field types, missing
+   * `Optional` outputs are null.
+   * @throws {AdapterParseError} ADAPTER_PARSE when there is no JSON object, a required output is missing, or a value does not fit.
+   * @throws {OutputValidationError} OUTPUT_INVALID when a class-typed value breaks its constraints.
+   */
+  override parse(signature: SignatureInput, text: string): Record<string, unknown> {
+    const resolved = Signature.from(signature);
+    if (typeof text !== 'string') throw emptyResponseError('JSONAdapter', resolved, text);
+    const object = readObject(text);
+    if (object === undefined) {
+      throw new AdapterParseError(
+        describeProblem('LM response cannot be serialized to a JSON object.', describeValue(text, 300), 'The LM must answer with a JSON object holding the output fields.'),
+        { fields: resolved.outputFields.map((field) => field.name), details: { adapter: 'JSONAdapter', lmResponse: text } },
+      );
+    }
+    const parsed = new Map<string, unknown>();
+    for (const field of resolved.outputFields) {
+      if (Object.hasOwn(object, field.name)) parsed.set(field.name, coerceOutputField('JSONAdapter', field, object[field.name], text));
+    }
+    return completeOutputs('JSONAdapter', resolved, parsed, text);
+  }
+
+  /** Adds `responseFormat`: the outputs' JSON schema, or `json_object` when a schema cannot be used. */
+  protected override lmOptions(signature: Signature, options: LMCallOptions): LMCallOptions {
+    let responseFormat = responseFormats.get(signature);
+    if (responseFormat === undefined) {
+      try {
+        responseFormat = structuredOutputFormat(signature);
+      } catch (error) {
+        // As DSPy: a schema that cannot be built only costs the stricter mode.
+        this.log.warn({ err: error, signature: signature.toString() }, 'cannot build structured output schema; using json_object');
+        responseFormat = JSON_OBJECT_FORMAT;
+      }
+      responseFormats.set(signature, responseFormat);
+    }
+    return { ...options, responseFormat };
+  }
+}

@@ -1,0 +1,42 @@
+import type { FieldType, LiteralValue } from '../signatures/field-types';
+import { pythonRepr } from '../util/python-format';
+import { parseJsonLoosely } from './parse-json-loosely';
+import { pythonStrip } from './python-text';
+import { validateLax, type LaxResult } from './validate-lax';
+
+/** Python's `repr()` of a tuple, as DSPy's Literal error message prints the allowed values. */
+function tupleRepr(values: readonly LiteralValue[]): string {
+  const items = values.map((value) => pythonRepr(value));
+  return items.length === 1 ? `(${items[0]},)` : `(${items.join(', ')})`;
+}
+
+/** DSPy's Literal rule: an exact match, else the text stripped of a `Literal[...]`/`str[...]` wrapper and one pair of quotes. */
+function parseLiteral(value: unknown, values: readonly LiteralValue[]): LaxResult {
+  if (values.includes(value as LiteralValue)) return { ok: true, value };
+  if (typeof value === 'string') {
+    let text = pythonStrip(value);
+    if ((text.startsWith('Literal[') || text.startsWith('str[')) && text.endsWith(']')) text = text.slice(text.indexOf('[') + 1, -1);
+    if (text.length > 1 && text[0] === text[text.length - 1] && (text[0] === '"' || text[0] === "'")) text = text.slice(1, -1);
+    if (values.includes(text)) return { ok: true, value: text };
+  }
+  return { ok: false, message: `${pythonRepr(value)} is not one of ${tupleRepr(values)}` };
+}
+
+function admitsStrAndNone(type: FieldType): boolean {
+  return type.kind === 'union' && type.members.some((member) => member.kind === 'str') && type.members.some((member) => member.kind === 'none');
+}
+
+/**
+ * Converts a field's raw value from an LM reply to the field's type, as DSPy's `parse_value`:
+ * `str` keeps the text; `Literal` matches exactly or after unwrapping; `Optional[str]` keeps the
+ * text; anything else reads the text as (lenient) JSON and validates it in pydantic's lax mode.
+ * Values that are not strings (from a JSON reply) are validated directly.
+ * @returns the converted value, or why it does not fit (with `problems` for class constraints).
+ */
+export function parseValue(value: unknown, type: FieldType): LaxResult {
+  if (type.kind === 'str') return { ok: true, value: typeof value === 'string' ? value : pythonRepr(value) };
+  if (type.kind === 'literal') return parseLiteral(value, type.values);
+  if (typeof value !== 'string' || admitsStrAndNone(type)) return validateLax(value, type);
+  const parsed = parseJsonLoosely(value);
+  return validateLax(parsed.ok ? parsed.value : value, type);
+}

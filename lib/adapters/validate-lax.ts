@@ -1,0 +1,177 @@
+import 'reflect-metadata';
+import { plainToInstance } from 'class-transformer';
+import { validateSync, type ValidationError } from 'class-validator';
+import type { FieldType, LiteralValue } from '../signatures/field-types';
+import { isUnsafeKey } from '../util/unsafe-keys';
+import { pythonRepr } from '../util/python-format';
+
+/** One constraint a class-typed value breaks: the property path and class-validator's messages. */
+export interface ValidationProblem {
+  readonly property: string;
+  readonly constraints: readonly string[];
+}
+
+/** The outcome of validating a value against a field type: the converted value, or why it does not fit. */
+export type LaxResult =
+  | { readonly ok: true; readonly value: unknown }
+  | { readonly ok: false; readonly message: string; readonly problems?: readonly ValidationProblem[] };
+
+const TRUE_WORDS = new Set(['1', 'on', 't', 'true', 'y', 'yes']);
+const FALSE_WORDS = new Set(['0', 'off', 'f', 'false', 'n', 'no']);
+const INTEGER_TEXT = /^[-+]?\d+(?:\.0*)?$/;
+const FLOAT_TEXT = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
+const SPECIAL_FLOAT_TEXT = /^([-+]?)(inf|infinity|nan)$/i;
+
+function ok(value: unknown): LaxResult {
+  return { ok: true, value };
+}
+
+function fail(message: string, path: string, problems?: readonly ValidationProblem[]): LaxResult {
+  return { ok: false, message: path === '' ? message : `${path}: ${message}`, problems };
+}
+
+function validateInt(value: unknown, strict: boolean, path: string): LaxResult {
+  if (typeof value === 'number' && Number.isInteger(value)) return ok(value);
+  if (!strict && typeof value === 'boolean') return ok(value ? 1 : 0);
+  if (!strict && typeof value === 'string' && INTEGER_TEXT.test(value.trim())) return ok(parseInt(value.trim(), 10));
+  if (typeof value === 'number' && Number.isFinite(value)) return fail('Input should be a valid integer, got a number with a fractional part', path);
+  return fail(`Input should be a valid integer, got ${pythonRepr(value)}`, path);
+}
+
+function validateFloat(value: unknown, strict: boolean, path: string): LaxResult {
+  if (typeof value === 'number') return ok(value);
+  if (!strict && typeof value === 'boolean') return ok(value ? 1 : 0);
+  if (!strict && typeof value === 'string') {
+    const text = value.trim();
+    if (FLOAT_TEXT.test(text)) return ok(Number(text));
+    const special = SPECIAL_FLOAT_TEXT.exec(text);
+    if (special !== null) return ok(special[2].toLowerCase() === 'nan' ? NaN : special[1] === '-' ? -Infinity : Infinity);
+  }
+  return fail(`Input should be a valid number, got ${pythonRepr(value)}`, path);
+}
+
+function validateBool(value: unknown, strict: boolean, path: string): LaxResult {
+  if (typeof value === 'boolean') return ok(value);
+  if (!strict && (value === 0 || value === 1)) return ok(value === 1);
+  if (!strict && typeof value === 'string') {
+    const word = value.trim().toLowerCase();
+    if (TRUE_WORDS.has(word)) return ok(true);
+    if (FALSE_WORDS.has(word)) return ok(false);
+  }
+  return fail(`Input should be a valid boolean, got ${pythonRepr(value)}`, path);
+}
+
+function validateList(value: unknown, item: FieldType | undefined, strict: boolean, path: string): LaxResult {
+  const items = Array.isArray(value) ? value : value instanceof Set ? [...value] : undefined;
+  if (items === undefined) return fail(`Input should be a valid list, got ${pythonRepr(value)}`, path);
+  if (item === undefined) return ok([...items]);
+  const result: unknown[] = [];
+  for (let index = 0; index < items.length; index += 1) {
+    const checked = validate(items[index], item, strict, `${path}[${index}]`);
+    if (!checked.ok) return checked;
+    result.push(checked.value);
+  }
+  return ok(result);
+}
+
+function validateDict(value: unknown, type: Extract<FieldType, { kind: 'dict' }>, strict: boolean, path: string): LaxResult {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return fail(`Input should be a valid dictionary, got ${pythonRepr(value)}`, path);
+  const entries: [unknown, unknown][] = value instanceof Map ? [...value] : Object.entries(value);
+  const result: Record<string, unknown> = {};
+  for (const [key, item] of entries) {
+    const checkedKey = type.key === undefined ? ok(key) : validate(key, type.key, strict, `${path}[${pythonRepr(key)}]`);
+    if (!checkedKey.ok) return checkedKey;
+    const checkedItem = type.value === undefined ? ok(item) : validate(item, type.value, strict, `${path}[${pythonRepr(key)}]`);
+    if (!checkedItem.ok) return checkedItem;
+    // defineProperty keeps a "__proto__" key an own property instead of replacing the prototype.
+    Object.defineProperty(result, String(checkedKey.value), { value: checkedItem.value, enumerable: true, writable: true, configurable: true });
+  }
+  return ok(result);
+}
+
+function validateLiteral(value: unknown, values: readonly LiteralValue[], path: string): LaxResult {
+  if (values.includes(value as LiteralValue)) return ok(value);
+  const allowed = values.map((allowedValue) => pythonRepr(allowedValue));
+  const listed = allowed.length === 1 ? allowed[0] : `${allowed.slice(0, -1).join(', ')} or ${allowed[allowed.length - 1]}`;
+  return fail(`Input should be ${listed}, got ${pythonRepr(value)}`, path);
+}
+
+function problemsOf(errors: readonly ValidationError[], parent: string): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  for (const error of errors) {
+    const property = parent === '' ? error.property : `${parent}.${error.property}`;
+    if (error.constraints !== undefined) problems.push({ property, constraints: Object.values(error.constraints) });
+    if (error.children !== undefined && error.children.length > 0) problems.push(...problemsOf(error.children, property));
+  }
+  return problems;
+}
+
+function validateClass(value: unknown, type: Extract<FieldType, { kind: 'class' }>, strict: boolean, path: string): LaxResult {
+  let instance: object;
+  if (value instanceof type.ctor) {
+    instance = value;
+  } else if (!strict && value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const plain: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) if (!isUnsafeKey(key)) plain[key] = item;
+    instance = plainToInstance(type.ctor, plain);
+  } else {
+    return fail(`Input should be an object of ${type.name}, got ${pythonRepr(value)}`, path);
+  }
+  // forbidUnknownValues off: a class without decorators has nothing to check, which is not a failure.
+  const problems = problemsOf(validateSync(instance, { forbidUnknownValues: false }), path);
+  if (problems.length === 0) return ok(instance);
+  const summary = problems.map((problem) => `${problem.property}: ${problem.constraints.join('; ')}`).join(', ');
+  return fail(`${type.name} breaks its constraints (${summary})`, '', problems);
+}
+
+function validateUnion(value: unknown, members: readonly FieldType[], strict: boolean, path: string): LaxResult {
+  // Pydantic's "smart" unions: a member the value fits exactly wins over earlier members it only converts to.
+  const passes = strict ? [true] : [true, false];
+  const failures: LaxResult[] = [];
+  for (const strictPass of passes) {
+    for (const member of members) {
+      const checked = validate(value, member, strictPass, path);
+      if (checked.ok) return checked;
+      if (!strictPass || strict) failures.push(checked);
+    }
+  }
+  const withProblems = failures.find((failure) => !failure.ok && failure.problems !== undefined);
+  if (withProblems !== undefined) return withProblems;
+  return fail(failures.map((failure) => (failure.ok ? '' : failure.message)).join('; '), '');
+}
+
+function validate(value: unknown, type: FieldType, strict: boolean, path: string): LaxResult {
+  switch (type.kind) {
+    case 'any':
+      return ok(value);
+    case 'none':
+      return value === null || value === undefined ? ok(null) : fail(`Input should be None, got ${pythonRepr(value)}`, path);
+    case 'str':
+      return typeof value === 'string' ? ok(value) : fail(`Input should be a valid string, got ${pythonRepr(value)}`, path);
+    case 'int':
+      return validateInt(value, strict, path);
+    case 'float':
+      return validateFloat(value, strict, path);
+    case 'bool':
+      return validateBool(value, strict, path);
+    case 'list':
+      return validateList(value, type.item, strict, path);
+    case 'dict':
+      return validateDict(value, type, strict, path);
+    case 'literal':
+      return validateLiteral(value, type.values, path);
+    case 'union':
+      return validateUnion(value, type.members, strict, path);
+    case 'class':
+      return validateClass(value, type, strict, path);
+  }
+}
+
+/**
+ * Validates a value against a field type with pydantic's lax-mode conversions, as DSPy's
+ * `parse_value` does: `"42"` → 42 for `int`, `"yes"` → true for `bool`, lists and dicts item by
+ * item, unions member by member, classes through class-transformer and class-validator.
+ */
+export function validateLax(value: unknown, type: FieldType): LaxResult {
+  return validate(value, type, false, '');
+}

@@ -1,0 +1,117 @@
+import { IsInt, IsString, Min } from 'class-validator';
+import { JSONAdapter } from '../../lib/adapters/json-adapter';
+import { AdapterParseError } from '../../lib/errors';
+import { Example } from '../../lib/primitives/example';
+import { Signature } from '../../lib/signatures/signature';
+
+class Item {
+  @IsString() label!: string;
+  @IsInt() @Min(1) quantity!: number;
+}
+
+function parseError(run: () => unknown): AdapterParseError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof AdapterParseError) return error;
+    throw error;
+  }
+  throw new Error('expected an AdapterParseError');
+}
+
+describe('JSONAdapter.parse', () => {
+  const adapter = new JSONAdapter();
+
+  it('reads a JSON object reply and drops keys that are not outputs', () => {
+    const result = adapter.parse('question -> answer, count: int', '{"answer": "Paris", "count": 3, "extra": true}');
+
+    expect(result).toEqual({ answer: 'Paris', count: 3 });
+  });
+
+  it('finds the object embedded in surrounding text', () => {
+    const result = adapter.parse('question -> answer: int', 'Here you go:\n```json\n{"answer": "7"}\n```\nAnything else?');
+
+    expect(result).toEqual({ answer: 7 });
+  });
+
+  it('accepts Python spellings inside the object', () => {
+    const result = adapter.parse('q -> ok: bool, note: Optional[str]', "{'ok': True, 'note': None}");
+
+    expect(result).toEqual({ ok: true, note: null });
+  });
+
+  it('writes a non-string value of a str field the way Python prints it', () => {
+    const result = adapter.parse('q -> answer', '{"answer": 42}');
+
+    expect(result).toEqual({ answer: '42' });
+  });
+
+  it('throws ADAPTER_PARSE when the reply holds no JSON object', () => {
+    const error = parseError(() => adapter.parse('question -> answer', '["not", "an", "object"]'));
+
+    expect(error).toMatchObject({ code: 'ADAPTER_PARSE', fields: ['answer'] });
+  });
+
+  it('throws ADAPTER_PARSE naming a missing required output', () => {
+    const error = parseError(() => adapter.parse('q -> answer, count: int', '{"answer": "x"}'));
+
+    expect(error.fields).toEqual(['count']);
+  });
+
+  it('sets a missing Optional output to null', () => {
+    const result = adapter.parse('q -> answer, year: Optional[int]', '{"answer": "x"}');
+
+    expect(result).toEqual({ answer: 'x', year: null });
+  });
+
+  it('throws ADAPTER_PARSE naming a value that does not fit its type', () => {
+    const error = parseError(() => adapter.parse('q -> count: int', '{"count": "lots"}'));
+
+    expect(error.fields).toEqual(['count']);
+  });
+
+  it('validates class-typed outputs, including items of a list', () => {
+    const signature = Signature.parse('q -> answer').withUpdatedFields('answer', { type: { kind: 'list', item: { kind: 'class', ctor: Item, name: 'Item' } } });
+
+    expect(() => adapter.parse(signature, '{"answer": [{"label": "a", "quantity": 2}, {"label": "b", "quantity": 0}]}')).toThrow(
+      expect.objectContaining({ code: 'OUTPUT_INVALID', details: expect.objectContaining({ problems: [{ property: '[1].quantity', constraints: [expect.any(String)] }] }) }),
+    );
+  });
+});
+
+describe('JSONAdapter.format details', () => {
+  it('answers demos with 2-space JSON, missing outputs as the not-supplied text, floats as Python floats', () => {
+    const signature = Signature.parse('question -> answer, score: float');
+    const demos = [new Example({ question: 'q1', answer: 'a1', score: 2 }), new Example({ question: 'q2', score: 0.5 })];
+
+    const messages = new JSONAdapter().format(signature, demos, { question: 'q3' });
+
+    expect(messages.slice(1, 5)).toEqual([
+      { role: 'user', content: 'This is an example of the task, though some input or output fields are not supplied.\n\n[[ ## question ## ]]\nq2' },
+      { role: 'assistant', content: '{\n  "answer": "Not supplied for this particular example. ",\n  "score": 0.5\n}' },
+      { role: 'user', content: '[[ ## question ## ]]\nq1' },
+      { role: 'assistant', content: '{\n  "answer": "a1",\n  "score": 2.0\n}' },
+    ]);
+  });
+
+  it('has no completed marker anywhere', () => {
+    const messages = new JSONAdapter().format('question -> answer', [new Example({ question: 'q', answer: 'a' })], { question: 'x' });
+
+    expect(messages.some((message) => message.content.includes('[[ ## completed ## ]]'))).toBe(false);
+  });
+});
+
+describe('JSONAdapter.formatFieldsBlock', () => {
+  it('writes the values as 2-space-indented JSON', () => {
+    expect(new JSONAdapter().formatFieldsBlock({ answer: 'Paris', tags: ['a'], nested: { ok: true } })).toBe(
+      '{\n  "answer": "Paris",\n  "tags": [\n    "a"\n  ],\n  "nested": {\n    "ok": true\n  }\n}',
+    );
+  });
+
+  it('round-trips through parse', () => {
+    const adapter = new JSONAdapter();
+    const values = { answer: 'Paris', count: 3 };
+
+    expect(adapter.parse('q -> answer, count: int', adapter.formatFieldsBlock(values))).toEqual(values);
+  });
+});
