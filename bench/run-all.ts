@@ -3,9 +3,11 @@
  * compiled package, printing medians, p99 and targets.
  */
 import { run as foundation } from './foundation.bench';
+import { run as lm } from './lm.bench';
 
 const BENCHES: Record<string, () => Promise<void>> = {
   foundation,
+  lm,
 };
 
 async function main(): Promise<void> {

@@ -4,3 +4,9 @@ export type { LMCallOptions, LMOutput, LMHistoryEntry, BaseLMOptions } from './b
 export type { ChatMessage } from './chat-message';
 export { DummyLM } from './dummy-lm';
 export type { DummyAnswer, DummyAnswerFunction, DummyLMOptions } from './dummy-lm';
+export { LM } from './lm';
+export type { LMOptions } from './lm';
+export { Embedder } from './embedder';
+export type { EmbedderOptions, EmbedOptions, EmbeddingFunction } from './embedder';
+export type { TransportOptions } from './transport-options';
+export type { LMCache, LMCacheOptions } from './lm-cache';

@@ -2,7 +2,8 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { IsInt, Max, Min } from 'class-validator';
-import { LM, Module, Parameter, Predict, Prediction, Example, VERSION } from 'dspex';
+import { LM, Module, Parameter, Predict, Prediction, Example } from 'dspex';
+import { VERSION } from '../../lib/version';
 
 class SavedProgram extends Module {
   @Parameter() @IsInt() @Min(1) @Max(20) retrieveK = 3;

@@ -1,0 +1,251 @@
+import { randomUUID } from 'node:crypto';
+import { ConfigurationError, describeProblem, describeValue } from '../errors';
+import type { LMUsage } from '../primitives/prediction';
+import { RingBuffer } from '../util/ring-buffer';
+import { cacheKeyOf } from './cache-key';
+import type { ChatMessage } from './chat-message';
+import { getDefaultLMCache, LMCache, type LMCacheOptions } from './lm-cache';
+
+/** Request options every LM understands; per-call options are merged over the LM's defaults. */
+export interface LMCallOptions {
+  temperature?: number;
+  maxTokens?: number;
+  /** How many completions to ask for (one request). */
+  n?: number;
+  stop?: string | string[];
+  /** Makes otherwise identical requests distinct for the cache (DSPy's `rollout_id`); never sent. */
+  rolloutId?: number;
+  /** OpenAI-style `response_format`, used by JSONAdapter. */
+  responseFormat?: Record<string, unknown>;
+  /** `false` skips the cache for this call. */
+  cache?: boolean;
+  signal?: AbortSignal;
+  [option: string]: unknown;
+}
+
+/** What `forward` returns: one text per completion, and token usage when known. */
+export interface LMOutput {
+  outputs: string[];
+  usage?: LMUsage;
+  /** The provider's model name, when it reports one. */
+  responseModel?: string;
+  /** The provider's raw response, kept in history. */
+  response?: unknown;
+  cost?: number;
+  /** True when the reply came from the cache (then `usage` and `cost` are undefined: no LM call was made). */
+  cacheHit?: boolean;
+}
+
+/** One entry of `lm.history`, with DSPy's fields (`kwargs` named `options`). */
+export interface LMHistoryEntry {
+  prompt: string | null;
+  messages: readonly ChatMessage[];
+  options: Readonly<Record<string, unknown>>;
+  response: unknown;
+  outputs: readonly string[];
+  usage: LMUsage | undefined;
+  cost: number | null;
+  timestamp: string;
+  uuid: string;
+  model: string;
+  responseModel: string | undefined;
+  modelType: 'chat';
+}
+
+/** Options of every LM: defaults for each request plus history size. */
+export interface BaseLMOptions extends Omit<LMCallOptions, 'signal'> {
+  /** Entries kept in `history` (default 10,000). */
+  historySize?: number;
+  /**
+   * `false` turns the cache off for this LM (default `true`); a call can also pass `cache: false`.
+   * An object turns it on with this LM's own cache: `{ directory, memoryMaxBytes }` (`directory: null` keeps it in memory only).
+   */
+  cache?: boolean | LMCacheOptions;
+  /** Where replies are cached; default the process-wide memory + disk cache (`DSPEX_CACHE_DIR`). */
+  cacheStore?: LMCache;
+}
+
+const DEFAULT_HISTORY_SIZE = 10_000;
+const NON_REQUEST_OPTIONS = new Set(['historySize', 'cache', 'cacheStore', 'signal']);
+/** Keys never written to history: credentials (DSPy drops `api_*` kwargs) and headers that may carry them. */
+const UNRECORDED_OPTION = /^(api_|apiKey$|apiBase$|headers$|signal$)/;
+
+/** What the cache keeps of a reply: usage and cost belong to the call that paid for them. */
+interface CachedOutput {
+  outputs: string[];
+  responseModel?: string;
+  response?: unknown;
+}
+
+/**
+ * The LM contract. Subclasses implement `forward(messages, options)`; callers use `call()`, which
+ * merges default options, records `history` and sums `usage`. `LM`, `DummyLM` and user LMs extend it.
+ */
+export abstract class BaseLM {
+  readonly model: string;
+  readonly modelType = 'chat' as const;
+  /** Default request options (temperature, maxTokens, …). */
+  readonly options: Readonly<Record<string, unknown>>;
+  /** Whether replies are cached (DSPy's `lm.cache`); a call's `cache: false` also skips the cache. */
+  readonly cache: boolean;
+  readonly #cacheStore: LMCache | undefined;
+  readonly #history: RingBuffer<LMHistoryEntry>;
+  readonly #usage: LMUsage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
+
+  constructor(model: string, options: BaseLMOptions = {}) {
+    if (typeof model !== 'string' || model.length === 0) {
+      throw new ConfigurationError(describeProblem('An LM needs a model name.', describeValue(model), "Pass e.g. 'openai/gpt-4o-mini'."));
+    }
+    const historySize = options.historySize ?? DEFAULT_HISTORY_SIZE;
+    if (!Number.isInteger(historySize) || historySize < 0) {
+      throw new ConfigurationError(describeProblem('historySize must be a whole number ≥ 0.', describeValue(historySize), 'Pass e.g. 1000, or 0 to keep none.'));
+    }
+    if (options.cache !== undefined && typeof options.cache !== 'boolean' && (options.cache === null || typeof options.cache !== 'object' || Array.isArray(options.cache))) {
+      throw new ConfigurationError(
+        describeProblem('cache must be true, false, or cache options.', describeValue(options.cache), "Pass cache: false to turn caching off, or cache: { directory: './.cache' }."),
+      );
+    }
+    this.model = model;
+    this.cache = options.cache !== false;
+    this.#cacheStore = options.cacheStore ?? (typeof options.cache === 'object' ? new LMCache(options.cache) : undefined);
+    const defaults: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(options)) if (!NON_REQUEST_OPTIONS.has(key) && value !== undefined) defaults[key] = value;
+    this.options = Object.freeze(defaults);
+    this.#history = new RingBuffer(historySize);
+  }
+
+  /** Sends one request; implemented by each LM. Callers use `call()`. */
+  abstract forward(messages: readonly ChatMessage[], options: LMCallOptions): Promise<LMOutput>;
+
+  /**
+   * Sends messages with the default options merged under `options`; records history and usage.
+   * Unless caching is off (for the LM or this call), an identical earlier request (same model,
+   * messages and options, `rolloutId` included) is answered from the cache; a failed call is never cached.
+   */
+  async call(messages: readonly ChatMessage[], options: LMCallOptions = {}): Promise<LMOutput> {
+    options.signal?.throwIfAborted();
+    const merged: LMCallOptions = { ...this.options, ...options };
+    const cacheKey = this.cache && merged.cache !== false ? this.#cacheKeyOf(messages, merged) : undefined;
+    if (cacheKey !== undefined) {
+      const store = this.#store();
+      const cached = (store.getFromMemory(cacheKey) ?? (await store.get(cacheKey))) as CachedOutput | undefined;
+      if (isCachedOutput(cached)) {
+        const output: LMOutput = { outputs: [...cached.outputs], responseModel: cached.responseModel, response: cached.response, cacheHit: true };
+        this.record(messages, merged, output);
+        return output;
+      }
+    }
+    const output = await this.forward(messages, merged);
+    if (cacheKey !== undefined) {
+      const entry: CachedOutput = { outputs: [...output.outputs], responseModel: output.responseModel, response: output.response };
+      await this.#store().set(cacheKey, entry);
+    }
+    this.record(messages, merged, output);
+    return output;
+  }
+
+  /** The cache key of a request, or `undefined` when it cannot be keyed (then the call is not cached). */
+  #cacheKeyOf(messages: readonly ChatMessage[], options: LMCallOptions): string | undefined {
+    try {
+      return cacheKeyOf({ ...options, model: this.model, messages });
+    } catch {
+      // Circular option values cannot be hashed; DSPy likewise skips the cache for unkeyable requests.
+      return undefined;
+    }
+  }
+
+  #store(): LMCache {
+    return this.#cacheStore ?? getDefaultLMCache();
+  }
+
+  /** Adds a finished call to history and usage totals. */
+  protected record(messages: readonly ChatMessage[], options: LMCallOptions, output: LMOutput): void {
+    if (output.usage !== undefined) {
+      this.#usage.promptTokens += output.usage.promptTokens;
+      this.#usage.completionTokens += output.usage.completionTokens;
+      this.#usage.totalTokens += output.usage.totalTokens;
+    }
+    if (this.#history.capacity === 0) return;
+    const recorded: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(options)) if (!UNRECORDED_OPTION.test(key)) recorded[key] = value;
+    this.#history.push({
+      prompt: null,
+      messages,
+      options: recorded,
+      response: output.response,
+      outputs: output.outputs,
+      usage: output.usage,
+      cost: output.cost ?? null,
+      timestamp: new Date().toISOString(),
+      uuid: randomUUID(),
+      model: this.model,
+      responseModel: output.responseModel,
+      modelType: this.modelType,
+    });
+  }
+
+  /** The recorded calls, oldest first (bounded by `historySize`). */
+  get history(): readonly LMHistoryEntry[] {
+    return this.#history.toArray();
+  }
+
+  /** Token usage summed over every call of this LM. */
+  get usage(): Readonly<LMUsage> {
+    return { ...this.#usage };
+  }
+
+  /** Forgets the recorded history. */
+  clearHistory(): void {
+    this.#history.clear();
+  }
+
+  /**
+   * Prints the last `n` calls to stdout, as DSPy's `inspect_history`, and returns the text.
+   */
+  inspectHistory(n = 1): string {
+    const text = renderHistory(this.#history.last(n));
+    process.stdout.write(text);
+    return text;
+  }
+
+  /** The cache this LM reads and writes (shared by its copies). */
+  protected get cacheStore(): LMCache {
+    return this.#store();
+  }
+
+  /** A copy of this LM with some default options replaced (used for rollouts and per-round settings). */
+  abstract copy(overrides?: Partial<BaseLMOptions>): BaseLM;
+
+  /** DSPy's saved LM state (`LM.dump_state`): model and request defaults, never credentials. */
+  dumpState(): Record<string, unknown> {
+    const { temperature = null, maxTokens = null, ...rest } = this.options;
+    const state: Record<string, unknown> = { model: this.model, model_type: this.modelType, temperature, max_tokens: maxTokens };
+    for (const [key, value] of Object.entries(rest)) {
+      if (!/key|secret|token|headers/i.test(key)) state[toSnakeCase(key)] = value;
+    }
+    return state;
+  }
+}
+
+function isCachedOutput(value: unknown): value is CachedOutput {
+  // Disk entries are untrusted: anything but a list of strings is treated as a miss.
+  return typeof value === 'object' && value !== null && Array.isArray((value as CachedOutput).outputs) && (value as CachedOutput).outputs.every((output) => typeof output === 'string');
+}
+
+function toSnakeCase(key: string): string {
+  return key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+}
+
+/** DSPy's `inspect_history` layout: a timestamp header, each message by role, then the response. */
+export function renderHistory(entries: readonly LMHistoryEntry[]): string {
+  let text = '';
+  for (const entry of entries) {
+    text += `\n\n\n[${entry.timestamp}]\n\n`;
+    for (const message of entry.messages) text += `${message.role[0].toUpperCase()}${message.role.slice(1)} message:\n\n${message.content}\n\n`;
+    text += 'Response:\n\n';
+    entry.outputs.forEach((output, index) => {
+      text += entry.outputs.length > 1 ? `Response ${index + 1}:\n\n${output}\n\n` : `${output}\n\n`;
+    });
+  }
+  return `${text}\n`;
+}
