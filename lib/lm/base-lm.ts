@@ -3,6 +3,7 @@ import { ConfigurationError, describeProblem, describeValue } from '../errors';
 import type { LMUsage } from '../primitives/prediction';
 import { RingBuffer } from '../util/ring-buffer';
 import { cacheKeyOf } from './cache-key';
+import { addToUsageScopes } from './usage-scope';
 import type { ChatMessage } from './chat-message';
 import { getDefaultLMCache, LMCache, type LMCacheOptions } from './lm-cache';
 
@@ -161,6 +162,7 @@ export abstract class BaseLM {
   /** Adds a finished call to history and usage totals. */
   protected record(messages: readonly ChatMessage[], options: LMCallOptions, output: LMOutput): void {
     if (output.usage !== undefined) {
+      addToUsageScopes(output.usage);
       this.#usage.promptTokens += output.usage.promptTokens;
       this.#usage.completionTokens += output.usage.completionTokens;
       this.#usage.totalTokens += output.usage.totalTokens;

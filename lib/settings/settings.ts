@@ -2,6 +2,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { ConfigurationError, describeProblem, describeValue } from '../errors';
 import type { Adapter } from '../adapters/adapter';
 import type { BaseLM } from '../lm/base-lm';
+import { runWithUsageTotals } from '../lm/usage-scope';
+import type { LMUsage } from '../primitives/prediction';
 
 /** One recorded predictor call, as optimizers read traces: `(predictor, inputs, prediction)`. */
 export interface TraceEntry {
@@ -20,9 +22,11 @@ export interface Settings {
   trace?: TraceEntry[];
   /** Largest trace kept (oldest dropped), DSPy's `max_trace_size` (default 10,000). */
   maxTraceSize?: number;
+  /** `context()` only: token counts to which every LM call made inside the context adds its usage. */
+  usage?: LMUsage;
 }
 
-const SETTING_KEYS: readonly (keyof Settings)[] = ['lm', 'adapter', 'trace', 'maxTraceSize'];
+const SETTING_KEYS: readonly (keyof Settings)[] = ['lm', 'adapter', 'trace', 'maxTraceSize', 'usage'];
 
 let globalSettings: Settings = {};
 const scoped = new AsyncLocalStorage<Settings>();
@@ -35,7 +39,15 @@ function validateSettings(operation: string, overrides: Partial<Settings>): void
   if (unknown.length > 0) {
     throw new ConfigurationError(describeProblem(`${operation} got unknown setting(s) ${unknown.join(', ')}.`, unknown.join(', '), `Use only: ${SETTING_KEYS.join(', ')}.`));
   }
-  const { lm, adapter, trace, maxTraceSize } = overrides;
+  const { lm, adapter, trace, maxTraceSize, usage } = overrides;
+  if (usage !== undefined) {
+    const isTotals = usage !== null && typeof usage === 'object' && ['promptTokens', 'completionTokens', 'totalTokens'].every((key) => typeof (usage as unknown as Record<string, unknown>)[key] === 'number');
+    if (operation === 'configure' || !isTotals) {
+      throw new ConfigurationError(
+        describeProblem('usage is a context() setting holding token totals.', describeValue(usage), 'Pass context({ usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 } }, fn).'),
+      );
+    }
+  }
   if (lm !== undefined && (lm === null || typeof (lm as BaseLM).call !== 'function')) {
     throw new ConfigurationError(describeProblem('The lm setting must be an LM (a BaseLM subclass).', describeValue(lm), "Pass new LM('openai/gpt-4o-mini') or new DummyLM([...])."));
   }
@@ -70,7 +82,9 @@ export function context<T>(overrides: Partial<Settings>, fn: () => T): T {
   if (typeof fn !== 'function') {
     throw new ConfigurationError(describeProblem('context needs a function to run.', describeValue(fn), 'Call context({ lm }, () => program.forward(inputs)).'));
   }
-  return scoped.run({ ...currentSettings(), ...overrides }, fn);
+  const { usage, ...rest } = overrides;
+  const settings = { ...currentSettings(), ...rest };
+  return usage === undefined ? scoped.run(settings, fn) : scoped.run(settings, () => runWithUsageTotals(usage, fn));
 }
 
 /** The settings in force here: the innermost `context()`, else the configured defaults. */

@@ -1,4 +1,4 @@
-import { DummyLM, configure, context, resetSettings } from 'dspex';
+import { BaseLM, DummyLM, Predict, configure, context, resetSettings, type LMOutput } from 'dspex';
 import { currentSettings } from '../../lib/settings/settings';
 
 afterEach(() => resetSettings());
@@ -33,5 +33,38 @@ describe('settings', () => {
 
   it('context needs a function', () => {
     expect(() => context({}, 'nope' as never)).toThrow(expect.objectContaining({ code: 'CONFIGURATION_INVALID' }));
+  });
+});
+
+describe('usage per context', () => {
+  class CountingLM extends BaseLM {
+    constructor() {
+      super('counting', { cache: false });
+    }
+    async forward(): Promise<LMOutput> {
+      return { outputs: ['[[ ## a ## ]]\nx'], usage: { promptTokens: 10, completionTokens: 2, totalTokens: 12 } };
+    }
+    copy(): CountingLM {
+      return new CountingLM();
+    }
+  }
+
+  it('sums the usage of every LM call inside the context, nested contexts included', async () => {
+    const lm = new CountingLM();
+    const outer = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
+    const inner = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
+    await context({ lm, usage: outer }, async () => {
+      await new Predict('q -> a').forward({ q: '1' });
+      await context({ usage: inner }, () => new Predict('q -> a').forward({ q: '2' }));
+    });
+    await new Predict('q -> a').forward({ q: '3' }, { lm });
+    expect(outer).toEqual({ promptTokens: 20, completionTokens: 4, totalTokens: 24 });
+    expect(inner).toEqual({ promptTokens: 10, completionTokens: 2, totalTokens: 12 });
+    expect(lm.usage.totalTokens).toBe(36);
+  });
+
+  it('rejects usage in configure and malformed totals', () => {
+    expect(() => configure({ usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 } })).toThrow(expect.objectContaining({ code: 'CONFIGURATION_INVALID' }));
+    expect(() => context({ usage: {} as never }, () => 1)).toThrow(expect.objectContaining({ code: 'CONFIGURATION_INVALID' }));
   });
 });
