@@ -1,4 +1,4 @@
-import { IsIn, IsInt, Max, Min } from 'class-validator';
+import { IsIn, IsInt, Max, Min, ValidateBy } from 'class-validator';
 import { Module, Parameter, Predict, Predictor, SubModule, ChainOfThought, Prediction, DummyLM } from 'dspex';
 
 class Retriever extends Module {
@@ -191,5 +191,32 @@ describe('Module copies', () => {
     expect(copy.generate.predict.demos).toEqual([]);
     expect(copy.retrieve.k).toBe(4);
     expect(program.generate.predict.demos).toHaveLength(1);
+  });
+});
+
+describe('custom constraints', () => {
+  it('runs custom class-validator validators on assignment', () => {
+    const isEven = (): PropertyDecorator =>
+      ValidateBy({ name: 'isEven', validator: { validate: (value) => typeof value === 'number' && value % 2 === 0, defaultMessage: () => '$property must be even' } });
+    class Even extends Module {
+      @Parameter() @isEven() n = 2;
+      async forward(): Promise<Prediction> {
+        return new Prediction();
+      }
+    }
+    const instance = new Even();
+    expect(() => instance.setParameter('n', 3)).toThrow(expect.objectContaining({ code: 'PARAMETER_INVALID', details: expect.objectContaining({ problems: ['n must be even'] }) }));
+    instance.n = 4;
+    expect(instance.n).toBe(4);
+  });
+
+  it('rejects an initial value that breaks the constraints at construction', () => {
+    class Broken extends Module {
+      @Parameter() @Min(5) k = 1;
+      async forward(): Promise<Prediction> {
+        return new Prediction();
+      }
+    }
+    expect(() => new Broken()).toThrow(expect.objectContaining({ code: 'PARAMETER_INVALID' }));
   });
 });
