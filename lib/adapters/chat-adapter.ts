@@ -129,7 +129,13 @@ export class ChatAdapter extends TemplateAdapter {
       if (signal?.aborted) throw signal.reason;
       if (!this.useJsonAdapterFallback || isLMError(error)) throw error;
       this.log.debug({ err: error }, 'chat adapter call failed; retrying with json adapter');
-      return new JSONAdapter({ logger: this.#parentLogger }).call(lm, request);
+      try {
+        return await new JSONAdapter({ logger: this.#parentLogger }).call(lm, request);
+      } catch (jsonError) {
+        // Keep why the chat format failed too: the JSON error alone hides e.g. an OUTPUT_INVALID.
+        if (DspexError.is(jsonError) && jsonError.cause === undefined) Object.defineProperty(jsonError, 'cause', { value: error, configurable: true, writable: true });
+        throw jsonError;
+      }
     }
   }
 }

@@ -29,6 +29,7 @@ export const ERROR_CODES = [
   'TOOL_INVALID',
   'EVALUATION_FAILED',
   'OPTIMIZER_INVALID',
+  'FILE_ACCESS_FAILED',
 ] as const;
 
 /** A stable string that identifies a kind of dspex failure. */

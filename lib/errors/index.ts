@@ -28,4 +28,5 @@ export { CheckpointCorruptError } from './checkpoint-corrupt-error';
 export { ToolError } from './tool-error';
 export { EvaluationError } from './evaluation-error';
 export { OptimizerError } from './optimizer-error';
+export { FileAccessError } from './file-access-error';
 export { describeProblem, describeValue } from './describe-problem';

@@ -28,3 +28,4 @@ export { CheckpointCorruptError } from './checkpoint-corrupt-error';
 export { ToolError } from './tool-error';
 export { EvaluationError } from './evaluation-error';
 export { OptimizerError } from './optimizer-error';
+export { FileAccessError } from './file-access-error';

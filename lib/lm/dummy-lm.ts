@@ -78,6 +78,11 @@ export class DummyLM extends BaseLM {
     return copy;
   }
 
+  /** Marked as DSPy's DummyLM class, so a saved program never rebuilds it as a real LM on load. */
+  override dumpState(): Record<string, unknown> {
+    return { _dspy_lm_class: 'dspy.utils.dummies.DummyLM', ...super.dumpState() };
+  }
+
   #render(answer: DummyAnswer, options: LMCallOptions): string {
     if (typeof answer === 'string') return answer;
     if (this.#adapter !== undefined) return this.#adapter.formatFieldsBlock(answer);

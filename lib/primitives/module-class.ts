@@ -67,7 +67,7 @@ function defineMemberAccessor(prototype: object, spec: MemberSpec): void {
       configurable: true,
       enumerable: false,
       get(this: object) {
-        return internalsOf(this).handles?.get(name)?.value;
+        return parameterHandleOf(this, name).value;
       },
       set(this: object, value: unknown) {
         const internals = internalsOf(this);

@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import path from 'node:path';
 import PQueue from 'p-queue';
-import { ConfigurationError, InputValidationError, ParameterNotFoundError, StateValidationError, describeProblem, describeValue } from '../errors';
+import { ConfigurationError, FileAccessError, InputValidationError, ParameterNotFoundError, StateValidationError, describeProblem, describeValue } from '../errors';
 import type { BaseLM } from '../lm/base-lm';
+import { writeFileAtomically } from '../util/write-file-atomically';
 import { VERSION } from '../version';
 import { deepCopyModule } from './deep-copy';
 import { Example } from './example';
@@ -192,19 +191,13 @@ export abstract class Module {
       throw new InputValidationError(describeProblem('save() writes JSON to a path ending in .json.', describeValue(filePath), "Pass e.g. 'program.json'."));
     }
     const document = { ...this.dumpState(), metadata: { dependency_versions: {}, dspex: { version: VERSION } } };
-    const temporary = path.join(path.dirname(filePath), `.${path.basename(filePath)}.${randomUUID()}.tmp`);
-    const handle = await fs.open(temporary, 'w');
     try {
-      await handle.writeFile(`${JSON.stringify(document, null, 2)}\n`, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    try {
-      await fs.rename(temporary, filePath);
+      await writeFileAtomically(filePath, `${JSON.stringify(document, null, 2)}\n`);
     } catch (error) {
-      await fs.rm(temporary, { force: true });
-      throw error;
+      throw new FileAccessError(
+        describeProblem(`Cannot write the program to "${filePath}".`, (error as NodeJS.ErrnoException).code ?? String(error), 'Check that the folder exists and is writable.'),
+        { cause: error, details: { path: filePath } },
+      );
     }
   }
 
@@ -217,8 +210,9 @@ export abstract class Module {
     try {
       text = await fs.readFile(filePath, 'utf8');
     } catch (error) {
-      throw new StateValidationError(describeProblem(`Cannot read saved program "${filePath}".`, (error as NodeJS.ErrnoException).code ?? String(error), 'Check the path.'), {
+      throw new FileAccessError(describeProblem(`Cannot read saved program "${filePath}".`, (error as NodeJS.ErrnoException).code ?? String(error), 'Check the path.'), {
         cause: error,
+        details: { path: filePath },
       });
     }
     let document: unknown;

@@ -142,6 +142,15 @@ export class ParameterHandle {
         { details: { parameter: this.name, value, problems } },
       );
     }
+    if (source === 'assign' && this.#history === undefined && this.#store?.has(this.#descriptor.shared!) === true) {
+      // A shared parameter's first value on an instance (its initializer) is only a default:
+      // the store already holds the value every module shares, so a new instance must not reset it.
+      // It stays this instance's local default, used if the parameter is later bound to an empty store.
+      this.#history = new RingBuffer(HISTORY_SIZE);
+      this.#type ??= valueTypeOf(value);
+      this.#value = value;
+      return;
+    }
     const previous = this.value;
     this.#type ??= valueTypeOf(value);
     this.#history ??= new RingBuffer(HISTORY_SIZE);

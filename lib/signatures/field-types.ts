@@ -37,7 +37,7 @@ type Token =
   | { readonly kind: 'end'; readonly position: number };
 
 function typeError(problem: string, source: string, position: number, fix: string): SignatureError {
-  return new SignatureError(describeProblem(`${problem} at position ${position}`, `"${source}"`, fix), { position, details: { text: source } });
+  return new SignatureError(describeProblem(`${problem} at position ${position}.`, `"${source}"`, fix), { position, details: { text: source } });
 }
 
 function tokenize(text: string, source: string, offset: number): Token[] {

@@ -35,7 +35,8 @@ function classSchema(ctor: Function): Record<string, unknown> {
   const metadatas = getMetadataStorage().getTargetValidationMetadatas(ctor, '', true, false);
   for (const name of validatedPropertiesOf(ctor)) {
     const designType = Reflect.getMetadata('design:type', ctor.prototype, name);
-    properties[name] = { ...designTypeSchema(designType), title: pydanticTitle(name) };
+    const isInt = metadatas.some((metadata) => metadata.propertyName === name && metadata.name === 'isInt');
+    properties[name] = { ...designTypeSchema(designType), ...(isInt ? { type: 'integer' } : {}), title: pydanticTitle(name) };
     const optional = metadatas.some((metadata) => metadata.propertyName === name && metadata.type === 'conditionalValidation');
     if (!optional) required.push(name);
   }

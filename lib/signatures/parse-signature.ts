@@ -5,7 +5,7 @@ import { parseFieldType } from './field-types';
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 function signatureError(problem: string, text: string, position: number, fix: string): SignatureError {
-  return new SignatureError(describeProblem(`${problem} at position ${position}`, `"${text}"`, fix), { position, details: { text } });
+  return new SignatureError(describeProblem(`${problem} at position ${position}.`, `"${text}"`, fix), { position, details: { text } });
 }
 
 /** Splits `text` on commas outside brackets and quotes, keeping each piece's offset. */

@@ -19,6 +19,15 @@ const PARSE_CACHE_LIMIT = 1000;
 const parsedTexts = new Map<string, Signature>();
 const classSignatures = new WeakMap<Function, Signature>();
 
+/**
+ * A class-form signature's `static instructions` (inherited by subclasses). The base class does not
+ * declare it, so subclasses need no `override` under `noImplicitOverride`.
+ */
+function classInstructions(ctor: Function): string | undefined {
+  const instructions = (ctor as { instructions?: unknown }).instructions;
+  return typeof instructions === 'string' ? instructions : undefined;
+}
+
 /** Builds a signature from fields and instructions that are already clean (editing methods): no re-cleaning. */
 function derive(fields: readonly Field[], instructions: string): Signature {
   const derived = Object.create(Signature.prototype) as { -readonly [K in keyof Signature]: Signature[K] };
@@ -47,9 +56,6 @@ function defaultInstructions(fields: readonly Field[]): string {
  * }
  */
 export class Signature {
-  /** Instructions of a class-form signature; inherited by subclasses, default text when unset. */
-  static instructions?: string;
-
   readonly instructions: string;
   readonly fields: readonly Field[];
   readonly inputFields: readonly Field[];
@@ -60,7 +66,7 @@ export class Signature {
     let resolvedInstructions = instructions;
     if (resolvedFields === undefined && new.target !== Signature) {
       resolvedFields = fieldsFromClass(new.target);
-      resolvedInstructions ??= (new.target as typeof Signature).instructions;
+      resolvedInstructions ??= classInstructions(new.target);
     }
     const all = resolvedFields ?? [];
     this.inputFields = Object.freeze(all.filter((field) => field.kind === 'input'));
@@ -96,8 +102,7 @@ export class Signature {
     if (typeof input === 'function' && input.prototype instanceof Signature) {
       let resolved = classSignatures.get(input);
       if (resolved === undefined) {
-        const ctor = input as unknown as typeof Signature;
-        resolved = new Signature(fieldsFromClass(ctor), ctor.instructions);
+        resolved = new Signature(fieldsFromClass(input), classInstructions(input));
         classSignatures.set(input, resolved);
       }
       return resolved;

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { IsInt, Max, Min } from 'class-validator';
-import { LM, Module, Parameter, Predict, Prediction, Example } from 'dspex';
+import { DummyLM, LM, Module, Parameter, Predict, Prediction, Example } from 'dspex';
 import { VERSION } from '../../lib/version';
 
 class SavedProgram extends Module {
@@ -110,11 +110,23 @@ describe('Module state', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
-  it('rejects unreadable files with STATE_INVALID', async () => {
+  it('rejects unparseable files with STATE_INVALID and missing ones with FILE_ACCESS_FAILED', async () => {
     const target = path.join(directory, 'broken.json');
     await fs.writeFile(target, '{ not json');
     await expect(new SavedProgram().load(target)).rejects.toMatchObject({ code: 'STATE_INVALID' });
-    await expect(new SavedProgram().load(path.join(directory, 'missing.json'))).rejects.toMatchObject({ code: 'STATE_INVALID' });
+    await expect(new SavedProgram().load(path.join(directory, 'missing.json'))).rejects.toMatchObject({ code: 'FILE_ACCESS_FAILED', details: { path: path.join(directory, 'missing.json') } });
+  });
+
+  it('wraps a failed save in FILE_ACCESS_FAILED and leaves no temporary file', async () => {
+    await expect(new SavedProgram().save(path.join(directory, 'no-such-folder', 'x.json'))).rejects.toMatchObject({ code: 'FILE_ACCESS_FAILED' });
+    await expect(new SavedProgram().save('program.txt')).rejects.toMatchObject({ code: 'INPUT_INVALID' });
+    expect((await fs.readdir(directory)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('refuses to rebuild a scripted DummyLM saved on a predictor as a real LM', () => {
+    const program = new SavedProgram();
+    program.answer.lm = new DummyLM([]);
+    expect(() => new SavedProgram().loadState(program.dumpState())).toThrow(expect.objectContaining({ code: 'STATE_INVALID' }));
   });
 
   it('strips LM endpoints and keys from loaded state unless allowed', async () => {

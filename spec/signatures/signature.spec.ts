@@ -125,7 +125,7 @@ describe('Signature editing', () => {
 
 describe('class-form signatures', () => {
   class Sentiment extends Signature {
-    static override instructions = 'Classify the sentiment of the review.';
+    static instructions = 'Classify the sentiment of the review.';
     @InputField({ desc: 'a movie review' }) text!: string;
     @OutputField({ desc: 'overall polarity', type: "Literal['positive', 'negative', 'neutral']" }) sentiment!: string;
     @OutputField() confidence!: number;
