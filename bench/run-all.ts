@@ -4,10 +4,12 @@
  */
 import { run as foundation } from './foundation.bench';
 import { run as lm } from './lm.bench';
+import { run as react } from './react.bench';
 
 const BENCHES: Record<string, () => Promise<void>> = {
   foundation,
   lm,
+  react,
 };
 
 async function main(): Promise<void> {

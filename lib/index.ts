@@ -39,8 +39,29 @@ export * from './lm/public';
 export { configure, context, resetSettings } from './settings';
 export type { Settings, TraceEntry } from './settings';
 
-export { Predict, ChainOfThought } from './predict';
-export type { PredictConfig, PredictForwardOptions, PredictState } from './predict';
+export { Predict, ChainOfThought, Tool, ReAct, BestOfN, Refine, Parallel, MultiChainComparison, majority } from './predict';
+export type {
+  PredictConfig,
+  PredictForwardOptions,
+  PredictState,
+  ToolFunction,
+  ToolOptions,
+  ToolCallOptions,
+  ToolCallContext,
+  ReActOptions,
+  ReActForwardOptions,
+  BestOfNOptions,
+  RefineOptions,
+  RewardFunction,
+  RolloutOptions,
+  ParallelOptions,
+  ParallelForwardOptions,
+  ParallelPair,
+  ParallelRunnable,
+  ParallelResult,
+  MultiChainComparisonOptions,
+  MajorityOptions,
+} from './predict';
 
 
 export { Supervisor, MemoryCheckpointStore, FileCheckpointStore } from './runtime';

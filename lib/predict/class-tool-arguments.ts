@@ -22,9 +22,11 @@ function typeFromDesignType(designType: unknown): string | undefined {
 
 /** The schema DSPy would print for one argument (`{'type': 'integer', 'minimum': 1, 'default': 3}`). */
 function propertySchema(ctor: ToolArgumentsClass, name: string, defaults: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  // Stacked decorators are applied bottom-up; reversing restores the order they are written in.
   const metadatas = getMetadataStorage()
     .getTargetValidationMetadatas(ctor, '', true, false)
-    .filter((metadata) => metadata.propertyName === name);
+    .filter((metadata) => metadata.propertyName === name)
+    .reverse();
   const declaredType = metadatas.map((metadata) => TYPE_BY_DECORATOR[metadata.name ?? '']).find((type) => type !== undefined);
   const schema: Record<string, unknown> = {};
   const type = declaredType ?? typeFromDesignType(designTypeOf(ctor.prototype, name));

@@ -1,3 +1,18 @@
 export { Predict } from './predict';
 export type { PredictConfig, PredictForwardOptions, PredictState } from './predict';
 export { ChainOfThought } from './chain-of-thought';
+export { Tool } from './tool';
+export type { ToolFunction, ToolOptions, ToolCallOptions, ToolCallContext } from './tool';
+export { ReAct } from './react';
+export type { ReActOptions, ReActForwardOptions } from './react';
+export { BestOfN } from './best-of-n';
+export type { BestOfNOptions } from './best-of-n';
+export { Refine } from './refine';
+export type { RefineOptions } from './refine';
+export type { RewardFunction, RolloutOptions } from './rollouts';
+export { Parallel } from './parallel';
+export type { ParallelOptions, ParallelForwardOptions, ParallelPair, ParallelRunnable, ParallelResult } from './parallel';
+export { MultiChainComparison } from './multi-chain-comparison';
+export type { MultiChainComparisonOptions } from './multi-chain-comparison';
+export { majority } from './majority';
+export type { MajorityOptions } from './majority';

@@ -36,10 +36,29 @@ export interface PredictState {
 
 const DEFAULT_MAX_TRACE_SIZE = 10_000;
 const DEFAULT_ADAPTER = new ChatAdapter();
+// No #private members: deepcopy() creates instances without running the constructor.
 
 function demoToPlain(demo: unknown): Record<string, unknown> {
   if (demo instanceof Example) return demo.toJSON();
   return JSON.parse(JSON.stringify(demo)) as Record<string, unknown>;
+}
+
+/** Throws INPUT_INVALID naming every required (non-Optional) input missing from `fields`. */
+function assertRequiredInputs(signature: Signature, fields: Readonly<Record<string, unknown>>): void {
+  let missing: string[] | undefined;
+  for (const field of signature.inputFields) {
+    if (fields[field.name] === undefined && !admitsNone(field.type)) (missing ??= []).push(field.name);
+  }
+  if (missing !== undefined) {
+    throw new InputValidationError(
+      describeProblem(
+        `Missing required input field(s) ${missing.map((name) => `"${name}"`).join(', ')} for "${signature.toString()}".`,
+        `inputs ${Object.keys(fields).join(', ') || '(none)'}`,
+        'Pass every input field of the signature (declare it Optional[...] to make it optional).',
+      ),
+      { details: { missing } },
+    );
+  }
 }
 
 /**
@@ -90,7 +109,7 @@ export class Predict extends Module implements PredictorContract {
       );
     }
     const fields = fieldsOfRecord(inputs);
-    this.#assertRequiredInputs(fields);
+    assertRequiredInputs(this.signature, fields);
     const config = options.config === undefined ? this.config : { ...this.config, ...options.config };
     let lmOptions: LMCallOptions = config;
     const n = config.n ?? (lm.options.n as number | undefined) ?? 1;
@@ -109,23 +128,6 @@ export class Predict extends Module implements PredictorContract {
       if (trace.length > (settings.maxTraceSize ?? DEFAULT_MAX_TRACE_SIZE)) trace.shift();
     }
     return prediction;
-  }
-
-  #assertRequiredInputs(fields: Readonly<Record<string, unknown>>): void {
-    let missing: string[] | undefined;
-    for (const field of this.signature.inputFields) {
-      if (fields[field.name] === undefined && !admitsNone(field.type)) (missing ??= []).push(field.name);
-    }
-    if (missing !== undefined) {
-      throw new InputValidationError(
-        describeProblem(
-          `Missing required input field(s) ${missing.map((name) => `"${name}"`).join(', ')} for "${this.signature.toString()}".`,
-          `inputs ${Object.keys(fields).join(', ') || '(none)'}`,
-          'Pass every input field of the signature (declare it Optional[...] to make it optional).',
-        ),
-        { details: { missing } },
-      );
-    }
   }
 
   /** Clears demos, traces, train and the predictor's own LM (DSPy's `reset`). */

@@ -55,6 +55,7 @@ function untilAborted<T>(pending: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const onAbort = (): void => reject(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
+    if (signal.aborted) onAbort();
     // `pending` always gets handlers here, so a tool that fails after the abort cannot cause an unhandled rejection.
     pending.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
@@ -83,7 +84,7 @@ export class Tool {
   /** @throws {ToolError} TOOL_INVALID when `fn` is not a function, the name is empty, or an option is invalid. */
   constructor(fn: ToolFunction, options: ToolOptions = {}) {
     if (typeof fn !== 'function') throw invalid('A tool wraps a function.', fn, 'Pass the function that implements the tool.');
-    if (!isPlainObject(options)) throw invalid('Tool options must be an object.', options, 'Pass e.g. { description, args }.');
+    if (!isPlainObject(options as unknown)) throw invalid('Tool options must be an object.', options, 'Pass e.g. { description, args }.');
     const unknown = Object.keys(options).filter((key) => !TOOL_OPTION_KEYS.has(key));
     if (unknown.length > 0) throw invalid(`Unknown tool option(s) ${unknown.join(', ')}.`, unknown, `Use only: ${[...TOOL_OPTION_KEYS].join(', ')}.`);
     const name = options.name ?? fn.name;

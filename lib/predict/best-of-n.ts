@@ -1,0 +1,88 @@
+import { getRootLogger, type Logger } from '../logging/logger';
+import { Module, type ForwardOptions } from '../primitives/module';
+import type { Prediction } from '../primitives/prediction';
+import { currentSignal } from '../util/call-scope';
+import {
+  FailureBudget,
+  assertRolloutOptions,
+  extendCallerTrace,
+  noPredictionError,
+  rolloutBaseLM,
+  rolloutError,
+  rolloutLM,
+  runRollout,
+  type RewardFunction,
+  type RolloutOptions,
+  type RolloutResult,
+} from './rollouts';
+
+/** Options of `new BestOfN(module, options)`. */
+export interface BestOfNOptions extends RolloutOptions {
+  threshold: number;
+  /** Receives a warning per failed attempt (DSPy prints one). */
+  logger?: Logger;
+}
+
+const OPTION_KEYS: ReadonlySet<string> = new Set(['n', 'rewardFn', 'threshold', 'failCount', 'logger']);
+
+/**
+ * DSPy's BestOfN: runs a module up to `n` times, each on a deep copy whose LM is a copy at
+ * temperature 1.0 with its own rollout id, scores each prediction with `rewardFn(inputs, prediction)`,
+ * and returns the best one — or the first that reaches `threshold`. Failed attempts are tolerated
+ * under DSPy's `failCount` rule. Its predictors are the module's, under `module.`.
+ * @example
+ * const oneWord = (_inputs, prediction) => (prediction.answer.split(' ').length === 1 ? 1 : 0);
+ * const best = new BestOfN(new ChainOfThought('question -> answer'), { n: 3, rewardFn: oneWord, threshold: 1 });
+ * const { answer } = await best.forward({ question: 'What is the capital of Belgium?' });
+ */
+export class BestOfN extends Module {
+  module: Module;
+  rewardFn: RewardFunction;
+  threshold: number;
+  n: number;
+  failCount: number;
+  readonly logger: Logger | undefined;
+
+  /** @throws {ConfigurationError} CONFIGURATION_INVALID for a non-module, `n` ≤ 0, a missing reward function or threshold, or an unknown option. */
+  constructor(module: Module, options: BestOfNOptions) {
+    super();
+    assertRolloutOptions('BestOfN', module, options, OPTION_KEYS, true);
+    this.module = module;
+    this.rewardFn = options.rewardFn;
+    this.threshold = options.threshold;
+    this.n = options.n;
+    this.failCount = options.failCount ?? options.n;
+    this.logger = options.logger;
+  }
+
+  /**
+   * Runs the attempts and returns the best prediction; its trace joins the caller's trace.
+   * @throws {EvaluationError} EVALUATION_FAILED when every attempt failed, or wrapping a non-dspex error once failures exceed `failCount`.
+   * @throws a dspex error of the module (e.g. `LM_HTTP`) once failures exceed `failCount`; `LM_NOT_CONFIGURED`; the caller's `signal.reason`.
+   */
+  async forward(inputs: Record<string, unknown>, options: ForwardOptions = {}): Promise<Prediction> {
+    const signal = options.signal ?? currentSignal();
+    const base = rolloutBaseLM('BestOfN', this.module);
+    const budget = new FailureBudget(this.failCount);
+    let best: RolloutResult | undefined;
+    let lastError: unknown;
+    for (let index = 0; index < this.n; index += 1) {
+      signal?.throwIfAborted();
+      const lm = rolloutLM(base, index);
+      const copy = this.module.deepcopy().setLM(lm);
+      try {
+        const attempt = await runRollout(copy, { inputs, rewardFn: this.rewardFn, signal });
+        if (best === undefined || attempt.reward > best.reward) best = attempt;
+        if (attempt.reward >= this.threshold) break;
+      } catch (error) {
+        if (signal?.aborted) throw signal.reason;
+        (this.logger ?? getRootLogger()).child({ component: 'best-of-n' }).warn({ err: error, attempt: index + 1, rolloutId: lm.options.rolloutId }, 'attempt failed');
+        if (budget.isExhaustedBy(index)) throw rolloutError('BestOfN', error);
+        lastError = error;
+      }
+    }
+    if (best === undefined) throw noPredictionError('BestOfN', this.n, lastError);
+    extendCallerTrace(best.trace);
+    return best.prediction;
+  }
+}

@@ -1,0 +1,144 @@
+import { ChatAdapter } from '../adapters/chat-adapter';
+import type { BaseLM } from '../lm/base-lm';
+import { getRootLogger, type Logger } from '../logging/logger';
+import { Module, type ForwardOptions } from '../primitives/module';
+import type { Prediction } from '../primitives/prediction';
+import { context, currentSettings } from '../settings/settings';
+import { Signature } from '../signatures/signature';
+import { currentSignal } from '../util/call-scope';
+import { isPlainObject } from '../util/is-plain-object';
+import { HintAdapter } from './hint-adapter';
+import { OFFER_FEEDBACK, offerFeedbackInputs } from './offer-feedback';
+import { Predict } from './predict';
+import {
+  FailureBudget,
+  assertRolloutOptions,
+  extendCallerTrace,
+  noPredictionError,
+  rolloutBaseLM,
+  rolloutError,
+  rolloutLM,
+  runRollout,
+  type RewardFunction,
+  type RolloutOptions,
+  type RolloutResult,
+} from './rollouts';
+
+/** Options of `new Refine(module, options)`. */
+export interface RefineOptions extends RolloutOptions {
+  /** Receives a warning per failed attempt (DSPy prints one). */
+  logger?: Logger;
+}
+
+const OPTION_KEYS: ReadonlySet<string> = new Set(['n', 'rewardFn', 'threshold', 'failCount', 'logger']);
+
+/**
+ * Gives each predictor of the copy its own signature object (equal to the old one), so advice
+ * can be routed by signature even when two predictors were built from the same text (dspex
+ * caches parsed signatures; DSPy creates a new class each time).
+ */
+function distinctSignatures(copy: Module): Map<Signature, string> {
+  const names = new Map<Signature, string>();
+  for (const [name, predictor] of copy.namedPredictors()) {
+    if (!(predictor instanceof Predict)) continue;
+    predictor.signature = new Signature(predictor.signature.fields, predictor.signature.instructions);
+    names.set(predictor.signature, name);
+  }
+  return names;
+}
+
+/**
+ * DSPy's Refine: like `BestOfN` (up to `n` attempts at temperature 1.0 with distinct rollout ids,
+ * scored by `rewardFn`, stopping at `threshold`), but after an attempt that falls short an
+ * `OfferFeedback` call reviews it and writes advice per predictor, which the next attempt's
+ * predictors receive as an extra input `hint_`. Where DSPy shows the model the program's source,
+ * dspex shows its class and predictor signatures; the reward function's source is its `toString()`.
+ * @example
+ * const refined = new Refine(new ChainOfThought('question -> answer'), { n: 3, rewardFn: oneWord, threshold: 1 });
+ * const { answer } = await refined.forward({ question: 'What is the capital of Belgium?' });
+ */
+export class Refine extends Module {
+  module: Module;
+  rewardFn: RewardFunction;
+  threshold: number | undefined;
+  n: number;
+  failCount: number;
+  readonly logger: Logger | undefined;
+
+  /** @throws {ConfigurationError} CONFIGURATION_INVALID for a non-module, `n` ≤ 0, a missing reward function, a non-numeric threshold, or an unknown option. */
+  constructor(module: Module, options: RefineOptions) {
+    super();
+    assertRolloutOptions('Refine', module, options, OPTION_KEYS, false);
+    this.module = module;
+    this.rewardFn = options.rewardFn;
+    this.threshold = options.threshold;
+    this.n = options.n;
+    this.failCount = options.failCount ?? options.n;
+    this.logger = options.logger;
+  }
+
+  /**
+   * Runs the attempts with feedback in between and returns the best prediction; its trace joins the caller's trace.
+   * @throws {EvaluationError} EVALUATION_FAILED when every attempt failed, or wrapping a non-dspex error once failures exceed `failCount`.
+   * @throws a dspex error of the module once failures exceed `failCount`; `LM_NOT_CONFIGURED`; the caller's `signal.reason`.
+   */
+  async forward(inputs: Record<string, unknown>, options: ForwardOptions = {}): Promise<Prediction> {
+    const signal = options.signal ?? currentSignal();
+    const base = rolloutBaseLM('Refine', this.module);
+    const budget = new FailureBudget(this.failCount);
+    const adapter = currentSettings().adapter ?? new ChatAdapter();
+    let best: RolloutResult | undefined;
+    let lastError: unknown;
+    let advice: Record<string, unknown> | undefined;
+    for (let index = 0; index < this.n; index += 1) {
+      signal?.throwIfAborted();
+      const lm = rolloutLM(base, index);
+      const copy = this.module.deepcopy().setLM(lm);
+      const names = distinctSignatures(copy);
+      try {
+        const hints = advice === undefined ? undefined : hintsBySignature(names, advice);
+        const attempt = await runRollout(copy, { inputs, rewardFn: this.rewardFn, signal, adapter: hints === undefined ? undefined : new HintAdapter(adapter, hints) });
+        if (best === undefined || attempt.reward > best.reward) best = attempt;
+        if (this.threshold !== undefined && attempt.reward >= this.threshold) break;
+        if (index === this.n - 1) break;
+        advice = await offerFeedback({ copy, inputs, attempt, rewardFn: this.rewardFn, threshold: this.threshold, lm: base, signal });
+      } catch (error) {
+        if (signal?.aborted) throw signal.reason;
+        (this.logger ?? getRootLogger()).child({ component: 'refine' }).warn({ err: error, attempt: index + 1, rolloutId: lm.options.rolloutId }, 'attempt failed');
+        if (budget.isExhaustedBy(index)) throw rolloutError('Refine', error);
+        lastError = error;
+      }
+    }
+    if (best === undefined) throw noPredictionError('Refine', this.n, lastError);
+    extendCallerTrace(best.trace);
+    return best.prediction;
+  }
+}
+
+function hintsBySignature(names: ReadonlyMap<Signature, string>, advice: Readonly<Record<string, unknown>>): Map<Signature, unknown> {
+  const hints = new Map<Signature, unknown>();
+  for (const [signature, name] of names) if (Object.hasOwn(advice, name)) hints.set(signature, advice[name]);
+  return hints;
+}
+
+/**
+ * Asks the configured LM (else the module's) what each predictor should do differently. A
+ * function, not a method: module copies are made without running constructors, so private
+ * members would not exist on them.
+ */
+async function offerFeedback(request: {
+  copy: Module;
+  inputs: Readonly<Record<string, unknown>>;
+  attempt: RolloutResult;
+  rewardFn: RewardFunction;
+  threshold: number | undefined;
+  lm: BaseLM;
+  signal: AbortSignal | undefined;
+}): Promise<Record<string, unknown>> {
+  const { copy, inputs, attempt } = request;
+  const feedbackInputs = offerFeedbackInputs({ program: copy, inputs, trace: attempt.trace, prediction: attempt.prediction, rewardCode: String(request.rewardFn), threshold: request.threshold, reward: attempt.reward });
+  // Not part of the program, so kept out of the caller's trace.
+  const reply = await context({ trace: undefined }, () => new Predict(OFFER_FEEDBACK).forward(feedbackInputs, { lm: currentSettings().lm ?? request.lm, signal: request.signal }));
+  const advice = reply.get('advice');
+  return isPlainObject(advice) ? advice : {};
+}

@@ -1,0 +1,137 @@
+import type { Adapter } from '../adapters/adapter';
+import { ConfigurationError, DspexError, EvaluationError, LMNotConfiguredError, describeProblem, describeValue } from '../errors';
+import type { BaseLM } from '../lm/base-lm';
+import { isModule } from '../primitives/module-brand';
+import type { Module } from '../primitives/module';
+import type { Prediction } from '../primitives/prediction';
+import { context, currentSettings, type TraceEntry } from '../settings/settings';
+import { isPlainObject } from '../util/is-plain-object';
+
+/** Scores one attempt: DSPy's `reward_fn(inputs, prediction)`; higher is better. May be async. */
+export type RewardFunction = (inputs: Readonly<Record<string, unknown>>, prediction: Prediction) => number | boolean | Promise<number | boolean>;
+
+/** What BestOfN and Refine share: DSPy's `N`, `reward_fn`, `threshold` and `fail_count`, camelCased. */
+export interface RolloutOptions {
+  /** How many attempts at most (DSPy's `N`). */
+  n: number;
+  rewardFn: RewardFunction;
+  /** An attempt scoring at least this ends the search early. */
+  threshold?: number;
+  /** How many failed attempts are tolerated before the error is rethrown (default `n`). */
+  failCount?: number;
+}
+
+/** One finished attempt. */
+export interface RolloutResult {
+  readonly prediction: Prediction;
+  /** The predictor calls the attempt made (the reward function's own calls are left out, as DSPy). */
+  readonly trace: TraceEntry[];
+  readonly reward: number;
+}
+
+/**
+ * Checks the options BestOfN and Refine take.
+ * @throws {ConfigurationError} CONFIGURATION_INVALID naming the bad option.
+ */
+export function assertRolloutOptions(owner: string, module: unknown, options: unknown, allowed: ReadonlySet<string>, isThresholdRequired: boolean): asserts options is RolloutOptions {
+  const fail = (problem: string, received: unknown, fix: string): never => {
+    throw new ConfigurationError(describeProblem(`${owner}: ${problem}`, describeValue(received), fix));
+  };
+  if (!isModule(module)) fail('the first argument must be a Module to run.', module, `Pass new ${owner}(new ChainOfThought('question -> answer'), { … }).`);
+  if (!isPlainObject(options)) fail('options must be an object.', options, 'Pass { n, rewardFn, threshold }.');
+  const record = options as Record<string, unknown>;
+  const unknown = Object.keys(record).filter((key) => !allowed.has(key));
+  if (unknown.length > 0) fail(`unknown option(s) ${unknown.join(', ')}.`, unknown.join(', '), `Use only: ${[...allowed].join(', ')}.`);
+  if (!(Number.isInteger(record.n) && (record.n as number) >= 1)) fail('n must be a whole number ≥ 1.', record.n, 'Pass e.g. { n: 3 }.');
+  if (typeof record.rewardFn !== 'function') fail('rewardFn must be a function (inputs, prediction) => number.', record.rewardFn, 'Pass e.g. { rewardFn: (inputs, pred) => (pred.answer ? 1 : 0) }.');
+  const { threshold, failCount } = record;
+  if (threshold === undefined ? isThresholdRequired : typeof threshold !== 'number' || Number.isNaN(threshold)) fail('threshold must be a number.', threshold, 'Pass e.g. { threshold: 1.0 }.');
+  if (failCount !== undefined && !(Number.isInteger(failCount) && (failCount as number) >= 0)) fail('failCount must be a whole number ≥ 0.', failCount, 'Pass e.g. { failCount: 2 }, or leave it out (default n).');
+}
+
+/**
+ * The LM rollouts copy: the one all of the module's predictors use, else the configured LM
+ * (DSPy's `module.get_lm() or settings.lm`).
+ * @throws {LMNotConfiguredError} LM_NOT_CONFIGURED when there is none.
+ */
+export function rolloutBaseLM(owner: string, module: Module): BaseLM {
+  const lm = module.getLM() ?? currentSettings().lm;
+  if (lm === undefined) {
+    throw new LMNotConfiguredError(describeProblem(`${owner} has no LM to copy for its rollouts.`, 'no predictor LM and no configured lm', 'Call configure({ lm }) or module.setLM(lm).'));
+  }
+  return lm;
+}
+
+/** Attempt `index`'s LM: a copy at temperature 1.0 with its own rollout id (start + index), so the cache never repeats an attempt. */
+export function rolloutLM(base: BaseLM, index: number): BaseLM {
+  const start = typeof base.options.rolloutId === 'number' ? base.options.rolloutId : 0;
+  return base.copy({ rolloutId: start + index, temperature: 1 });
+}
+
+/**
+ * Runs a prepared copy of the module under a fresh trace (and `adapter`, when given), then scores it.
+ * @throws {EvaluationError} EVALUATION_FAILED when the reward is not a number or boolean; anything the module or reward function throws.
+ */
+export async function runRollout(
+  copy: Module,
+  request: { inputs: Readonly<Record<string, unknown>>; rewardFn: RewardFunction; signal: AbortSignal | undefined; adapter?: Adapter },
+): Promise<RolloutResult> {
+  const trace: TraceEntry[] = [];
+  const overrides = request.adapter === undefined ? { trace } : { trace, adapter: request.adapter };
+  return context(overrides, async () => {
+    const prediction = await copy.forward({ ...request.inputs }, { signal: request.signal });
+    const attemptTrace = [...trace];
+    // Inside the throwaway trace, so an LM-judged reward leaves no entries in the caller's trace.
+    const reward = await request.rewardFn({ ...request.inputs }, prediction);
+    if (typeof reward === 'boolean') return { prediction, trace: attemptTrace, reward: Number(reward) };
+    if (typeof reward !== 'number' || Number.isNaN(reward)) {
+      throw new EvaluationError(describeProblem('The reward function must return a number or a boolean.', describeValue(reward), 'Return e.g. 1.0 for a good prediction and 0.0 for a bad one.'));
+    }
+    return { prediction, trace: attemptTrace, reward };
+  });
+}
+
+/**
+ * DSPy's failure rule for BestOfN and Refine, per call: the failure of attempt `index` is rethrown
+ * when `index > remaining`; otherwise one is taken off `remaining` and the next attempt runs.
+ */
+export class FailureBudget {
+  #remaining: number;
+
+  constructor(failCount: number) {
+    this.#remaining = failCount;
+  }
+
+  /** Records a failure of attempt `index` (0-based); true when it must be rethrown. */
+  isExhaustedBy(index: number): boolean {
+    if (index > this.#remaining) return true;
+    this.#remaining -= 1;
+    return false;
+  }
+}
+
+/** The error a failed rollout search rejects with: dspex errors as they are, anything else wrapped. */
+export function rolloutError(owner: string, error: unknown): DspexError {
+  if (DspexError.is(error)) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new EvaluationError(describeProblem(`${owner}: an attempt failed: ${message}`, undefined, 'See the cause (the module or the reward function threw).'), { cause: error });
+}
+
+/**
+ * Rejects when every attempt failed but none was rethrown (DSPy returns None then; a dspex
+ * module always returns a Prediction).
+ */
+export function noPredictionError(owner: string, attempts: number, lastError: unknown): EvaluationError {
+  return new EvaluationError(describeProblem(`${owner}: all ${attempts} attempt(s) failed.`, undefined, 'See the cause for the last failure; raise n or fix the module.'), {
+    cause: lastError,
+    details: { attempts },
+  });
+}
+
+/** Appends the chosen attempt's trace to the caller's trace, if one is being recorded (DSPy extends `settings.trace`). */
+export function extendCallerTrace(entries: readonly TraceEntry[]): void {
+  const { trace, maxTraceSize = 10_000 } = currentSettings();
+  if (trace === undefined || entries.length === 0) return;
+  trace.push(...entries);
+  if (trace.length > maxTraceSize) trace.splice(0, trace.length - maxTraceSize);
+}
