@@ -1,9 +1,12 @@
 import { runProgramDemo } from './demo-program';
+import { main as runSupervisedDemo } from './runtime-demo';
 
 /** `npm run demo`: every part of dspex, offline unless a real model is configured. */
 export async function main(options: { offline?: boolean } = {}): Promise<void> {
   console.log('=== dspex demo ===\n');
   await runProgramDemo(options);
+  console.log('');
+  await runSupervisedDemo();
 }
 
 if (require.main === module) {

@@ -9,6 +9,7 @@ import { Example } from './example';
 import { MODULE_BRAND, isPredictor } from './module-brand';
 import { assertNotShadowed, classInfoOf, parameterHandleOf, prepareModuleClass } from './module-class';
 import { INTERNALS, internalsOf, newInternals } from './module-internals';
+import { ambientParameterStore } from './parameter-store-scope';
 import { dumpModuleState, loadModuleState, type LoadStateOptions, type ModuleState } from './module-state';
 import {
   collectNamedParameters,
@@ -55,7 +56,9 @@ export abstract class Module {
 
   constructor() {
     prepareModuleClass(new.target, Module.prototype);
-    Object.defineProperty(this, INTERNALS, { value: newInternals(), enumerable: false, writable: false });
+    const internals = newInternals();
+    internals.parameterStore = ambientParameterStore();
+    Object.defineProperty(this, INTERNALS, { value: internals, enumerable: false, writable: false });
   }
 
   /** Runs the program on named inputs. */

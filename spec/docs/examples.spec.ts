@@ -113,6 +113,8 @@ describe('the demo', () => {
     expect(text).toContain('OFFLINE on a scripted LM');
     expect(text).toContain('[[ ## question ## ]]');
     expect(text).toContain('state identical after round trip: true');
+    expect(text).toContain('--- supervised runtime ---');
+    expect(text).toMatch(/swapped\(moderator@2\)/);
     jest.restoreAllMocks();
   });
 });

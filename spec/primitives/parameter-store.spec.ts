@@ -1,6 +1,7 @@
 import { Max, Min } from 'class-validator';
 import { Module, Parameter, ParameterStore, Prediction } from 'dspex';
 import { bindParameterStore } from '../../lib/primitives/module';
+import { runWithParameterStore } from '../../lib/primitives/parameter-store-scope';
 
 class Shared extends Module {
   @Parameter({ shared: 'demo.k' }) @Min(1) @Max(10) k = 3;
@@ -75,5 +76,22 @@ describe('shared parameters', () => {
     const instance = new Shared();
     instance.k = 5;
     expect(ParameterStore.global.get('demo.k')).toBe(5);
+  });
+});
+
+describe('shared parameters under a parameter-store scope', () => {
+  it('binds modules built inside runWithParameterStore to that store from their first write', () => {
+    const store = new ParameterStore();
+    const before = ParameterStore.global.get('scoped.k');
+    class Scoped extends Module {
+      @Parameter({ shared: 'scoped.k' }) k = 6;
+      async forward(): Promise<Prediction> {
+        return new Prediction();
+      }
+    }
+    const instance = runWithParameterStore(store, () => new Scoped());
+    expect(store.get('scoped.k')).toBe(6);
+    expect(ParameterStore.global.get('scoped.k')).toBe(before);
+    expect(instance.k).toBe(6);
   });
 });

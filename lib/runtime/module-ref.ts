@@ -1,0 +1,101 @@
+import type { Prediction } from '../primitives/prediction';
+import type { Checkpoint } from './checkpoint-store';
+import type { Child } from './child';
+import type { CallRecord } from './execution-history';
+import type { ChildMetrics } from './metrics';
+
+/** Where a child is: serving, between instances (after a crash), or stopped. */
+export type ModuleRefStatus = 'running' | 'restarting' | 'stopped';
+
+/** Options of `ModuleRef.forward`. */
+export interface SupervisedCallOptions {
+  /** Aborting it rejects the call with `signal.reason` (not a crash); a queued call leaves the queue. */
+  signal?: AbortSignal;
+  /** Overrides the child's `timeoutMs` for this call; counted from when the call starts running. */
+  timeoutMs?: number;
+  /** Higher runs first among waiting calls (default 0), as p-queue. */
+  priority?: number;
+}
+
+/**
+ * A stable handle on a supervised child: it stays valid across restarts and hot swaps, and each
+ * call runs on whichever instance is live when the call starts.
+ * @example
+ * const qa = await supervisor.startChild({ id: 'qa', start: () => new QA() });
+ * const prediction = await qa.forward({ question: 'Why is the sky blue?' }, { timeoutMs: 30_000 });
+ */
+export interface ModuleRef {
+  readonly id: string;
+  /** The version now serving (changed by `hotSwap`). */
+  readonly version: string;
+  readonly status: ModuleRefStatus;
+  /**
+   * Runs the call through the child's execution queue.
+   * @throws {ModuleCrashedError} MODULE_CRASHED when the instance crashed or timed out on this call (cause: what it threw).
+   * @throws {ModuleExit} MODULE_EXIT when the module ended itself on this call.
+   * @throws {ChildStoppedError} CHILD_STOPPED; {SupervisorStoppedError} SUPERVISOR_STOPPED; {SupervisorEscalationError} SUPERVISOR_ESCALATION — unless a fallback serves the call.
+   * @throws {InputValidationError} INPUT_INVALID when inputs are not an object or options are invalid.
+   */
+  forward(inputs: Record<string, unknown>, options?: SupervisedCallOptions): Promise<Prediction>;
+  /** A parameter of the live instance. @throws {ChildStoppedError} CHILD_STOPPED when no instance is live. */
+  getParameter(path: string): unknown;
+  /** Sets a parameter of the live instance (validated by the module). @throws {ChildStoppedError} CHILD_STOPPED when no instance is live. */
+  setParameter(path: string, value: unknown): void;
+  /** Saves the live instance's state to the supervisor's checkpoint store now. */
+  checkpoint(): Promise<Checkpoint>;
+  /** Loads a checkpoint into the live instance (migrated when it comes from another version and `hotSwap` gave a `migrate`). */
+  restore(checkpoint: Checkpoint): Promise<void>;
+  /** Counters and latency percentiles, computed now. */
+  metrics(): ChildMetrics;
+  /** The last `n` (default all) of the last 1000 calls, oldest first. */
+  history(n?: number): CallRecord[];
+}
+
+/** The `ModuleRef` the registry hands out; every method delegates to the supervisor's child. */
+export class ChildRef implements ModuleRef {
+  readonly #child: Child;
+
+  constructor(child: Child) {
+    this.#child = child;
+  }
+
+  get id(): string {
+    return this.#child.id;
+  }
+
+  get version(): string {
+    return this.#child.version;
+  }
+
+  get status(): ModuleRefStatus {
+    return this.#child.status;
+  }
+
+  forward(inputs: Record<string, unknown>, options?: SupervisedCallOptions): Promise<Prediction> {
+    return this.#child.call(inputs, options);
+  }
+
+  getParameter(path: string): unknown {
+    return this.#child.liveModule().getParameter(path);
+  }
+
+  setParameter(path: string, value: unknown): void {
+    this.#child.setParameter(path, value);
+  }
+
+  checkpoint(): Promise<Checkpoint> {
+    return this.#child.checkpoint();
+  }
+
+  restore(checkpoint: Checkpoint): Promise<void> {
+    return this.#child.restore(checkpoint);
+  }
+
+  metrics(): ChildMetrics {
+    return this.#child.metrics();
+  }
+
+  history(n?: number): CallRecord[] {
+    return this.#child.recentCalls(n);
+  }
+}

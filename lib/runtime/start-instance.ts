@@ -1,0 +1,85 @@
+import { CheckpointCorruptError, ChildSpecError, DspexError, ModuleCrashedError, describeProblem, describeValue } from '../errors';
+import type { Logger } from '../logging/logger';
+import type { ParameterStore } from '../primitives/parameter-store';
+import { runWithParameterStore } from '../primitives/parameter-store-scope';
+import type { Checkpoint, CheckpointStore } from './checkpoint-store';
+import type { ChildInstance, ResolvedChildSpec } from './child-spec';
+import type { CorruptedEvent } from './registry-event';
+import { bindSharedParameters, isSupervisableModule, loadStateKeepingLMs, type SupervisableModule } from './supervisable-module';
+import { ADOPT_PARAMETER_STORE, isSupervisor } from './supervisor-brand';
+
+/** What starting an instance needs from the supervisor. */
+export interface StartContext {
+  readonly checkpointStore: CheckpointStore;
+  readonly parameterStore: ParameterStore;
+  readonly log: Logger;
+  emitCorrupted(event: CorruptedEvent): void;
+}
+
+/**
+ * Creates a fresh instance with `spec.start`, binds its shared parameters and restores the newest
+ * good checkpoint of the child. A bad checkpoint is reported (`corrupted`) and the instance starts
+ * fresh; it never stops the child from starting.
+ * @throws {ModuleCrashedError} MODULE_CRASHED when `start` throws (cause: what it threw).
+ * @throws {ChildSpecError} CHILD_SPEC_INVALID when `start` returns something other than a Module or Supervisor, or the store rejects the id.
+ */
+export async function startInstance(spec: ResolvedChildSpec, context: StartContext): Promise<ChildInstance> {
+  let instance: unknown;
+  try {
+    // Modules built by start() bind shared parameters to this supervisor's store from their first write.
+    instance = await runWithParameterStore(context.parameterStore, () => spec.start());
+  } catch (error) {
+    throw new ModuleCrashedError(describeProblem(`Child "${spec.id}" failed to start: its start() threw.`, describeValue(error instanceof Error ? error.message : error), 'Fix start(), or the module constructor it calls.'), {
+      cause: error,
+      details: { id: spec.id, phase: 'start' },
+    });
+  }
+  if (isSupervisor(instance)) {
+    instance[ADOPT_PARAMETER_STORE](context.parameterStore);
+    return instance as unknown as ChildInstance;
+  }
+  if (!isSupervisableModule(instance)) {
+    throw new ChildSpecError(describeProblem(`Child "${spec.id}" start() must return a Module or a Supervisor.`, describeValue(instance), 'Return a new instance, e.g. start: () => new QA().'), {
+      details: { id: spec.id, field: 'start' },
+    });
+  }
+  bindSharedParameters(instance, context.parameterStore);
+  await restoreNewestCheckpoint(instance, spec, context);
+  return instance;
+}
+
+async function restoreNewestCheckpoint(instance: SupervisableModule, spec: ResolvedChildSpec, context: StartContext): Promise<void> {
+  const report = (error: DspexError): void => context.emitCorrupted({ type: 'corrupted', id: spec.id, version: spec.version, error });
+  let checkpoint: Checkpoint | undefined;
+  try {
+    checkpoint = await context.checkpointStore.load(spec.id, { onCorrupt: report });
+  } catch (error) {
+    if (error instanceof ChildSpecError) throw error;
+    // An unreadable store must not keep the child down: start fresh, and say so.
+    context.log.error({ err: error, child: spec.id }, 'checkpoint store failed; starting fresh');
+    report(new CheckpointCorruptError(describeProblem(`Checkpoints of "${spec.id}" could not be read.`, describeValue(error instanceof Error ? error.message : error), 'Check the checkpoint store.'), { cause: error, details: { id: spec.id } }));
+    return;
+  }
+  if (checkpoint === undefined) return;
+  try {
+    await applyCheckpoint(instance, checkpoint, spec);
+  } catch (error) {
+    context.log.warn({ err: error, child: spec.id, checkpointVersion: checkpoint.version }, 'checkpoint rejected by loadState; starting fresh');
+    report(
+      new CheckpointCorruptError(
+        describeProblem(`The newest checkpoint of "${spec.id}" (version ${checkpoint.version}) does not fit the module (version ${spec.version}).`, describeValue(error instanceof Error ? error.message : error), 'Give hotSwap a migrate function, or delete the stale checkpoint.'),
+        { cause: error, details: { id: spec.id, checkpointVersion: checkpoint.version } },
+      ),
+    );
+  }
+}
+
+/**
+ * Loads a checkpoint into an instance, first mapping it with the child's `migrate` when the
+ * checkpoint comes from another version. `loadState` is all-or-nothing, so a rejected checkpoint
+ * leaves the instance as `start` built it; the instance keeps the LMs `start` gave it.
+ */
+export async function applyCheckpoint(instance: SupervisableModule, checkpoint: Checkpoint, spec: Pick<ResolvedChildSpec, 'version' | 'migrate'>): Promise<void> {
+  const state = checkpoint.version !== spec.version && spec.migrate !== undefined ? await spec.migrate(checkpoint.state, checkpoint.version) : checkpoint.state;
+  loadStateKeepingLMs(instance, state);
+}

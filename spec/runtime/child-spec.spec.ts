@@ -1,0 +1,101 @@
+import { resolveChildSpec } from '../../lib/runtime/child-spec';
+import { Supervisor } from '../../lib/runtime/supervisor';
+import { ManualClock, Worker, silentLogger } from './support';
+
+const start = () => new Worker();
+const defaults = { checkpoint: 'manual' as const };
+
+describe('resolveChildSpec', () => {
+  it('fills in the documented defaults', () => {
+    expect(resolveChildSpec({ id: 'qa', start }, defaults)).toMatchObject({
+      id: 'qa',
+      restart: 'permanent',
+      concurrency: 16,
+      timeoutMs: undefined,
+      retries: 0,
+      dependsOn: [],
+      version: '1',
+      checkpoint: 'manual',
+      shutdownMs: 5000,
+    });
+  });
+
+  it.each([
+    ['spec', null],
+    ['id', { id: '', start }],
+    ['id', { id: 7, start }],
+    ['start', { id: 'qa' }],
+    ['restart', { id: 'qa', start, restart: 'sometimes' }],
+    ['concurrency', { id: 'qa', start, concurrency: 0 }],
+    ['concurrency', { id: 'qa', start, concurrency: 1.5 }],
+    ['timeoutMs', { id: 'qa', start, timeoutMs: 0 }],
+    ['timeoutMs', { id: 'qa', start, timeoutMs: -5 }],
+    ['rateLimit', { id: 'qa', start, rateLimit: { intervalMs: 1000 } }],
+    ['rateLimit', { id: 'qa', start, rateLimit: { intervalMs: 0, cap: 1 } }],
+    ['retries', { id: 'qa', start, retries: -1 }],
+    ['fallback', { id: 'qa', start, fallback: 'other' }],
+    ['fallback', { id: 'qa', start, fallback: { child: 'qa' } }],
+    ['dependsOn', { id: 'qa', start, dependsOn: 'base' }],
+    ['dependsOn', { id: 'qa', start, dependsOn: ['base', 'base'] }],
+    ['version', { id: 'qa', start, version: 2 }],
+    ['checkpoint', { id: 'qa', start, checkpoint: 'always' }],
+    ['checkpoint', { id: 'qa', start, checkpoint: { everyMs: 0 } }],
+    ['shutdownMs', { id: 'qa', start, shutdownMs: -1 }],
+    ['timeout', { id: 'qa', start, timeout: 5 }],
+  ])('rejects an invalid %s with CHILD_SPEC_INVALID naming the field', (field, spec) => {
+    expect(() => resolveChildSpec(spec, defaults)).toThrow(expect.objectContaining({ code: 'CHILD_SPEC_INVALID', details: expect.objectContaining({ field }) }));
+  });
+});
+
+describe('startChild validation', () => {
+  const newSupervisor = () => new Supervisor({ logger: silentLogger, clock: new ManualClock() });
+
+  it('rejects a duplicate id with CHILD_EXISTS and leaves the first child serving', async () => {
+    const supervisor = newSupervisor();
+    const first = await supervisor.startChild({ id: 'qa', start });
+    await expect(supervisor.startChild({ id: 'qa', start })).rejects.toMatchObject({ code: 'CHILD_EXISTS', details: { id: 'qa' } });
+    await expect(first.forward({ n: 1 })).resolves.toMatchObject({ value: 1 });
+  });
+
+  it('rejects an unknown dependsOn id', async () => {
+    const supervisor = newSupervisor();
+    await expect(supervisor.startChild({ id: 'qa', start, dependsOn: ['retriever'] })).rejects.toMatchObject({ code: 'CHILD_SPEC_INVALID', details: { field: 'dependsOn', missing: ['retriever'] } });
+  });
+
+  it('rejects a dependency cycle', async () => {
+    const supervisor = newSupervisor();
+    await expect(supervisor.startChild({ id: 'qa', start, dependsOn: ['qa'] })).rejects.toMatchObject({ code: 'CHILD_SPEC_INVALID', details: { field: 'dependsOn', cycle: ['qa', 'qa'] } });
+  });
+
+  it('rejects a fallback child that does not exist', async () => {
+    const supervisor = newSupervisor();
+    await expect(supervisor.startChild({ id: 'qa', start, fallback: { child: 'spare' } })).rejects.toMatchObject({ code: 'CHILD_SPEC_INVALID', details: { field: 'fallback' } });
+  });
+
+  it('rejects an invalid spec without disturbing running children', async () => {
+    const supervisor = newSupervisor();
+    const running = await supervisor.startChild({ id: 'ok', start });
+    await expect(supervisor.startChild({ id: 'bad', start, concurrency: -1 })).rejects.toMatchObject({ code: 'CHILD_SPEC_INVALID' });
+    await expect(running.forward({ n: 2 })).resolves.toMatchObject({ value: 2 });
+    expect(supervisor.registry.list().map((row) => row.id)).toEqual(['ok']);
+  });
+});
+
+describe('Supervisor options', () => {
+  it.each([
+    ['strategy', { strategy: 'one_for_some' }],
+    ['maxRestarts', { maxRestarts: -1 }],
+    ['withinMs', { withinMs: 0 }],
+    ['clock', { clock: {} }],
+    ['checkpointStore', { checkpointStore: {} }],
+    ['intensity', { intensity: 3 }],
+  ])('rejects an invalid %s with CONFIGURATION_INVALID', (option, options) => {
+    expect(() => new Supervisor(options as never)).toThrow(expect.objectContaining({ code: 'CONFIGURATION_INVALID', details: { option } }));
+  });
+
+  it('defaults to one_for_one and running', () => {
+    const supervisor = new Supervisor({ logger: silentLogger });
+    expect(supervisor.strategy).toBe('one_for_one');
+    expect(supervisor.status).toBe('running');
+  });
+});
