@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { writeFileAtomically } from '../util/write-file-atomically';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { CheckpointCorruptError, ChildSpecError, ConfigurationError, describeProblem, describeValue } from '../errors';
@@ -132,21 +133,7 @@ export class FileCheckpointStore implements CheckpointStore {
     const files = await this.#files(folder);
     const newest = files.length === 0 ? 0 : Number(FILE_PATTERN.exec(files[0])![1]);
     const target = path.join(folder, `${String(newest + 1).padStart(12, '0')}.ckpt`);
-    const temporary = path.join(folder, `${TEMPORARY_PREFIX}${randomUUID()}`);
-    const handle = await fs.open(temporary, 'wx');
-    try {
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    try {
-      await fs.rename(temporary, target);
-    } catch (error) {
-      await fs.rm(temporary, { force: true });
-      throw error;
-    }
-    await syncFolder(folder);
+    await writeFileAtomically(target, bytes, { temporaryPath: path.join(folder, `${TEMPORARY_PREFIX}${randomUUID()}`) });
     await this.#prune(folder);
   }
 
@@ -156,20 +143,5 @@ export class FileCheckpointStore implements CheckpointStore {
     const checkpoints = names.filter((name) => FILE_PATTERN.test(name)).sort().reverse();
     const stale = [...checkpoints.slice(this.#keep), ...names.filter((name) => name.startsWith(TEMPORARY_PREFIX))];
     await Promise.all(stale.map((name) => fs.rm(path.join(folder, name), { force: true })));
-  }
-}
-
-/** Makes the rename itself durable: without it a power cut may forget the new directory entry. */
-async function syncFolder(folder: string): Promise<void> {
-  let handle: fs.FileHandle | undefined;
-  try {
-    handle = await fs.open(folder, 'r');
-    await handle.sync();
-  } catch (error) {
-    // Some platforms (Windows) cannot open or fsync a directory; the rename is still atomic there.
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'EISDIR' && code !== 'EPERM' && code !== 'EINVAL' && code !== 'EACCES') throw error;
-  } finally {
-    await handle?.close();
   }
 }
