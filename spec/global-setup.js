@@ -6,5 +6,7 @@ const path = require('node:path');
 module.exports = async () => {
   const directory = mkdtempSync(path.join(os.tmpdir(), 'dspex-spec-cache-'));
   process.env.DSPEX_CACHE_DIR = directory;
+  // Components log through pino; specs that assert on logs give their own logger.
+  process.env.DSPEX_LOG_LEVEL ??= 'silent';
   globalThis.__DSPEX_SPEC_CACHE_DIR__ = directory;
 };
