@@ -4,12 +4,14 @@
  */
 import { run as foundation } from './foundation.bench';
 import { run as lm } from './lm.bench';
+import { run as optimizers } from './optimizers.bench';
 import { run as react } from './react.bench';
 import { run as runtime } from './runtime.bench';
 
 const BENCHES: Record<string, () => Promise<void>> = {
   foundation,
   lm,
+  optimizers,
   react,
   runtime,
 };

@@ -1,5 +1,7 @@
 import { runProgramDemo } from './demo-program';
 import { main as runSupervisedDemo } from './runtime-demo';
+import { main as runCompileStep } from './tutorial-compile';
+import { main as runDeployStep } from './tutorial-deploy';
 
 /** `npm run demo`: every part of dspex, offline unless a real model is configured. */
 export async function main(options: { offline?: boolean } = {}): Promise<void> {
@@ -7,6 +9,9 @@ export async function main(options: { offline?: boolean } = {}): Promise<void> {
   await runProgramDemo(options);
   console.log('');
   await runSupervisedDemo();
+  console.log('\n--- optimize: evaluate, compile with BootstrapFewShot, compare, then hot-swap it live ---');
+  await runCompileStep();
+  await runDeployStep();
 }
 
 if (require.main === module) {

@@ -64,6 +64,32 @@ export type {
 } from './predict';
 
 
+export { Evaluate, answerExactMatch, answerPassageMatch } from './evaluate';
+export type { EvaluateOptions, EvaluateRunOptions, EvaluationResult, EvaluationRow, Metric, MetricValue, AnswerExactMatchOptions } from './evaluate';
+
+export { LabeledFewShot, BootstrapFewShot, BootstrapFewShotWithRandomSearch, KNNFewShot, Ensemble, ParameterSearch } from './optimizers';
+export type {
+  CompileOptions,
+  Teleprompter,
+  LabeledFewShotOptions,
+  LabeledFewShotCompileOptions,
+  BootstrapFewShotOptions,
+  BootstrapFewShotWithRandomSearchOptions,
+  RandomSearchCompileOptions,
+  CandidateProgram,
+  RandomSearchResult,
+  KNNFewShotOptions,
+  Vectorizer,
+  EnsembleOptions,
+  EnsembledProgram,
+  ReduceFunction,
+  ParameterSearchOptions,
+  ParameterSearchResult,
+  ParameterSearchResults,
+  ParameterTrial,
+  ParameterValues,
+} from './optimizers';
+
 export { Supervisor, MemoryCheckpointStore, FileCheckpointStore } from './runtime';
 export type {
   SupervisorOptions,

@@ -115,6 +115,8 @@ describe('the demo', () => {
     expect(text).toContain('state identical after round trip: true');
     expect(text).toContain('--- supervised runtime ---');
     expect(text).toMatch(/swapped\(moderator@2\)/);
+    expect(text).toMatch(/before \d+(\.\d+)?% → after 100%/);
+    expect(text).toContain('after the swap: 60 of 60 correct');
     jest.restoreAllMocks();
   });
 });

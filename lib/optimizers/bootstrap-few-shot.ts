@@ -1,0 +1,187 @@
+import { createProgressDisplay } from '../evaluate/progress-display';
+import type { Metric } from '../evaluate/metric';
+import { getRootLogger, type Logger } from '../logging/logger';
+import type { Example } from '../primitives/example';
+import type { Module } from '../primitives/module';
+import type { Settings } from '../settings/settings';
+import { isPlainObject } from '../util/is-plain-object';
+import { bootstrapTraces } from './bootstrap-traces';
+import { labelDemos } from './labeled-few-shot';
+import {
+  assertOptimizerExamples,
+  assertOptionKeys,
+  assertProgram,
+  booleanOption,
+  maxErrorsOption,
+  metricOption,
+  numberOption,
+  optimizerFail,
+  signalOption,
+  wholeNumberOption,
+} from './optimizer-options';
+import { SeededRandom } from './seeded-random';
+import type { CompileOptions, Teleprompter } from './teleprompter';
+
+/** Options of `new BootstrapFewShot(options)`: DSPy's, camelCased, plus `concurrency` and progress. */
+export interface BootstrapFewShotOptions {
+  /** Decides whether a teacher run is good enough to become a demo: `metric(example, prediction, trace)`. Without one, every run that does not throw is kept. */
+  metric?: Metric;
+  /** When set (and non-zero), a run is kept when the metric's value is at least this; otherwise when the value is truthy. */
+  metricThreshold?: number;
+  /** Settings the teacher runs under (`context()` keys, e.g. `{ lm: strongerLM }`). */
+  teacherSettings?: Partial<Settings>;
+  /** Bootstrapped (teacher-generated) demos per predictor, and how many successful examples to collect (default 4). */
+  maxBootstrappedDemos?: number;
+  /** Labeled training examples per predictor: the teacher's demos, and the student's remaining slots (default 16). */
+  maxLabeledDemos?: number;
+  /** Attempts per training example; rounds after the first use the LM at temperature 1 with a new rollout id (default 1). */
+  maxRounds?: number;
+  /** The compile fails once this many teacher runs or metric calls have thrown (default 10). */
+  maxErrors?: number;
+  /** Training examples run at once (default 16); the result is the same as running them one by one. */
+  concurrency?: number;
+  /** A progress bar on a terminal (default true; silent when not a TTY). */
+  displayProgress?: boolean;
+  logger?: Logger;
+}
+
+export const BOOTSTRAP_OPTION_KEYS = [
+  'metric',
+  'metricThreshold',
+  'teacherSettings',
+  'maxBootstrappedDemos',
+  'maxLabeledDemos',
+  'maxRounds',
+  'maxErrors',
+  'concurrency',
+  'displayProgress',
+  'logger',
+];
+const COMPILE_KEYS = ['trainset', 'valset', 'teacher', 'signal'];
+
+/**
+ * DSPy's `BootstrapFewShot`: runs a teacher (by default the student with labeled demos) on the
+ * training examples; each run the metric accepts becomes a demo (`augmented: true`) for every
+ * predictor it went through. Each predictor of the compiled copy gets up to `maxBootstrappedDemos`
+ * of them, then labeled examples up to `maxLabeledDemos`.
+ * @example
+ * const optimizer = new BootstrapFewShot({ metric: answerExactMatch, maxBootstrappedDemos: 4 });
+ * const compiled = await optimizer.compile(program, { trainset });
+ */
+export class BootstrapFewShot implements Teleprompter {
+  readonly metric: Metric | undefined;
+  readonly metricThreshold: number | undefined;
+  readonly teacherSettings: Partial<Settings>;
+  readonly maxBootstrappedDemos: number;
+  readonly maxLabeledDemos: number;
+  readonly maxRounds: number;
+  readonly maxErrors: number;
+  readonly concurrency: number;
+  readonly displayProgress: boolean;
+  readonly #log: Logger;
+
+  /** @throws {OptimizerError} OPTIMIZER_INVALID for a negative count, a non-function metric or an unknown option. */
+  constructor(options: BootstrapFewShotOptions = {}) {
+    const owner = 'BootstrapFewShot';
+    assertOptionKeys(owner, options, BOOTSTRAP_OPTION_KEYS);
+    this.metric = metricOption(owner, options.metric, false);
+    this.metricThreshold = numberOption(owner, 'metricThreshold', options.metricThreshold);
+    const teacherSettings: unknown = options.teacherSettings ?? {};
+    if (!isPlainObject(teacherSettings)) optimizerFail(owner, 'teacherSettings must be an object of settings.', teacherSettings, 'Pass e.g. { teacherSettings: { lm } }.', { option: 'teacherSettings' });
+    this.teacherSettings = { ...(teacherSettings as Partial<Settings>) };
+    this.maxBootstrappedDemos = wholeNumberOption(owner, 'maxBootstrappedDemos', options.maxBootstrappedDemos, 4);
+    this.maxLabeledDemos = wholeNumberOption(owner, 'maxLabeledDemos', options.maxLabeledDemos, 16);
+    this.maxRounds = wholeNumberOption(owner, 'maxRounds', options.maxRounds, 1, 1);
+    this.maxErrors = maxErrorsOption(owner, options.maxErrors);
+    this.concurrency = wholeNumberOption(owner, 'concurrency', options.concurrency, 16, 1);
+    this.displayProgress = booleanOption(owner, 'displayProgress', options.displayProgress, true);
+    this.#log = (options.logger ?? getRootLogger()).child({ component: 'bootstrap-few-shot' });
+  }
+
+  /**
+   * A reset copy of `student` with bootstrapped and labeled demos, `compiled === true`.
+   * `valset` is not used by this optimizer.
+   * @throws {OptimizerError} OPTIMIZER_INVALID for an empty trainset, a compiled student, a student without predictors, or a teacher whose predictors differ.
+   * @throws {EvaluationError} EVALUATION_FAILED when teacher runs fail `maxErrors` times or the metric returns a wrong type.
+   * @throws the caller's `signal.reason` when cancelled.
+   */
+  async compile<T extends Module>(student: T, options: CompileOptions): Promise<T> {
+    const owner = 'BootstrapFewShot';
+    assertOptionKeys(`${owner}.compile`, options, COMPILE_KEYS);
+    const signal = signalOption(owner, options.signal);
+    signal?.throwIfAborted();
+    assertProgram(owner, 'student', student, { arePredictorsRequired: true, isUncompiledRequired: true });
+    if (options.teacher !== undefined) assertProgram(owner, 'teacher', options.teacher, { arePredictorsRequired: true, isUncompiledRequired: false });
+    assertOptimizerExamples(owner, 'trainset', options.trainset);
+    const trainset = options.trainset;
+
+    const compiled = student.resetCopy();
+    let teacher: Module = (options.teacher ?? student).deepcopy();
+    if (this.maxLabeledDemos > 0 && !teacher.compiled) teacher = labelDemos(teacher, trainset, this.maxLabeledDemos, true);
+    assertSameStructure(compiled, teacher);
+
+    const progress = createProgressDisplay({ isEnabled: this.displayProgress, total: trainset.length, label: 'Bootstrap' });
+    let outcome;
+    try {
+      outcome = await bootstrapTraces({
+        teacher,
+        trainset,
+        metric: this.metric,
+        metricThreshold: this.metricThreshold,
+        teacherSettings: this.teacherSettings,
+        maxBootstraps: this.maxBootstrappedDemos,
+        maxRounds: this.maxRounds,
+        maxErrors: this.maxErrors,
+        concurrency: this.concurrency,
+        signal,
+        log: this.#log,
+        progress,
+      });
+    } finally {
+      progress.stop();
+    }
+
+    // DSPy's `_train`: the examples that gave no trace, shuffled, are the pool for labeled demos.
+    const unused: Example[] = trainset.filter((_, index) => !outcome.bootstrapped.has(index));
+    new SeededRandom(0).shuffle(unused);
+    const random = new SeededRandom(0);
+    let labeled: readonly Example[] = unused;
+    for (const [name, predictor] of compiled.namedPredictors()) {
+      const augmented = (outcome.traces.get(name) ?? []).slice(0, this.maxBootstrappedDemos);
+      const size = Math.max(0, Math.min(this.maxLabeledDemos - augmented.length, labeled.length));
+      // As DSPy, each predictor samples from the previous predictor's sample.
+      labeled = random.sample(labeled, size);
+      predictor.demos = [...augmented, ...labeled];
+    }
+    compiled.compiled = true;
+    return compiled;
+  }
+}
+
+/**
+ * Student and teacher must have the same predictors (names in order, equal signatures) and no
+ * predictor object in common.
+ * @throws {OptimizerError} OPTIMIZER_INVALID naming the first difference.
+ */
+function assertSameStructure(student: Module, teacher: Module): void {
+  const owner = 'BootstrapFewShot';
+  const studentPredictors = student.namedPredictors();
+  const teacherPredictors = teacher.namedPredictors();
+  const studentNames = studentPredictors.map(([name]) => name);
+  const teacherNames = teacherPredictors.map(([name]) => name);
+  if (studentNames.join('\n') !== teacherNames.join('\n')) {
+    optimizerFail(owner, 'student and teacher must have the same predictors, in the same order.', `student ${studentNames.join(', ')}; teacher ${teacherNames.join(', ')}`, 'Use a teacher of the same program class.', {
+      option: 'teacher',
+    });
+  }
+  studentPredictors.forEach(([name, predictor], index) => {
+    const other = teacherPredictors[index][1];
+    if (!predictor.signature.equals(other.signature)) {
+      optimizerFail(owner, `student and teacher predictor "${name}" have different signatures.`, `${predictor.signature.toString()} vs ${other.signature.toString()}`, 'Give the teacher the same signatures.', {
+        option: 'teacher',
+        predictor: name,
+      });
+    }
+    if (predictor === other) optimizerFail(owner, `student and teacher share predictor "${name}".`, name, 'Pass a separate teacher instance.', { option: 'teacher', predictor: name });
+  });
+}

@@ -1,0 +1,84 @@
+import { InputValidationError, describeProblem, describeValue } from '../errors';
+import type { Module, ForwardOptions } from '../primitives/module';
+import type { Prediction } from '../primitives/prediction';
+import { isPlainObject } from '../util/is-plain-object';
+import { BOOTSTRAP_OPTION_KEYS, BootstrapFewShot, type BootstrapFewShotOptions } from './bootstrap-few-shot';
+import { KNN, type Vectorizer } from './knn';
+import { assertOptimizerExamples, assertOptionKeys, assertProgram, optimizerFail, signalOption, wholeNumberOption } from './optimizer-options';
+import type { CompileOptions, Teleprompter } from './teleprompter';
+
+/** Options of `new KNNFewShot(options)`: `k`, the `vectorizer`, and BootstrapFewShot's options for each call. */
+export interface KNNFewShotOptions extends BootstrapFewShotOptions {
+  /** Nearest training examples per call (DSPy's `k`). */
+  k: number;
+  /** Turns texts into vectors: an `Embedder` (or anything with its `embed(texts)`). */
+  vectorizer: Vectorizer;
+}
+
+const OPTION_KEYS = [...BOOTSTRAP_OPTION_KEYS, 'k', 'vectorizer'];
+const COMPILE_KEYS = ['trainset', 'valset', 'teacher', 'signal'];
+
+/**
+ * DSPy's `KNNFewShot`: the compiled program, on every call, finds the `k` training examples whose
+ * inputs are nearest to the call's inputs (by embedding), runs BootstrapFewShot on them, and
+ * answers with the program that produces. Costs the LM calls of a small bootstrap per call.
+ * @example
+ * const knn = new KNNFewShot({ k: 3, vectorizer: new Embedder('openai/text-embedding-3-small') });
+ * const compiled = await knn.compile(program, { trainset });
+ */
+export class KNNFewShot implements Teleprompter {
+  readonly k: number;
+  readonly vectorizer: Vectorizer;
+  readonly #bootstrapOptions: BootstrapFewShotOptions;
+
+  /** @throws {OptimizerError} OPTIMIZER_INVALID for `k` < 1, a vectorizer without `embed`, or a bad BootstrapFewShot option. */
+  constructor(options: KNNFewShotOptions) {
+    const owner = 'KNNFewShot';
+    assertOptionKeys(owner, options, OPTION_KEYS);
+    const { k, vectorizer, ...bootstrapOptions } = options;
+    if (k === undefined) optimizerFail(owner, 'k is required.', k, 'Pass e.g. { k: 3 }.', { option: 'k' });
+    this.k = wholeNumberOption(owner, 'k', k, 3, 1);
+    if (typeof (vectorizer as Partial<Vectorizer> | undefined)?.embed !== 'function') {
+      optimizerFail(owner, 'vectorizer must be an Embedder (an object with embed(texts)).', vectorizer, "Pass { vectorizer: new Embedder('openai/text-embedding-3-small') } or new Embedder((texts) => vectors).", { option: 'vectorizer' });
+    }
+    // Checked now so a bad option fails at construction, not on the first call; per-call bootstraps draw no progress bar.
+    new BootstrapFewShot(bootstrapOptions);
+    this.vectorizer = vectorizer;
+    this.#bootstrapOptions = { ...bootstrapOptions, displayProgress: false };
+  }
+
+  /**
+   * A reset copy of `student` (`compiled === true`) whose `forward` picks its demos per call.
+   * The trainset is embedded now, so a failing vectorizer fails the compile.
+   * @throws {OptimizerError} OPTIMIZER_INVALID for an empty trainset, a compiled student or one without predictors, or vectors of mismatched sizes (also at call time).
+   */
+  async compile<T extends Module>(student: T, options: CompileOptions): Promise<T> {
+    const owner = 'KNNFewShot';
+    assertOptionKeys(`${owner}.compile`, options, COMPILE_KEYS);
+    const signal = signalOption(owner, options.signal);
+    signal?.throwIfAborted();
+    assertProgram(owner, 'student', student, { arePredictorsRequired: true, isUncompiledRequired: true });
+    if (options.teacher !== undefined) assertProgram(owner, 'teacher', options.teacher, { arePredictorsRequired: true, isUncompiledRequired: false });
+    assertOptimizerExamples(owner, 'trainset', options.trainset);
+    const knn = await KNN.create(this.k, [...options.trainset], this.vectorizer, signal);
+    // Snapshots: later changes to the student or teacher do not change the compiled program.
+    const base = student.deepcopy();
+    const teacher = options.teacher?.deepcopy();
+    const bootstrapOptions = this.#bootstrapOptions;
+    const compiled = student.resetCopy();
+    compiled.compiled = true;
+    // An own, enumerable property (DSPy rebinds `forward` on the copy), so deepcopy() keeps it.
+    (compiled as { forward: (inputs: Record<string, unknown>, options?: ForwardOptions) => Promise<Prediction> }).forward = async function knnForward(
+      inputs: Record<string, unknown>,
+      forwardOptions: ForwardOptions = {},
+    ): Promise<Prediction> {
+      if (!isPlainObject(inputs)) {
+        throw new InputValidationError(describeProblem('KNNFewShot program: forward takes an object of named inputs.', describeValue(inputs), 'Call forward({ question: … }).'));
+      }
+      const neighbours = await knn.nearest(inputs, forwardOptions.signal);
+      const program = await new BootstrapFewShot(bootstrapOptions).compile(base, { trainset: neighbours, teacher, signal: forwardOptions.signal });
+      return program.forward(inputs, forwardOptions);
+    };
+    return compiled;
+  }
+}
