@@ -49,7 +49,7 @@ export async function run(): Promise<void> {
   section('foundation: Predict.forward overhead (instant LM)');
   const simple = new Predict('question -> answer');
   const simpleLM = new InstantLM('[[ ## answer ## ]]\nParis');
-  const simpleMedian = await measure('Predict.forward  question -> answer', () => simple.forward({ question: 'What is the capital of France?' }, { lm: simpleLM }), {
+  await measure('Predict.forward  question -> answer', () => simple.forward({ question: 'What is the capital of France?' }, { lm: simpleLM }), {
     batch: 200,
     targetNs: 20_000,
   });

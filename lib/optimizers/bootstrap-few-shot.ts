@@ -8,15 +8,13 @@ import { isPlainObject } from '../util/is-plain-object';
 import { bootstrapTraces } from './bootstrap-traces';
 import { labelDemos } from './labeled-few-shot';
 import {
-  assertOptimizerExamples,
+  checkCompileRequest,
   assertOptionKeys,
-  assertProgram,
   booleanOption,
   maxErrorsOption,
   metricOption,
   numberOption,
   optimizerFail,
-  signalOption,
   wholeNumberOption,
 } from './optimizer-options';
 import { SeededRandom } from './seeded-random';
@@ -107,12 +105,7 @@ export class BootstrapFewShot implements Teleprompter {
    */
   async compile<T extends Module>(student: T, options: CompileOptions): Promise<T> {
     const owner = 'BootstrapFewShot';
-    assertOptionKeys(`${owner}.compile`, options, COMPILE_KEYS);
-    const signal = signalOption(owner, options.signal);
-    signal?.throwIfAborted();
-    assertProgram(owner, 'student', student, { arePredictorsRequired: true, isUncompiledRequired: true });
-    if (options.teacher !== undefined) assertProgram(owner, 'teacher', options.teacher, { arePredictorsRequired: true, isUncompiledRequired: false });
-    assertOptimizerExamples(owner, 'trainset', options.trainset);
+    const signal = checkCompileRequest(owner, student, options, COMPILE_KEYS);
     const trainset = options.trainset;
 
     const compiled = student.resetCopy();

@@ -4,7 +4,7 @@ import type { Prediction } from '../primitives/prediction';
 import { isPlainObject } from '../util/is-plain-object';
 import { BOOTSTRAP_OPTION_KEYS, BootstrapFewShot, type BootstrapFewShotOptions } from './bootstrap-few-shot';
 import { KNN, type Vectorizer } from './knn';
-import { assertOptimizerExamples, assertOptionKeys, assertProgram, optimizerFail, signalOption, wholeNumberOption } from './optimizer-options';
+import { checkCompileRequest, assertOptionKeys, optimizerFail, wholeNumberOption } from './optimizer-options';
 import type { CompileOptions, Teleprompter } from './teleprompter';
 
 /** Options of `new KNNFewShot(options)`: `k`, the `vectorizer`, and BootstrapFewShot's options for each call. */
@@ -54,12 +54,7 @@ export class KNNFewShot implements Teleprompter {
    */
   async compile<T extends Module>(student: T, options: CompileOptions): Promise<T> {
     const owner = 'KNNFewShot';
-    assertOptionKeys(`${owner}.compile`, options, COMPILE_KEYS);
-    const signal = signalOption(owner, options.signal);
-    signal?.throwIfAborted();
-    assertProgram(owner, 'student', student, { arePredictorsRequired: true, isUncompiledRequired: true });
-    if (options.teacher !== undefined) assertProgram(owner, 'teacher', options.teacher, { arePredictorsRequired: true, isUncompiledRequired: false });
-    assertOptimizerExamples(owner, 'trainset', options.trainset);
+    const signal = checkCompileRequest(owner, student, options, COMPILE_KEYS);
     const knn = await KNN.create(this.k, [...options.trainset], this.vectorizer, signal);
     // Snapshots: later changes to the student or teacher do not change the compiled program.
     const base = student.deepcopy();

@@ -1,4 +1,5 @@
 import { OptimizerError, describeProblem, describeValue } from '../errors';
+import type { CompileOptions } from './teleprompter';
 import { assertExampleSet } from '../evaluate/example-set';
 import type { Metric } from '../evaluate/metric';
 import type { Example } from '../primitives/example';
@@ -82,4 +83,20 @@ export function assertProgram(owner: string, name: string, value: unknown, rules
 export function signalOption(owner: string, value: unknown): AbortSignal | undefined {
   if (value !== undefined && !(value instanceof AbortSignal)) optimizerFail(owner, 'signal must be an AbortSignal.', value, 'Pass controller.signal.', { option: 'signal' });
   return value as AbortSignal | undefined;
+}
+
+/**
+ * The checks every trainset-based `compile` starts with: known option keys, a signal (not yet
+ * aborted), an uncompiled student with predictors, a valid teacher when given, and a non-empty
+ * trainset. Returns the caller's signal.
+ * @throws {OptimizerError} OPTIMIZER_INVALID; the caller's `signal.reason` when already aborted.
+ */
+export function checkCompileRequest(owner: string, student: unknown, options: CompileOptions, keys: readonly string[]): AbortSignal | undefined {
+  assertOptionKeys(`${owner}.compile`, options, keys);
+  const signal = signalOption(owner, options.signal);
+  signal?.throwIfAborted();
+  assertProgram(owner, 'student', student, { arePredictorsRequired: true, isUncompiledRequired: true });
+  if (options.teacher !== undefined) assertProgram(owner, 'teacher', options.teacher, { arePredictorsRequired: true, isUncompiledRequired: false });
+  assertOptimizerExamples(owner, 'trainset', options.trainset);
+  return signal;
 }

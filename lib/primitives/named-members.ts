@@ -1,6 +1,6 @@
 import { isPlainObject } from '../util/is-plain-object';
 import { classInfoOf, parameterHandleOf } from './module-class';
-import { isModule, isPredictor, type PredictorContract } from './module-brand';
+import { isModule, isPredictor } from './module-brand';
 import { internalsOf } from './module-internals';
 import { ParameterHandle } from './parameter-handle';
 import type { Predict } from '../predict/predict';
