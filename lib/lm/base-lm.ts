@@ -4,6 +4,7 @@ import type { LMUsage } from '../primitives/prediction';
 import { RingBuffer } from '../util/ring-buffer';
 import { cacheKeyOf } from './cache-key';
 import { addToUsageScopes } from './usage-scope';
+import { recordGlobally } from './global-history';
 import type { ChatMessage } from './chat-message';
 import { getDefaultLMCache, LMCache, type LMCacheOptions } from './lm-cache';
 
@@ -167,10 +168,9 @@ export abstract class BaseLM {
       this.#usage.completionTokens += output.usage.completionTokens;
       this.#usage.totalTokens += output.usage.totalTokens;
     }
-    if (this.#history.capacity === 0) return;
     const recorded: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(options)) if (!UNRECORDED_OPTION.test(key)) recorded[key] = value;
-    this.#history.push({
+    const entry: LMHistoryEntry = {
       prompt: null,
       messages,
       options: recorded,
@@ -183,7 +183,9 @@ export abstract class BaseLM {
       model: this.model,
       responseModel: output.responseModel,
       modelType: this.modelType,
-    });
+    };
+    this.#history.push(entry);
+    recordGlobally(entry);
   }
 
   /** The recorded calls, oldest first (bounded by `historySize`). */

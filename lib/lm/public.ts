@@ -10,3 +10,4 @@ export { Embedder } from './embedder';
 export type { EmbedderOptions, EmbedOptions, EmbeddingFunction } from './embedder';
 export type { TransportOptions } from './transport-options';
 export type { LMCache, LMCacheOptions } from './lm-cache';
+export { inspectHistory } from './inspect-history';

@@ -48,3 +48,19 @@ describe('DummyLM', () => {
     expect(() => new DummyLM(3 as never)).toThrow(expect.objectContaining({ code: 'CONFIGURATION_INVALID' }));
   });
 });
+
+describe('inspectHistory (global)', () => {
+  it('prints the last calls of every LM in the process', async () => {
+    const { inspectHistory } = await import('dspex');
+    const first = new DummyLM([{ answer: 'from-first' }]);
+    const second = new DummyLM([{ answer: 'from-second' }]);
+    await new Predict('question -> answer').forward({ question: 'q1' }, { lm: first });
+    await new Predict('question -> answer').forward({ question: 'q2' }, { lm: second });
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const text = inspectHistory(2);
+    write.mockRestore();
+    expect(text).toContain('from-first');
+    expect(text).toContain('from-second');
+    expect(text.indexOf('from-first')).toBeLessThan(text.indexOf('from-second'));
+  });
+});
