@@ -86,11 +86,16 @@ export async function run(): Promise<void> {
   const lm = new InstantLM('[[ ## answer ## ]]\nParis');
   const predict = new Predict('question -> answer');
   for (let index = 0; index < 12_000; index += 1) await predict.forward({ question: 'q' }, { lm });
-  gc();
-  const retainedBefore = process.memoryUsage().heapUsed;
   const calls = 20_000;
-  for (let index = 0; index < calls; index += 1) await predict.forward({ question: 'q' }, { lm });
+  const heapAfter: number[] = [];
+  for (let round = 0; round < 3; round += 1) {
+    gc();
+    heapAfter.push(process.memoryUsage().heapUsed);
+    for (let index = 0; index < calls; index += 1) await predict.forward({ question: 'q' }, { lm });
+  }
   gc();
-  const retainedPerCall = (process.memoryUsage().heapUsed - retainedBefore) / calls;
-  record('heap retained per call (20,000 calls, history bounded)', `${retainedPerCall.toFixed(1)} B`, '≈ 0 B', retainedPerCall < 16);
+  heapAfter.push(process.memoryUsage().heapUsed);
+  // The largest growth over three rounds of 20,000 calls, once every history is full.
+  const retainedPerCall = Math.max(...heapAfter.slice(1).map((heap, index) => heap - heapAfter[index])) / calls;
+  record('heap retained per call (worst of 3 × 20,000 calls)', `${retainedPerCall.toFixed(1)} B`, '≈ 0 B', retainedPerCall < 16);
 }
