@@ -1,20 +1,8 @@
-import { getRootLogger, type Logger } from '../logging/logger';
+import type { Logger } from '../logging/logger';
 import { Module, type ForwardOptions } from '../primitives/module';
 import type { Prediction } from '../primitives/prediction';
 import { currentSignal } from '../util/call-scope';
-import {
-  FailureBudget,
-  assertRolloutOptions,
-  extendCallerTrace,
-  noPredictionError,
-  rolloutBaseLM,
-  rolloutError,
-  rolloutLM,
-  runRollout,
-  type RewardFunction,
-  type RolloutOptions,
-  type RolloutResult,
-} from './rollouts';
+import { assertRolloutOptions, runAttemptLoop, runRollout, type RewardFunction, type RolloutOptions } from './rollouts';
 
 /** Options of `new BestOfN(module, options)`. */
 export interface BestOfNOptions extends RolloutOptions {
@@ -62,27 +50,7 @@ export class BestOfN extends Module {
    */
   async forward(inputs: Record<string, unknown>, options: ForwardOptions = {}): Promise<Prediction> {
     const signal = options.signal ?? currentSignal();
-    const base = rolloutBaseLM('BestOfN', this.module);
-    const budget = new FailureBudget(this.failCount);
-    let best: RolloutResult | undefined;
-    let lastError: unknown;
-    for (let index = 0; index < this.n; index += 1) {
-      signal?.throwIfAborted();
-      const lm = rolloutLM(base, index);
-      const copy = this.module.deepcopy().setLM(lm);
-      try {
-        const attempt = await runRollout(copy, { inputs, rewardFn: this.rewardFn, signal });
-        if (best === undefined || attempt.reward > best.reward) best = attempt;
-        if (attempt.reward >= this.threshold) break;
-      } catch (error) {
-        if (signal?.aborted) throw signal.reason;
-        (this.logger ?? getRootLogger()).child({ component: 'best-of-n' }).warn({ err: error, attempt: index + 1, rolloutId: lm.options.rolloutId }, 'attempt failed');
-        if (budget.isExhaustedBy(index)) throw rolloutError('BestOfN', error);
-        lastError = error;
-      }
-    }
-    if (best === undefined) throw noPredictionError('BestOfN', this.n, lastError);
-    extendCallerTrace(best.trace);
-    return best.prediction;
+    const loop = { owner: 'BestOfN', module: this.module, n: this.n, failCount: this.failCount, threshold: this.threshold, logger: this.logger, signal } as const;
+    return runAttemptLoop(loop, (copy) => runRollout(copy, { inputs, rewardFn: this.rewardFn, signal }));
   }
 }

@@ -1,6 +1,6 @@
 import { ChatAdapter } from '../adapters/chat-adapter';
 import type { BaseLM } from '../lm/base-lm';
-import { getRootLogger, type Logger } from '../logging/logger';
+import type { Logger } from '../logging/logger';
 import { Module, type ForwardOptions } from '../primitives/module';
 import type { Prediction } from '../primitives/prediction';
 import { context, currentSettings } from '../settings/settings';
@@ -10,19 +10,7 @@ import { isPlainObject } from '../util/is-plain-object';
 import { HintAdapter } from './hint-adapter';
 import { OFFER_FEEDBACK, offerFeedbackInputs } from './offer-feedback';
 import { Predict } from './predict';
-import {
-  FailureBudget,
-  assertRolloutOptions,
-  extendCallerTrace,
-  noPredictionError,
-  rolloutBaseLM,
-  rolloutError,
-  rolloutLM,
-  runRollout,
-  type RewardFunction,
-  type RolloutOptions,
-  type RolloutResult,
-} from './rollouts';
+import { assertRolloutOptions, runAttemptLoop, runRollout, type RewardFunction, type RolloutOptions, type RolloutResult } from './rollouts';
 
 /** Options of `new Refine(module, options)`. */
 export interface RefineOptions extends RolloutOptions {
@@ -84,34 +72,19 @@ export class Refine extends Module {
    */
   async forward(inputs: Record<string, unknown>, options: ForwardOptions = {}): Promise<Prediction> {
     const signal = options.signal ?? currentSignal();
-    const base = rolloutBaseLM('Refine', this.module);
-    const budget = new FailureBudget(this.failCount);
     const adapter = currentSettings().adapter ?? new ChatAdapter();
-    let best: RolloutResult | undefined;
-    let lastError: unknown;
     let advice: Record<string, unknown> | undefined;
-    for (let index = 0; index < this.n; index += 1) {
-      signal?.throwIfAborted();
-      const lm = rolloutLM(base, index);
-      const copy = this.module.deepcopy().setLM(lm);
-      const names = distinctSignatures(copy);
-      try {
-        const hints = advice === undefined ? undefined : hintsBySignature(names, advice);
-        const attempt = await runRollout(copy, { inputs, rewardFn: this.rewardFn, signal, adapter: hints === undefined ? undefined : new HintAdapter(adapter, hints) });
-        if (best === undefined || attempt.reward > best.reward) best = attempt;
-        if (this.threshold !== undefined && attempt.reward >= this.threshold) break;
-        if (index === this.n - 1) break;
+    const loop = { owner: 'Refine', module: this.module, n: this.n, failCount: this.failCount, threshold: this.threshold, logger: this.logger, signal } as const;
+    return runAttemptLoop(
+      loop,
+      (copy) => {
+        const hints = advice === undefined ? undefined : hintsBySignature(distinctSignatures(copy), advice);
+        return runRollout(copy, { inputs, rewardFn: this.rewardFn, signal, adapter: hints === undefined ? undefined : new HintAdapter(adapter, hints) });
+      },
+      async (copy, attempt, base) => {
         advice = await offerFeedback({ copy, inputs, attempt, rewardFn: this.rewardFn, threshold: this.threshold, lm: base, signal });
-      } catch (error) {
-        if (signal?.aborted) throw signal.reason;
-        (this.logger ?? getRootLogger()).child({ component: 'refine' }).warn({ err: error, attempt: index + 1, rolloutId: lm.options.rolloutId }, 'attempt failed');
-        if (budget.isExhaustedBy(index)) throw rolloutError('Refine', error);
-        lastError = error;
-      }
-    }
-    if (best === undefined) throw noPredictionError('Refine', this.n, lastError);
-    extendCallerTrace(best.trace);
-    return best.prediction;
+      },
+    );
   }
 }
 

@@ -4,6 +4,7 @@ import type { BaseLM } from '../lm/base-lm';
 import { isModule } from '../primitives/module-brand';
 import type { Module } from '../primitives/module';
 import type { Prediction } from '../primitives/prediction';
+import { getRootLogger, type Logger } from '../logging/logger';
 import { context, currentSettings, type TraceEntry } from '../settings/settings';
 import { isPlainObject } from '../util/is-plain-object';
 
@@ -134,4 +135,55 @@ export function extendCallerTrace(entries: readonly TraceEntry[]): void {
   if (trace === undefined || entries.length === 0) return;
   trace.push(...entries);
   if (trace.length > maxTraceSize) trace.splice(0, trace.length - maxTraceSize);
+}
+
+/** The loop settings BestOfN and Refine share. */
+export interface AttemptLoop {
+  readonly owner: 'BestOfN' | 'Refine';
+  readonly module: Module;
+  readonly n: number;
+  readonly failCount: number;
+  readonly threshold: number | undefined;
+  readonly logger: Logger | undefined;
+  readonly signal: AbortSignal | undefined;
+}
+
+/**
+ * DSPy's attempt loop of BestOfN and Refine: up to `n` attempts, each on a deep copy of the module
+ * using `rolloutLM(base, index)`; the best reward (strictly greater) wins; an attempt reaching
+ * `threshold` ends the loop. Failures are tolerated under the `failCount` rule. `between` runs
+ * after every attempt but the last that missed the threshold (Refine's feedback step); if it
+ * throws, that counts as the attempt failing. The chosen attempt's trace joins the caller's.
+ * @throws the caller's `signal.reason`; `rolloutError` once failures exceed the budget; `noPredictionError` when all failed.
+ */
+export async function runAttemptLoop(
+  loop: AttemptLoop,
+  attempt: (copy: Module, index: number) => Promise<RolloutResult>,
+  between?: (copy: Module, result: RolloutResult, base: BaseLM) => Promise<void>,
+): Promise<Prediction> {
+  const { owner, module, n, threshold, signal } = loop;
+  const base = rolloutBaseLM(owner, module);
+  const budget = new FailureBudget(loop.failCount);
+  const log = (loop.logger ?? getRootLogger()).child({ component: owner === 'BestOfN' ? 'best-of-n' : 'refine' });
+  let best: RolloutResult | undefined;
+  let lastError: unknown;
+  for (let index = 0; index < n; index += 1) {
+    signal?.throwIfAborted();
+    const lm = rolloutLM(base, index);
+    const copy = module.deepcopy().setLM(lm);
+    try {
+      const result = await attempt(copy, index);
+      if (best === undefined || result.reward > best.reward) best = result;
+      if ((threshold !== undefined && result.reward >= threshold) || index === n - 1) break;
+      await between?.(copy, result, base);
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      log.warn({ err: error, attempt: index + 1, rolloutId: lm.options.rolloutId }, 'attempt failed');
+      if (budget.isExhaustedBy(index)) throw rolloutError(owner, error);
+      lastError = error;
+    }
+  }
+  if (best === undefined) throw noPredictionError(owner, n, lastError);
+  extendCallerTrace(best.trace);
+  return best.prediction;
 }
