@@ -6,6 +6,7 @@ import path from 'node:path';
 import pino from 'pino';
 import { FileCheckpointStore, Module, Prediction, Supervisor, type Checkpoint } from 'dspex';
 import { formatDuration, record, section } from './harness';
+import { SeededRandom } from '../lib/optimizers/seeded-random';
 
 /**
  * `npm run bench:reliability`: the supervisor's reliability report. Every figure comes from
@@ -14,17 +15,6 @@ import { formatDuration, record, section } from './harness';
 
 const silent = pino({ level: 'silent' });
 const WRITER_FLAG = '--checkpoint-writer';
-
-/** mulberry32: a small seeded generator, so every run injects the same faults. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let mixed = Math.imul(state ^ (state >>> 15), 1 | state);
-    mixed = (mixed + Math.imul(mixed ^ (mixed >>> 7), 61 | mixed)) ^ mixed;
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const percent = (part: number, whole: number): string => `${((100 * part) / whole).toFixed(2)} %`;
 
@@ -52,15 +42,15 @@ class Keyed extends Module {
 }
 
 async function availabilityUnderCrashes(): Promise<void> {
-  const random = seededRandom(7);
+  const random = new SeededRandom(7);
   // A 10 % crash rate is far past the default intensity (3 in 5 s): this supervisor is configured for it.
   const supervisor = new Supervisor({ logger: silent, maxRestarts: 10_000, withinMs: 1000 });
   const refs = [];
   for (let index = 0; index < 20; index += 1) refs.push(await supervisor.startChild({ id: `child-${index}`, start: () => new Doubler(), concurrency: 4 }));
   const calls: { n: number; crash: boolean; result: Promise<Prediction> }[] = [];
   for (let n = 0; n < 5000; n += 1) {
-    const crash = random() < 0.1;
-    const result = refs[Math.floor(random() * refs.length)].forward({ n, crash, turns: Math.floor(random() * 4) });
+    const crash = random.random() < 0.1;
+    const result = refs[random.below(refs.length)].forward({ n, crash, turns: random.below(4) });
     // Outcomes are read after all calls are sent; this marks the crashes as handled meanwhile.
     result.catch(() => undefined);
     calls.push({ n, crash, result });
@@ -143,7 +133,7 @@ async function checkpointCorruption(): Promise<void> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'dspex-reliability-'));
   try {
     const store = new FileCheckpointStore(dir, { keep: 3 });
-    const random = seededRandom(11);
+    const random = new SeededRandom(11);
     let trials = 0;
     let detected = 0;
     let served = 0;
@@ -151,15 +141,15 @@ async function checkpointCorruption(): Promise<void> {
     const newestFile = async (): Promise<string> => path.join(folder, (await readdir(folder)).filter((name) => name.endsWith('.ckpt')).sort().pop()!);
     const damages: [string, (bytes: Buffer) => Buffer][] = [
       ['truncation', (bytes) => bytes.subarray(0, Math.floor(bytes.length / 2))],
-      ['garbage', (bytes) => Buffer.from(Array.from({ length: bytes.length }, () => Math.floor(random() * 256)))],
+      ['garbage', (bytes) => Buffer.from(Array.from({ length: bytes.length }, () => random.below(256)))],
     ];
     for (let flip = 0; flip < 1000; flip += 1) {
       damages.push([
         'single-byte flip',
         (bytes) => {
           const copy = Buffer.from(bytes);
-          const index = Math.floor(random() * copy.length);
-          copy[index] ^= 1 + Math.floor(random() * 255);
+          const index = random.below(copy.length);
+          copy[index] ^= 1 + random.below(255);
           return copy;
         },
       ]);
@@ -205,7 +195,7 @@ async function killOneWriter(dir: string, killAfterMs: number): Promise<void> {
 }
 
 async function atomicWritesUnderKill(): Promise<void> {
-  const random = seededRandom(13);
+  const random = new SeededRandom(13);
   let tornAccepted = 0;
   let corruptDetected = 0;
   let loadedWhole = 0;
@@ -214,7 +204,7 @@ async function atomicWritesUnderKill(): Promise<void> {
   for (let trial = 0; trial < trials; trial += 1) {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'dspex-kill-'));
     try {
-      await killOneWriter(dir, Math.floor(random() * 40));
+      await killOneWriter(dir, random.below(40));
       leftoverTemporaries += (await readdir(path.join(dir, 'victim'))).filter((name) => name.startsWith('.tmp-')).length;
       const loaded = await new FileCheckpointStore(dir).load('victim', { onCorrupt: () => (corruptDetected += 1) });
       if (loaded === undefined) continue;

@@ -1,22 +1,12 @@
 import { IsInt, IsString, Max, Min } from 'class-validator';
 import { ChatAdapter } from '../../lib/adapters/chat-adapter';
-import { AdapterParseError } from '../../lib/errors';
 import { Example } from '../../lib/primitives/example';
 import { Signature } from '../../lib/signatures/signature';
+import { parseError } from '../helpers/parse-error';
 
 class Person {
   @IsString() name!: string;
   @IsInt() @Min(0) @Max(150) age!: number;
-}
-
-function parseError(run: () => unknown): AdapterParseError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof AdapterParseError) return error;
-    throw error;
-  }
-  throw new Error('expected an AdapterParseError');
 }
 
 describe('ChatAdapter.parse', () => {

@@ -1,22 +1,12 @@
 import { IsInt, IsString, Min } from 'class-validator';
 import { JSONAdapter } from '../../lib/adapters/json-adapter';
-import { AdapterParseError } from '../../lib/errors';
 import { Example } from '../../lib/primitives/example';
 import { Signature } from '../../lib/signatures/signature';
+import { parseError } from '../helpers/parse-error';
 
 class Item {
   @IsString() label!: string;
   @IsInt() @Min(1) quantity!: number;
-}
-
-function parseError(run: () => unknown): AdapterParseError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof AdapterParseError) return error;
-    throw error;
-  }
-  throw new Error('expected an AdapterParseError');
 }
 
 describe('JSONAdapter.parse', () => {

@@ -2,17 +2,7 @@ import { Module } from '../../lib/primitives/module';
 import { Prediction } from '../../lib/primitives/prediction';
 import { Supervisor } from '../../lib/runtime/supervisor';
 import { ManualClock, settle, silentLogger } from './support';
-
-/** mulberry32: a small seeded generator, so the chaos is the same on every run. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let mixed = Math.imul(state ^ (state >>> 15), 1 | state);
-    mixed = (mixed + Math.imul(mixed ^ (mixed >>> 7), 61 | mixed)) ^ mixed;
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { SeededRandom } from '../../lib/optimizers/seeded-random';
 
 /** Answers `n * 2` after a few turns (so calls overlap); throws when told to. */
 class Doubler extends Module {
@@ -26,7 +16,7 @@ class Doubler extends Module {
 
 describe('chaos', () => {
   it('stays up through 5,000 calls over 20 children with 10 % random crashes, answering every healthy call correctly', async () => {
-    const random = seededRandom(20240531);
+    const random = new SeededRandom(20240531);
     const clock = new ManualClock();
     const supervisor = new Supervisor({ logger: silentLogger, clock, maxRestarts: 50, withinMs: 1000 });
     const refs = [];
@@ -34,10 +24,10 @@ describe('chaos', () => {
     const calls: { child: number; n: number; crash: boolean; result: Promise<Prediction> }[] = [];
     for (let batch = 0; batch < 50; batch += 1) {
       for (let index = 0; index < 100; index += 1) {
-        const child = Math.floor(random() * refs.length);
+        const child = random.below(refs.length);
         const n = batch * 100 + index;
-        const crash = random() < 0.1;
-        calls.push({ child, n, crash, result: refs[child].forward({ n, crash, turns: Math.floor(random() * 4) }) });
+        const crash = random.random() < 0.1;
+        calls.push({ child, n, crash, result: refs[child].forward({ n, crash, turns: random.below(4) }) });
       }
       await settle(2);
       clock.advance(1000);
