@@ -2,14 +2,13 @@ import { DspexError } from '../errors';
 import type { BaseLM } from '../lm/base-lm';
 import { getRootLogger, type Logger } from '../logging/logger';
 import { fieldsOfRecord } from '../primitives/example';
-import type { FieldType } from '../signatures/field-types';
 import { Signature, type SignatureInput } from '../signatures/signature';
-import { formatFieldValue } from '../util/format-field-value';
+import { formatChatFieldsBlock, formatFieldValue } from '../util/format-field-value';
 import type { AdapterCallRequest } from './adapter';
 import { JSONAdapter } from './json-adapter';
 import { coerceOutputField, completeOutputs, emptyResponseError } from './output-fields';
 import { typeInfo } from './output-hint';
-import { pythonStrip, splitLines } from './python-text';
+import { pythonStrip, splitLines } from '../util/python-text';
 import { hasValue, TemplateAdapter } from './template-adapter';
 
 /** Options of `ChatAdapter`. */
@@ -23,7 +22,6 @@ const STRUCTURE_INTRO = 'All interactions will be structured in the following wa
 const COMPLETED_MARKER = '[[ ## completed ## ]]';
 // DSPy's `field_header_pattern`, anchored as `re.match` is; `\w` is Unicode-aware in Python.
 const FIELD_HEADER = /^\[\[ ## ([\p{L}\p{N}_]+) ## \]\]/u;
-const ANY_TYPE: FieldType = Object.freeze({ kind: 'any' });
 // Failures of the LM itself are not the prompt format's fault, so they are not retried as JSON (DSPy's `LMError`).
 const LM_ERROR_CODES: ReadonlySet<string> = new Set(['LM_HTTP', 'LM_TIMEOUT', 'LM_RESPONSE_INVALID', 'LM_NOT_CONFIGURED']);
 
@@ -77,10 +75,9 @@ export class ChatAdapter extends TemplateAdapter {
 
   /** `[[ ## name ## ]]\nVALUE` blocks joined by blank lines, without the completed marker (DummyLM's replies). */
   override formatFieldsBlock(values: Readonly<Record<string, unknown>>): string {
-    const record = fieldsOfRecord(values);
-    const blocks = Object.keys(record).map((name) => `[[ ## ${name} ## ]]\n${formatFieldValue(record[name], ANY_TYPE)}`);
-    return pythonStrip(blocks.join('\n\n'));
+    return formatChatFieldsBlock(fieldsOfRecord(values));
   }
+
 
   /**
    * Reads `[[ ## name ## ]]` sections: the first section of each output field wins, other

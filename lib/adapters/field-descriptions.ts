@@ -1,6 +1,6 @@
 import type { Field } from '../signatures/field';
 import type { Signature } from '../signatures/signature';
-import { dedent, pythonStrip, splitLines } from './python-text';
+import { dedent, pythonStrip, splitLines } from '../util/python-text';
 
 const INSTRUCTION_INDENT = `\n${' '.repeat(8)}`;
 

@@ -8,7 +8,7 @@ import { pythonJsonForType } from '../util/format-field-value';
 import { coerceOutputField, completeOutputs, emptyResponseError } from './output-fields';
 import { fieldPlaceholder, typeInfo } from './output-hint';
 import { parseJsonLoosely } from './parse-json-loosely';
-import { pythonStrip } from './python-text';
+import { pythonStrip } from '../util/python-text';
 import { JSON_OBJECT_FORMAT, structuredOutputFormat } from './structured-output-format';
 import { hasValue, TemplateAdapter } from './template-adapter';
 

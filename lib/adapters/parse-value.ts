@@ -1,7 +1,7 @@
 import type { FieldType, LiteralValue } from '../signatures/field-types';
 import { pythonRepr } from '../util/python-format';
 import { parseJsonLoosely } from './parse-json-loosely';
-import { pythonStrip } from './python-text';
+import { pythonStrip } from '../util/python-text';
 import { validateLax, type LaxResult } from './validate-lax';
 
 /** Python's `repr()` of a tuple, as DSPy's Literal error message prints the allowed values. */

@@ -6,7 +6,7 @@ import { formatFieldValue } from '../util/format-field-value';
 import { Adapter, type AdapterCallRequest } from './adapter';
 import { fieldDescriptions, taskDescription } from './field-descriptions';
 import { fieldPlaceholder } from './output-hint';
-import { pythonStrip } from './python-text';
+import { pythonStrip } from '../util/python-text';
 
 /** What ChatAdapter and JSONAdapter know about a signature; built once per (adapter class, signature). */
 export interface SignatureLayout {

@@ -1,5 +1,5 @@
 import { ConfigurationError, describeProblem, describeValue } from '../errors';
-import { formatFieldValue } from '../util/format-field-value';
+import { formatChatFieldsBlock } from '../util/format-field-value';
 import { pythonJsonDumps } from '../util/python-format';
 import { BaseLM, type BaseLMOptions, type LMCallOptions, type LMOutput } from './base-lm';
 import type { ChatMessage } from './chat-message';
@@ -23,12 +23,6 @@ const FIELD_MARKER = /^\[\[ ## (\w+) ## \]\]/;
 interface Script {
   readonly answers: readonly DummyAnswer[] | Readonly<Record<string, DummyAnswer>> | DummyAnswerFunction;
   cursor: number;
-}
-
-function renderChatFields(values: Readonly<Record<string, unknown>>): string {
-  return Object.entries(values)
-    .map(([name, value]) => `[[ ## ${name} ## ]]\n${formatFieldValue(value)}`)
-    .join('\n\n');
 }
 
 /**
@@ -86,7 +80,7 @@ export class DummyLM extends BaseLM {
   #render(answer: DummyAnswer, options: LMCallOptions): string {
     if (typeof answer === 'string') return answer;
     if (this.#adapter !== undefined) return this.#adapter.formatFieldsBlock(answer);
-    return options.responseFormat !== undefined ? pythonJsonDumps(answer, 2) : renderChatFields(answer);
+    return options.responseFormat !== undefined ? pythonJsonDumps(answer, 2) : formatChatFieldsBlock(answer);
   }
 
   async #nextAnswer(messages: readonly ChatMessage[], options: LMCallOptions): Promise<DummyAnswer> {

@@ -1,4 +1,4 @@
-import { pythonStrip } from '../adapters/python-text';
+import { pythonStrip } from '../util/python-text';
 import { formatFieldValue } from '../util/format-field-value';
 
 /**

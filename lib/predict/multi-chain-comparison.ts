@@ -1,4 +1,4 @@
-import { pythonStrip } from '../adapters/python-text';
+import { pythonStrip } from '../util/python-text';
 import { ConfigurationError, InputValidationError, describeProblem, describeValue } from '../errors';
 import { Completions } from '../primitives/completions';
 import { Example } from '../primitives/example';

@@ -1,4 +1,5 @@
 import type { FieldType } from '../signatures/field-types';
+import { pythonStrip } from './python-text';
 
 /**
  * How DSPy writes a field's value into a prompt (`format_field_value` in `dspy/adapters/utils.py`),
@@ -134,4 +135,19 @@ export function formatFieldValue(value: unknown, type?: FieldType): string {
     default:
       return String(resolved);
   }
+}
+
+const ANY_TYPE: FieldType = Object.freeze({ kind: 'any' });
+
+/**
+ * An answer object as ChatAdapter's field blocks (`[[ ## name ## ]]\nVALUE`, blank-line separated,
+ * no completed marker): what DummyLM replies with. Values are typed `Any`, as DSPy's
+ * `format_field_with_value` formats them for a bare `OutputField()`, so lists come out as JSON.
+ */
+export function formatChatFieldsBlock(values: Readonly<Record<string, unknown>>): string {
+  return pythonStrip(
+    Object.keys(values)
+      .map((name) => `[[ ## ${name} ## ]]\n${formatFieldValue(values[name], ANY_TYPE)}`)
+      .join('\n\n'),
+  );
 }

@@ -18,15 +18,6 @@ export function pythonStringRepr(text: string): string {
   return `${quote}${body}${quote}`;
 }
 
-/** Python `str()`-style rendering of a float: integers keep a `.0` (`2.0`), as Python prints floats. */
-export function pythonFloat(value: number): string {
-  if (Number.isInteger(value) && Math.abs(value) < 1e16) return `${value}.0`;
-  if (value === Infinity) return 'inf';
-  if (value === -Infinity) return '-inf';
-  if (Number.isNaN(value)) return 'nan';
-  return String(value);
-}
-
 /** Python `repr()` of a scalar or of nested lists/dicts (`{'type': 'string'}`, `True`, `None`). */
 export function pythonRepr(value: unknown): string {
   if (value === null || value === undefined) return 'None';

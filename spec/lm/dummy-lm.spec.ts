@@ -64,3 +64,18 @@ describe('inspectHistory (global)', () => {
     expect(text.indexOf('from-first')).toBeLessThan(text.indexOf('from-second'));
   });
 });
+
+describe('DummyLM rendering', () => {
+  it('renders answer objects exactly as ChatAdapter.formatFieldsBlock does, lists as JSON', async () => {
+    const answer = { answer: ['Paris', 'Lyon'], count: 2 };
+    const lm = new DummyLM([answer]);
+    const [output] = (await lm.call([{ role: 'user', content: 'q' }])).outputs;
+    expect(output).toBe(new ChatAdapter().formatFieldsBlock(answer));
+    expect(output).toBe('[[ ## answer ## ]]\n["Paris", "Lyon"]\n\n[[ ## count ## ]]\n2');
+  });
+
+  it('lets a list answer parse as a list[str] output', async () => {
+    const prediction = await new Predict('q -> answer: list[str]').forward({ q: 'x' }, { lm: new DummyLM([{ answer: ['a', 'b'] }]) });
+    expect(prediction.answer).toEqual(['a', 'b']);
+  });
+});
