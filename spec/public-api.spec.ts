@@ -5,13 +5,13 @@ import { DspexError } from 'dspex';
 import packageJson from '../package.json';
 import { VERSION } from '../lib/version';
 
-/** Every identifier API.md spells (it is prose with code spans whose backticks do not always pair). */
+/** Every identifier docs/api.md spells (prose with code spans whose backticks do not always pair). */
 function apiNames(): Set<string> {
-  const text = readFileSync(path.join(__dirname, '..', '..', 'shared', 'API.md'), 'utf8');
+  const text = readFileSync(path.join(__dirname, '..', 'docs', 'api.md'), 'utf8');
   return new Set([...text.matchAll(/[A-Za-z_][A-Za-z0-9_]*/g)].map((match) => match[0]));
 }
 
-/** API.md names of the parts built so far: each must be exported. Grows with each issue. */
+/** docs/api.md names of the parts built so far: each must be exported. Grows with each issue. */
 const BUILT = [
   'Signature',
   'signature',
