@@ -6,7 +6,7 @@ import path from 'node:path';
 import pino from 'pino';
 import { FileCheckpointStore, Module, Prediction, Supervisor, type Checkpoint } from 'dspex';
 import { formatDuration, record, section } from './harness';
-import { SeededRandom } from '../lib/optimizers/seeded-random';
+import { SeededRandom } from '../lib/util/seeded-random';
 
 /**
  * `npm run bench:reliability`: the supervisor's reliability report. Every figure comes from

@@ -8,15 +8,17 @@ import path from 'node:path';
 const LIB = path.join(__dirname, '..', 'lib');
 const BASE = ['util', 'errors', 'logging', 'version'];
 const ALLOWED: Record<string, string[]> = {
-  util: ['util'],
-  errors: ['util'],
+  // errors is the lowest layer (it imports nothing), so util helpers such as SeededRandom can throw typed errors.
+  util: ['util', 'errors'],
+  errors: [],
   logging: ['util', 'errors'],
   version: [],
   decorators: BASE,
   signatures: [...BASE, 'decorators'],
   primitives: [...BASE, 'decorators', 'signatures'],
   adapters: [...BASE, 'decorators', 'signatures', 'primitives'],
-  lm: [...BASE, 'decorators', 'signatures', 'primitives'],
+  // DummyLM renders answers with the adapters' field formatting (DSPy's dummies import dspy.adapters too).
+  lm: [...BASE, 'decorators', 'signatures', 'primitives', 'adapters'],
   settings: [...BASE, 'decorators', 'signatures', 'primitives', 'adapters', 'lm'],
   predict: [...BASE, 'decorators', 'signatures', 'primitives', 'adapters', 'lm', 'settings'],
   evaluate: [...BASE, 'decorators', 'signatures', 'primitives', 'adapters', 'lm', 'settings', 'predict'],

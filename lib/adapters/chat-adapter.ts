@@ -3,7 +3,7 @@ import type { BaseLM } from '../lm/base-lm';
 import { getRootLogger, type Logger } from '../logging/logger';
 import { fieldsOfRecord } from '../primitives/example';
 import { Signature, type SignatureInput } from '../signatures/signature';
-import { formatChatFieldsBlock, formatFieldValue } from '../util/format-field-value';
+import { formatChatFieldsBlock, formatFieldValue } from './format-field-value';
 import type { AdapterCallRequest } from './adapter';
 import { JSONAdapter } from './json-adapter';
 import { coerceOutputField, completeOutputs, emptyResponseError } from './output-fields';

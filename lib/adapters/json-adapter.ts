@@ -4,7 +4,7 @@ import { getRootLogger, type Logger } from '../logging/logger';
 import { fieldsOfRecord } from '../primitives/example';
 import { Signature, type SignatureInput } from '../signatures/signature';
 import { pythonJsonDumps } from '../util/python-format';
-import { pythonJsonForType } from '../util/format-field-value';
+import { pythonJsonForType } from './format-field-value';
 import { coerceOutputField, completeOutputs, emptyResponseError } from './output-fields';
 import { fieldPlaceholder, typeInfo } from './output-hint';
 import { parseJsonLoosely } from './parse-json-loosely';

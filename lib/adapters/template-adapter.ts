@@ -2,7 +2,7 @@ import type { ChatMessage } from '../lm/chat-message';
 import { Example, fieldsOfRecord } from '../primitives/example';
 import type { Field } from '../signatures/field';
 import { Signature, type SignatureInput } from '../signatures/signature';
-import { formatFieldValue } from '../util/format-field-value';
+import { formatFieldValue } from './format-field-value';
 import { Adapter, type AdapterCallRequest } from './adapter';
 import { fieldDescriptions, taskDescription } from './field-descriptions';
 import { fieldPlaceholder } from './output-hint';

@@ -3,7 +3,7 @@ import type { Example } from '../primitives/example';
 import type { Prediction } from '../primitives/prediction';
 import type { TraceEntry } from '../settings/settings';
 import { dprTokens, hasAnswer } from './dpr-tokens';
-import { normalizeText } from '../predict/normalize-text';
+import { normalizeText } from '../util/normalize-text';
 
 /** Options of `answerExactMatch`. */
 export interface AnswerExactMatchOptions {

@@ -1,5 +1,5 @@
 import { ConfigurationError, describeProblem, describeValue } from '../errors';
-import { formatChatFieldsBlock } from '../util/format-field-value';
+import { formatChatFieldsBlock } from '../adapters/format-field-value';
 import { pythonJsonDumps } from '../util/python-format';
 import { BaseLM, type BaseLMOptions, type LMCallOptions, type LMOutput } from './base-lm';
 import type { ChatMessage } from './chat-message';

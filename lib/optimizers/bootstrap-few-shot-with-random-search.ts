@@ -16,7 +16,7 @@ import {
   signalOption,
   wholeNumberOption,
 } from './optimizer-options';
-import { SeededRandom } from './seeded-random';
+import { SeededRandom } from '../util/seeded-random';
 import type { CompileOptions, Teleprompter } from './teleprompter';
 
 /** Options of `new BootstrapFewShotWithRandomSearch(options)`. */

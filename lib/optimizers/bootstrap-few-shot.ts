@@ -17,7 +17,7 @@ import {
   optimizerFail,
   wholeNumberOption,
 } from './optimizer-options';
-import { SeededRandom } from './seeded-random';
+import { SeededRandom } from '../util/seeded-random';
 import type { CompileOptions, Teleprompter } from './teleprompter';
 
 /** Options of `new BootstrapFewShot(options)`: DSPy's, camelCased, plus `concurrency` and progress. */

@@ -7,7 +7,7 @@ import { Example } from '../primitives/example';
 import type { Module } from '../primitives/module';
 import type { Prediction } from '../primitives/prediction';
 import { context, currentSettings, type Settings, type TraceEntry } from '../settings/settings';
-import { SeededRandom } from './seeded-random';
+import { SeededRandom } from '../util/seeded-random';
 
 /** What the bootstrap loop needs (BootstrapFewShot's options, resolved). */
 export interface BootstrapRequest {

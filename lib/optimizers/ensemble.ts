@@ -3,7 +3,7 @@ import { isModule } from '../primitives/module-brand';
 import { Prediction } from '../primitives/prediction';
 import { isPlainObject } from '../util/is-plain-object';
 import { assertOptionKeys, optimizerFail, wholeNumberOption } from './optimizer-options';
-import { SeededRandom } from './seeded-random';
+import { SeededRandom } from '../util/seeded-random';
 
 /** Combines the predictions of the ensembled programs into one, e.g. `majority`. May be async. */
 export type ReduceFunction = (predictions: Prediction[]) => Prediction | Promise<Prediction>;

@@ -1,6 +1,6 @@
 import type { Module } from '../primitives/module';
 import { assertOptimizerExamples, assertOptionKeys, assertProgram, booleanOption, signalOption, wholeNumberOption } from './optimizer-options';
-import { SeededRandom } from './seeded-random';
+import { SeededRandom } from '../util/seeded-random';
 import type { CompileOptions, Teleprompter } from './teleprompter';
 
 /** Options of `new LabeledFewShot(options)`. */

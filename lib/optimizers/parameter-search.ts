@@ -19,7 +19,7 @@ import {
   wholeNumberOption,
 } from './optimizer-options';
 import { gridCandidates, randomCandidates, searchDimensions, type ParameterValues, type SearchDimension } from './parameter-space';
-import { SeededRandom } from './seeded-random';
+import { SeededRandom } from '../util/seeded-random';
 import type { CompileOptions, Teleprompter } from './teleprompter';
 
 /** Options of `new ParameterSearch(options)`. */

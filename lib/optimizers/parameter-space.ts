@@ -1,7 +1,7 @@
 import type { Module } from '../primitives/module';
 import { ParameterHandle } from '../primitives/parameter-handle';
 import { optimizerFail } from './optimizer-options';
-import type { SeededRandom } from './seeded-random';
+import type { SeededRandom } from '../util/seeded-random';
 
 /** Values for the searched parameters, by path (`retrieve.k` → 3). */
 export type ParameterValues = Record<string, unknown>;

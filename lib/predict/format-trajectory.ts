@@ -1,5 +1,5 @@
 import { pythonStrip } from '../util/python-text';
-import { formatFieldValue } from '../util/format-field-value';
+import { formatFieldValue } from '../adapters/format-field-value';
 
 /**
  * ReAct's trajectory as the `trajectory` input shows it (DSPy's `ReAct._format_trajectory`): each

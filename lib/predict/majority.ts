@@ -2,8 +2,8 @@ import { InputValidationError, describeProblem, describeValue } from '../errors'
 import { Completions } from '../primitives/completions';
 import { Example } from '../primitives/example';
 import { Prediction } from '../primitives/prediction';
-import { formatFieldValue } from '../util/format-field-value';
-import { normalizeText } from './normalize-text';
+import { formatFieldValue } from '../adapters/format-field-value';
+import { normalizeText } from '../util/normalize-text';
 
 /** Options of `majority`. */
 export interface MajorityOptions {

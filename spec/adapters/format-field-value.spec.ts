@@ -1,6 +1,6 @@
 import { Example } from '../../lib/primitives/example';
 import { parseFieldType } from '../../lib/signatures/field-types';
-import { formatFieldValue } from '../../lib/util/format-field-value';
+import { formatFieldValue } from '../../lib/adapters/format-field-value';
 
 const STR = parseFieldType('str');
 

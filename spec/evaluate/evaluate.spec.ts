@@ -6,7 +6,7 @@ import { Example } from '../../lib/primitives/example';
 import { Module } from '../../lib/primitives/module';
 import { Prediction } from '../../lib/primitives/prediction';
 import { context, currentSettings, resetSettings } from '../../lib/settings/settings';
-import { QA, exactAnswer } from '../optimizers/helpers/qa-program';
+import { QA, exactAnswer } from '../helpers/qa-program';
 
 const silent = pino({ level: 'silent' });
 

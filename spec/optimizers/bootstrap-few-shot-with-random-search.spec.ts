@@ -5,8 +5,8 @@ import pino from 'pino';
 import { BootstrapFewShotWithRandomSearch, type BootstrapFewShotWithRandomSearchOptions } from '../../lib/optimizers/bootstrap-few-shot-with-random-search';
 import type { Example } from '../../lib/primitives/example';
 import { context, resetSettings } from '../../lib/settings/settings';
-import { demoAwareLM, factExamples } from './helpers/demo-aware-lm';
-import { QA, exactAnswer } from './helpers/qa-program';
+import { demoAwareLM, factExamples } from '../helpers/demo-aware-lm';
+import { QA, exactAnswer } from '../helpers/qa-program';
 
 const silent = pino({ level: 'silent' });
 afterEach(() => resetSettings());

@@ -11,8 +11,8 @@ import { Example } from '../../lib/primitives/example';
 import { Module } from '../../lib/primitives/module';
 import { Prediction } from '../../lib/primitives/prediction';
 import { context, resetSettings, type TraceEntry } from '../../lib/settings/settings';
-import { FACTS, demoAwareLM, factExamples } from './helpers/demo-aware-lm';
-import { DraftAndPolish, QA, exactAnswer } from './helpers/qa-program';
+import { FACTS, demoAwareLM, factExamples } from '../helpers/demo-aware-lm';
+import { DraftAndPolish, QA, exactAnswer } from '../helpers/qa-program';
 
 const silent = pino({ level: 'silent' });
 const quiet = { logger: silent, displayProgress: false };

@@ -7,7 +7,7 @@ import { DummyLM } from '../../lib/lm/dummy-lm';
 import { Module } from '../../lib/primitives/module';
 import { Prediction } from '../../lib/primitives/prediction';
 import { context, resetSettings } from '../../lib/settings/settings';
-import { QA } from './helpers/qa-program';
+import { QA } from '../helpers/qa-program';
 
 afterEach(() => resetSettings());
 

@@ -7,8 +7,8 @@ import { Embedder } from '../../lib/lm/embedder';
 import { KNNFewShot } from '../../lib/optimizers/knn-few-shot';
 import { LabeledFewShot } from '../../lib/optimizers/labeled-few-shot';
 import { context, resetSettings } from '../../lib/settings/settings';
-import { demoAwareLM, factExamples } from './helpers/demo-aware-lm';
-import { QA, exactAnswer } from './helpers/qa-program';
+import { demoAwareLM, factExamples } from '../helpers/demo-aware-lm';
+import { QA, exactAnswer } from '../helpers/qa-program';
 
 const silent = pino({ level: 'silent' });
 const quiet = { logger: silent, displayProgress: false };

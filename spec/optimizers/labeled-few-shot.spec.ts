@@ -7,8 +7,8 @@ import { LabeledFewShot } from '../../lib/optimizers/labeled-few-shot';
 import { Module } from '../../lib/primitives/module';
 import { Prediction } from '../../lib/primitives/prediction';
 import { context, resetSettings } from '../../lib/settings/settings';
-import { demoAwareLM, factExamples } from './helpers/demo-aware-lm';
-import { DraftAndPolish, QA, exactAnswer } from './helpers/qa-program';
+import { demoAwareLM, factExamples } from '../helpers/demo-aware-lm';
+import { DraftAndPolish, QA, exactAnswer } from '../helpers/qa-program';
 
 const silent = pino({ level: 'silent' });
 afterEach(() => resetSettings());

@@ -11,8 +11,8 @@ import { Example } from '../../lib/primitives/example';
 import { Module } from '../../lib/primitives/module';
 import { Prediction } from '../../lib/primitives/prediction';
 import { context, resetSettings } from '../../lib/settings/settings';
-import { demoAwareLM, factExamples } from './helpers/demo-aware-lm';
-import { exactAnswer } from './helpers/qa-program';
+import { demoAwareLM, factExamples } from '../helpers/demo-aware-lm';
+import { exactAnswer } from '../helpers/qa-program';
 
 const silent = pino({ level: 'silent' });
 afterEach(() => resetSettings());

@@ -1,20 +1,6 @@
 import { majority } from '../../lib/predict/majority';
-import { normalizeText } from '../../lib/predict/normalize-text';
 import { Example } from '../../lib/primitives/example';
 import { Prediction } from '../../lib/primitives/prediction';
-
-describe('normalizeText', () => {
-  it.each([
-    ['The,  Eiffel  Tower!', 'eiffel tower'],
-    ['An apple a day', 'apple day'],
-    ['theory and anthem', 'theory and anthem'],
-    ['  Paris\n\tFrance ', 'paris france'],
-    ['Café', 'cafe\u0301'],
-    ['', ''],
-  ])('normalizes %j to %j as DSPy does', (text, expected) => {
-    expect(normalizeText(text)).toBe(expected);
-  });
-});
 
 describe('majority', () => {
   it('picks the most common normalized answer and returns that completion', () => {

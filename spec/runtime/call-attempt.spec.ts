@@ -1,7 +1,7 @@
 import { Supervisor } from '../../lib/runtime/supervisor';
 import { Module } from '../../lib/primitives/module';
 import { Prediction } from '../../lib/primitives/prediction';
-import { ManualClock, Worker, settle, silentLogger, workerFactory } from './support';
+import { ManualClock, Worker, settle, silentLogger, workerFactory } from '../helpers/runtime-support';
 
 /** Never answers and ignores its signal: only the supervisor's own race can end its calls. */
 class Deaf extends Module {

@@ -1,8 +1,8 @@
 import { Module } from '../../lib/primitives/module';
 import { Prediction } from '../../lib/primitives/prediction';
 import { Supervisor } from '../../lib/runtime/supervisor';
-import { ManualClock, settle, silentLogger } from './support';
-import { SeededRandom } from '../../lib/optimizers/seeded-random';
+import { ManualClock, settle, silentLogger } from '../helpers/runtime-support';
+import { SeededRandom } from '../../lib/util/seeded-random';
 
 /** Answers `n * 2` after a few turns (so calls overlap); throws when told to. */
 class Doubler extends Module {

@@ -5,7 +5,7 @@ import { FileCheckpointStore } from '../../lib/runtime/file-checkpoint-store';
 import { MemoryCheckpointStore } from '../../lib/runtime/memory-checkpoint-store';
 import type { CorruptedEvent } from '../../lib/runtime/registry-event';
 import { Supervisor } from '../../lib/runtime/supervisor';
-import { ManualClock, settle, silentLogger, workerFactory } from './support';
+import { ManualClock, settle, silentLogger, workerFactory } from '../helpers/runtime-support';
 
 describe('MemoryCheckpointStore', () => {
   it('keeps copies, newest first, up to `keep`', async () => {

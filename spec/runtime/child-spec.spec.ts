@@ -1,6 +1,6 @@
 import { resolveChildSpec } from '../../lib/runtime/child-spec';
 import { Supervisor } from '../../lib/runtime/supervisor';
-import { ManualClock, Worker, silentLogger } from './support';
+import { ManualClock, Worker, silentLogger } from '../helpers/runtime-support';
 
 const start = () => new Worker();
 const defaults = { checkpoint: 'manual' as const };

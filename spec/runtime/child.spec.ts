@@ -1,6 +1,6 @@
 import { Prediction } from '../../lib/primitives/prediction';
 import { Supervisor } from '../../lib/runtime/supervisor';
-import { Deferred, ManualClock, Worker, settle, silentLogger, workerFactory } from './support';
+import { Deferred, ManualClock, Worker, settle, silentLogger, workerFactory } from '../helpers/runtime-support';
 
 const newSupervisor = (clock = new ManualClock()) => new Supervisor({ logger: silentLogger, clock, maxRestarts: 100 });
 

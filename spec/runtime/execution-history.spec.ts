@@ -1,6 +1,6 @@
 import { ExecutionHistory, HISTORY_CAPACITY, type CallRecord } from '../../lib/runtime/execution-history';
 import { Supervisor } from '../../lib/runtime/supervisor';
-import { ManualClock, Worker, memoryLogger, silentLogger } from './support';
+import { ManualClock, Worker, memoryLogger, silentLogger } from '../helpers/runtime-support';
 
 const record = (startedAt: number, outcome: CallRecord['outcome'] = 'success'): CallRecord => ({ startedAt, durationMs: 1, outcome });
 

@@ -3,7 +3,7 @@ import { Prediction } from '../../lib/primitives/prediction';
 import { Supervisor } from '../../lib/runtime/supervisor';
 import { systemClock } from '../../lib/runtime/clock';
 import { ExecutionQueue } from '../../lib/runtime/execution-queue';
-import { Deferred, ManualClock, Worker, settle, silentLogger } from './support';
+import { Deferred, ManualClock, Worker, settle, silentLogger } from '../helpers/runtime-support';
 
 /** Records how many calls run at once and in which order they start. */
 class Probe extends Module {

@@ -4,7 +4,7 @@ import { Parameter } from '../../lib/decorators/parameter';
 import { MemoryCheckpointStore } from '../../lib/runtime/memory-checkpoint-store';
 import type { SwappedEvent } from '../../lib/runtime/registry-event';
 import { Supervisor } from '../../lib/runtime/supervisor';
-import { Deferred, ManualClock, Worker, settle, silentLogger } from './support';
+import { Deferred, ManualClock, Worker, settle, silentLogger } from '../helpers/runtime-support';
 
 /** Records every key it serves; answers after a few turns so calls overlap the swap. */
 class Keyed extends Module {

@@ -1,6 +1,6 @@
 import { CallCounters, metricsOf } from '../../lib/runtime/metrics';
 import { Supervisor } from '../../lib/runtime/supervisor';
-import { Deferred, ManualClock, Worker, silentLogger } from './support';
+import { Deferred, ManualClock, Worker, silentLogger } from '../helpers/runtime-support';
 
 describe('metricsOf', () => {
   it('derives calls and nearest-rank latency percentiles', () => {

@@ -1,6 +1,6 @@
 import { Supervisor } from '../../lib/runtime/supervisor';
 import type { RegistryEvent } from '../../lib/runtime/registry-event';
-import { ManualClock, Worker, memoryLogger, settle, silentLogger } from './support';
+import { ManualClock, Worker, memoryLogger, settle, silentLogger } from '../helpers/runtime-support';
 
 describe('Registry', () => {
   it('looks children up by id and lists them in start order', async () => {

@@ -3,7 +3,7 @@ import { Prediction } from '../../lib/primitives/prediction';
 import { RestartIntensity } from '../../lib/runtime/restart-intensity';
 import { Supervisor } from '../../lib/runtime/supervisor';
 import type { EscalatedEvent } from '../../lib/runtime/registry-event';
-import { ManualClock, Worker, settle, silentLogger, workerFactory } from './support';
+import { ManualClock, Worker, settle, silentLogger, workerFactory } from '../helpers/runtime-support';
 
 describe('RestartIntensity', () => {
   it('allows maxRestarts restarts within the window and refuses one more', () => {

@@ -1,7 +1,7 @@
 import { shouldRestart } from '../../lib/runtime/restart-policy';
 import { Supervisor } from '../../lib/runtime/supervisor';
 import type { RegistryEvent } from '../../lib/runtime/registry-event';
-import { ManualClock, settle, silentLogger, workerFactory } from './support';
+import { ManualClock, settle, silentLogger, workerFactory } from '../helpers/runtime-support';
 
 async function childWith(restart: 'permanent' | 'transient' | 'temporary') {
   const supervisor = new Supervisor({ logger: silentLogger, clock: new ManualClock() });

@@ -1,7 +1,7 @@
 import { childrenToRestart, findDependencyCycle } from '../../lib/runtime/restart-strategy';
 import { Supervisor } from '../../lib/runtime/supervisor';
 import type { RestartStrategy } from '../../lib/runtime/restart-strategy';
-import { ManualClock, settle, silentLogger, workerFactory } from './support';
+import { ManualClock, settle, silentLogger, workerFactory } from '../helpers/runtime-support';
 
 const child = (id: string, dependsOn: string[] = [], isActive = true) => ({ id, dependsOn, isActive });
 

@@ -6,7 +6,7 @@ import { DummyLM } from '../../lib/lm/dummy-lm';
 import { Predict } from '../../lib/predict/predict';
 import { MemoryCheckpointStore } from '../../lib/runtime/memory-checkpoint-store';
 import { Supervisor } from '../../lib/runtime/supervisor';
-import { ManualClock, settle, silentLogger } from './support';
+import { ManualClock, settle, silentLogger } from '../helpers/runtime-support';
 
 class Sampler extends Module {
   @Parameter({ shared: 'temperature' }) temperature = 0;

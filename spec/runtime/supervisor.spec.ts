@@ -1,5 +1,5 @@
 import { Supervisor } from '../../lib/runtime/supervisor';
-import { Deferred, ManualClock, Worker, settle, silentLogger, workerFactory } from './support';
+import { Deferred, ManualClock, Worker, settle, silentLogger, workerFactory } from '../helpers/runtime-support';
 
 function newSupervisor(options: ConstructorParameters<typeof Supervisor>[0] = {}): Supervisor {
   return new Supervisor({ logger: silentLogger, clock: new ManualClock(), ...options });

@@ -1,8 +1,8 @@
-import { Predictor } from '../../../lib/decorators';
+import { Predictor } from '../../lib/decorators';
 // A value import: loading lib/predict registers the factory that creates each @Predictor's Predict.
-import { Predict } from '../../../lib/predict/predict';
-import { Module } from '../../../lib/primitives/module';
-import type { Prediction } from '../../../lib/primitives/prediction';
+import { Predict } from '../../lib/predict/predict';
+import { Module } from '../../lib/primitives/module';
+import type { Prediction } from '../../lib/primitives/prediction';
 
 /** A one-predictor program: question → answer. */
 export class QA extends Module {

@@ -1,5 +1,5 @@
 import type { FieldType } from '../signatures/field-types';
-import { pythonStrip } from './python-text';
+import { pythonStrip } from '../util/python-text';
 
 /**
  * How DSPy writes a field's value into a prompt (`format_field_value` in `dspy/adapters/utils.py`),

@@ -1,4 +1,4 @@
-import { SeededRandom, hashString } from '../../lib/optimizers/seeded-random';
+import { SeededRandom, hashString } from '../../lib/util/seeded-random';
 
 const range = (count: number): number[] => Array.from({ length: count }, (_, index) => index);
 

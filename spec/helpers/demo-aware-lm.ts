@@ -1,6 +1,6 @@
-import type { ChatMessage } from '../../../lib/lm/chat-message';
-import { DummyLM } from '../../../lib/lm/dummy-lm';
-import { Example } from '../../../lib/primitives/example';
+import type { ChatMessage } from '../../lib/lm/chat-message';
+import { DummyLM } from '../../lib/lm/dummy-lm';
+import { Example } from '../../lib/primitives/example';
 
 /** The facts the LM "knows"; it only states one when a demo of the same topic primes it. */
 export const FACTS: Record<string, { topic: string; answer: string }> = {
