@@ -1,10 +1,10 @@
 import PQueue from 'p-queue';
-import { EvaluationError, describeProblem, describeValue } from '../errors';
-import { getRootLogger, type Logger } from '../logging/logger';
+import { EvaluationError } from '../errors';
+import { getRootLogger, LOGGER_OPTION_RULE, type Logger } from '../logging/logger';
 import type { Example } from '../primitives/example';
 import { isModule } from '../primitives/module-brand';
 import type { Module } from '../primitives/module';
-import { isPlainObject } from '../util/is-plain-object';
+import { validateOption, validateOptions, type OptionRules } from '../util/validate-options';
 import type { EvaluationResult } from './evaluation-result';
 import { assertExampleSet } from './example-set';
 import type { Metric } from './metric';
@@ -40,28 +40,32 @@ export interface EvaluateRunOptions {
   signal?: AbortSignal;
 }
 
-const OPTION_KEYS = new Set(['devset', 'metric', 'concurrency', 'displayProgress', 'maxErrors', 'failureScore', 'signal', 'logger']);
-const RUN_OPTION_KEYS = new Set(['devset', 'metric', 'concurrency', 'displayProgress', 'signal']);
 const DEFAULT_CONCURRENCY = 16;
 const DEFAULT_MAX_ERRORS = 10;
 
-function fail(problem: string, received: unknown, fix: string, option: string): never {
-  throw new EvaluationError(describeProblem(`Evaluate: ${problem}`, describeValue(received), fix), { details: { option } });
-}
+const invalid = (message: string, details: Record<string, unknown>): EvaluationError => new EvaluationError(message, { details });
 
-function checkOptions(options: Record<string, unknown>, allowed: ReadonlySet<string>): void {
-  const unknown = Object.keys(options).filter((key) => !allowed.has(key));
-  if (unknown.length > 0) fail(`unknown option(s) ${unknown.join(', ')}.`, unknown.join(', '), `Use only: ${[...allowed].join(', ')}.`, unknown[0]);
-  const { metric, concurrency, displayProgress, maxErrors, failureScore, signal } = options;
-  if (options.devset !== undefined) assertExampleSet('Evaluate', 'devset', options.devset, EvaluationError);
-  if (metric !== undefined && typeof metric !== 'function') fail('metric must be a function (example, prediction) => number | boolean.', metric, 'Pass e.g. { metric: answerExactMatch }.', 'metric');
-  if (concurrency !== undefined && !(Number.isInteger(concurrency) && (concurrency as number) >= 1)) fail('concurrency must be a whole number ≥ 1.', concurrency, 'Pass e.g. { concurrency: 8 }.', 'concurrency');
-  if (displayProgress !== undefined && typeof displayProgress !== 'boolean') fail('displayProgress must be true or false.', displayProgress, 'Pass { displayProgress: true }.', 'displayProgress');
-  if (maxErrors !== undefined && !((Number.isInteger(maxErrors) && (maxErrors as number) >= 0) || maxErrors === Infinity)) {
-    fail('maxErrors must be a whole number ≥ 0 (or Infinity).', maxErrors, 'Pass e.g. { maxErrors: 10 }.', 'maxErrors');
-  }
-  if (failureScore !== undefined && !(typeof failureScore === 'number' && Number.isFinite(failureScore))) fail('failureScore must be a finite number.', failureScore, 'Pass e.g. { failureScore: 0 }.', 'failureScore');
-  if (signal !== undefined && !(signal instanceof AbortSignal)) fail('signal must be an AbortSignal.', signal, 'Pass controller.signal.', 'signal');
+const RUN_RULES: OptionRules = {
+  devset: { kind: 'custom', check: (value) => (Array.isArray(value) ? undefined : 'a non-empty array of Examples') },
+  metric: { kind: 'function' },
+  concurrency: { kind: 'integer', min: 1 },
+  displayProgress: { kind: 'boolean' },
+  signal: { kind: 'signal' },
+};
+
+const RULES: OptionRules = {
+  ...RUN_RULES,
+  devset: { ...RUN_RULES.devset, required: true },
+  metric: { kind: 'function', required: true },
+  maxErrors: { kind: 'integer', min: 0, allowInfinity: true },
+  failureScore: { kind: 'number' },
+  logger: LOGGER_OPTION_RULE,
+};
+
+function checkOptions(owner: string, options: unknown, rules: OptionRules, allowUndefined: boolean): void {
+  validateOptions(owner, options, rules, { error: invalid, allowUndefined });
+  const devset = (options as { devset?: unknown } | undefined)?.devset;
+  if (devset !== undefined) assertExampleSet('Evaluate', 'devset', devset, EvaluationError);
 }
 
 /**
@@ -83,11 +87,7 @@ export class Evaluate {
 
   /** @throws {EvaluationError} EVALUATION_FAILED for an empty devset, a missing metric or a bad option. */
   constructor(options: EvaluateOptions) {
-    const isObject: boolean = isPlainObject(options);
-    if (!isObject) fail('options must be an object.', options, 'Pass { devset, metric }.', 'options');
-    checkOptions(options as unknown as Record<string, unknown>, OPTION_KEYS);
-    if (options.devset === undefined) assertExampleSet('Evaluate', 'devset', options.devset, EvaluationError);
-    if (options.metric === undefined) fail('metric is required.', undefined, 'Pass e.g. { metric: answerExactMatch }.', 'metric');
+    checkOptions('Evaluate', options, RULES, false);
     this.devset = [...options.devset];
     this.metric = options.metric;
     this.concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
@@ -104,10 +104,8 @@ export class Evaluate {
    * @throws the caller's `signal.reason` when the run is cancelled.
    */
   async run(program: Module, overrides: EvaluateRunOptions = {}): Promise<EvaluationResult> {
-    if (!isModule(program)) fail('run() needs a Module to evaluate.', program, 'Pass your program, e.g. evaluate.run(new QA()).', 'program');
-    const isObject: boolean = isPlainObject(overrides);
-    if (!isObject) fail('run() options must be an object.', overrides, 'Pass e.g. { signal }.', 'overrides');
-    checkOptions(overrides as Record<string, unknown>, RUN_OPTION_KEYS);
+    validateOption('Evaluate.run', 'program', program, { kind: 'custom', required: true, check: (value) => (isModule(value) ? undefined : 'a Module, e.g. evaluate.run(new QA())') }, { error: invalid });
+    checkOptions('Evaluate.run', overrides, RUN_RULES, true);
     const devset = overrides.devset ?? this.devset;
     const signal = combineSignals(this.signal, overrides.signal);
     const progress = createProgressDisplay({ isEnabled: overrides.displayProgress ?? this.displayProgress, total: devset.length, label: 'Evaluate' });

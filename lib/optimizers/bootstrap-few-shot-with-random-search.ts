@@ -3,19 +3,10 @@ import type { Metric, MetricValue } from '../evaluate/metric';
 import { getRootLogger, type Logger } from '../logging/logger';
 import type { Example } from '../primitives/example';
 import type { Module } from '../primitives/module';
-import { BOOTSTRAP_OPTION_KEYS, BootstrapFewShot, type BootstrapFewShotOptions } from './bootstrap-few-shot';
+import { BOOTSTRAP_OPTION_RULES, BootstrapFewShot, type BootstrapFewShotOptions } from './bootstrap-few-shot';
 import { labelDemos } from './labeled-few-shot';
-import {
-  assertOptimizerExamples,
-  assertOptionKeys,
-  assertProgram,
-  booleanOption,
-  metricOption,
-  numberOption,
-  optimizerFail,
-  signalOption,
-  wholeNumberOption,
-} from './optimizer-options';
+import { assertOptimizerExamples, assertProgram, COMPILE_RULES, COUNT_RULE, METRIC_RULE, optimizerFail, validateOptimizerOptions } from './optimizer-options';
+import type { OptionRules } from '../util/validate-options';
 import { SeededRandom } from '../util/seeded-random';
 import type { CompileOptions, Teleprompter } from './teleprompter';
 
@@ -48,8 +39,13 @@ export interface CandidateProgram<T extends Module = Module> {
 /** The search's winner, with every candidate attached (best first), as DSPy's `candidate_programs`. */
 export type RandomSearchResult<T extends Module> = T & { readonly candidatePrograms: CandidateProgram<T>[] };
 
-const OPTION_KEYS = [...BOOTSTRAP_OPTION_KEYS, 'numCandidatePrograms', 'stopAtScore'];
-const COMPILE_KEYS = ['trainset', 'valset', 'teacher', 'signal', 'restrict', 'labeledSample'];
+const OPTION_RULES: OptionRules = {
+  ...BOOTSTRAP_OPTION_RULES,
+  metric: { ...METRIC_RULE, required: true },
+  numCandidatePrograms: COUNT_RULE,
+  stopAtScore: { kind: 'number' },
+};
+const COMPILE_OPTION_RULES: OptionRules = { ...COMPILE_RULES, restrict: { kind: 'any' }, labeledSample: { kind: 'boolean' } };
 
 /**
  * DSPy's `BootstrapFewShotWithRandomSearch`: builds candidates and keeps the one that scores best
@@ -71,13 +67,11 @@ export class BootstrapFewShotWithRandomSearch implements Teleprompter {
   /** @throws {OptimizerError} OPTIMIZER_INVALID for a missing metric, `maxBootstrappedDemos` < 1 with random candidates, or a bad option. */
   constructor(options: BootstrapFewShotWithRandomSearchOptions) {
     const owner = 'BootstrapFewShotWithRandomSearch';
-    assertOptionKeys(owner, options, OPTION_KEYS);
-    metricOption(owner, options.metric, true);
-    const { numCandidatePrograms, stopAtScore, ...bootstrapOptions } = options;
-    // Checks the shared options now, so a bad one fails here rather than at the first candidate.
+    validateOptimizerOptions(owner, options, OPTION_RULES);
+    const { numCandidatePrograms = 16, stopAtScore, ...bootstrapOptions } = options;
     const probe = new BootstrapFewShot(bootstrapOptions);
-    this.numCandidatePrograms = wholeNumberOption(owner, 'numCandidatePrograms', numCandidatePrograms, 16);
-    this.stopAtScore = numberOption(owner, 'stopAtScore', stopAtScore);
+    this.numCandidatePrograms = numCandidatePrograms;
+    this.stopAtScore = stopAtScore;
     if (this.numCandidatePrograms > 0 && probe.maxBootstrappedDemos < 1) {
       optimizerFail(owner, 'maxBootstrappedDemos must be ≥ 1 when random candidates are built.', probe.maxBootstrappedDemos, 'Pass { maxBootstrappedDemos: 4 }, or numCandidatePrograms: 0.', {
         option: 'maxBootstrappedDemos',
@@ -96,13 +90,11 @@ export class BootstrapFewShotWithRandomSearch implements Teleprompter {
    */
   async compile<T extends Module>(student: T, options: RandomSearchCompileOptions): Promise<RandomSearchResult<T>> {
     const owner = 'BootstrapFewShotWithRandomSearch';
-    assertOptionKeys(`${owner}.compile`, options, COMPILE_KEYS);
-    const signal = signalOption(owner, options.signal);
+    const { signal, labeledSample = true } = validateOptimizerOptions(`${owner}.compile`, options, COMPILE_OPTION_RULES);
     signal?.throwIfAborted();
     assertProgram(owner, 'student', student, { arePredictorsRequired: true, isUncompiledRequired: true });
     assertOptimizerExamples(owner, 'trainset', options.trainset);
     if (options.valset !== undefined) assertOptimizerExamples(owner, 'valset', options.valset);
-    const labeledSample = booleanOption(owner, 'labeledSample', options.labeledSample, true);
     const seeds = this.#seeds(options.restrict);
     const valset = options.valset ?? options.trainset;
     const { metric, maxBootstrappedDemos = 4, maxLabeledDemos = 16, maxErrors, concurrency, displayProgress = true, logger } = this.options;

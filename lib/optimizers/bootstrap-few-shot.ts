@@ -1,22 +1,13 @@
 import { createProgressDisplay } from '../evaluate/progress-display';
 import type { Metric } from '../evaluate/metric';
-import { getRootLogger, type Logger } from '../logging/logger';
+import { getRootLogger, LOGGER_OPTION_RULE, type Logger } from '../logging/logger';
 import type { Example } from '../primitives/example';
 import type { Module } from '../primitives/module';
 import type { Settings } from '../settings/settings';
-import { isPlainObject } from '../util/is-plain-object';
+import type { OptionRules } from '../util/validate-options';
 import { bootstrapTraces } from './bootstrap-traces';
 import { labelDemos } from './labeled-few-shot';
-import {
-  checkCompileRequest,
-  assertOptionKeys,
-  booleanOption,
-  maxErrorsOption,
-  metricOption,
-  numberOption,
-  optimizerFail,
-  wholeNumberOption,
-} from './optimizer-options';
+import { checkCompileRequest, CONCURRENCY_RULE, COUNT_RULE, MAX_ERRORS_RULE, METRIC_RULE, optimizerFail, validateOptimizerOptions } from './optimizer-options';
 import { SeededRandom } from '../util/seeded-random';
 import type { CompileOptions, Teleprompter } from './teleprompter';
 
@@ -43,19 +34,19 @@ export interface BootstrapFewShotOptions {
   logger?: Logger;
 }
 
-export const BOOTSTRAP_OPTION_KEYS = [
-  'metric',
-  'metricThreshold',
-  'teacherSettings',
-  'maxBootstrappedDemos',
-  'maxLabeledDemos',
-  'maxRounds',
-  'maxErrors',
-  'concurrency',
-  'displayProgress',
-  'logger',
-];
-const COMPILE_KEYS = ['trainset', 'valset', 'teacher', 'signal'];
+/** The rules of `BootstrapFewShotOptions` (random search takes them too). */
+export const BOOTSTRAP_OPTION_RULES: OptionRules = {
+  metric: METRIC_RULE,
+  metricThreshold: { kind: 'number' },
+  teacherSettings: { kind: 'object' },
+  maxBootstrappedDemos: COUNT_RULE,
+  maxLabeledDemos: COUNT_RULE,
+  maxRounds: { kind: 'integer', min: 1 },
+  maxErrors: MAX_ERRORS_RULE,
+  concurrency: CONCURRENCY_RULE,
+  displayProgress: { kind: 'boolean' },
+  logger: LOGGER_OPTION_RULE,
+};
 
 /**
  * DSPy's `BootstrapFewShot`: runs a teacher (by default the student with labeled demos) on the
@@ -81,19 +72,17 @@ export class BootstrapFewShot implements Teleprompter {
   /** @throws {OptimizerError} OPTIMIZER_INVALID for a negative count, a non-function metric or an unknown option. */
   constructor(options: BootstrapFewShotOptions = {}) {
     const owner = 'BootstrapFewShot';
-    assertOptionKeys(owner, options, BOOTSTRAP_OPTION_KEYS);
-    this.metric = metricOption(owner, options.metric, false);
-    this.metricThreshold = numberOption(owner, 'metricThreshold', options.metricThreshold);
-    const teacherSettings: unknown = options.teacherSettings ?? {};
-    if (!isPlainObject(teacherSettings)) optimizerFail(owner, 'teacherSettings must be an object of settings.', teacherSettings, 'Pass e.g. { teacherSettings: { lm } }.', { option: 'teacherSettings' });
-    this.teacherSettings = { ...(teacherSettings as Partial<Settings>) };
-    this.maxBootstrappedDemos = wholeNumberOption(owner, 'maxBootstrappedDemos', options.maxBootstrappedDemos, 4);
-    this.maxLabeledDemos = wholeNumberOption(owner, 'maxLabeledDemos', options.maxLabeledDemos, 16);
-    this.maxRounds = wholeNumberOption(owner, 'maxRounds', options.maxRounds, 1, 1);
-    this.maxErrors = maxErrorsOption(owner, options.maxErrors);
-    this.concurrency = wholeNumberOption(owner, 'concurrency', options.concurrency, 16, 1);
-    this.displayProgress = booleanOption(owner, 'displayProgress', options.displayProgress, true);
-    this.#log = (options.logger ?? getRootLogger()).child({ component: 'bootstrap-few-shot' });
+    const checked = validateOptimizerOptions(owner, options, BOOTSTRAP_OPTION_RULES);
+    this.metric = checked.metric;
+    this.metricThreshold = checked.metricThreshold;
+    this.teacherSettings = { ...checked.teacherSettings };
+    this.maxBootstrappedDemos = checked.maxBootstrappedDemos ?? 4;
+    this.maxLabeledDemos = checked.maxLabeledDemos ?? 16;
+    this.maxRounds = checked.maxRounds ?? 1;
+    this.maxErrors = checked.maxErrors ?? 10;
+    this.concurrency = checked.concurrency ?? 16;
+    this.displayProgress = checked.displayProgress ?? true;
+    this.#log = (checked.logger ?? getRootLogger()).child({ component: 'bootstrap-few-shot' });
   }
 
   /**
@@ -105,7 +94,7 @@ export class BootstrapFewShot implements Teleprompter {
    */
   async compile<T extends Module>(student: T, options: CompileOptions): Promise<T> {
     const owner = 'BootstrapFewShot';
-    const signal = checkCompileRequest(owner, student, options, COMPILE_KEYS);
+    const signal = checkCompileRequest(owner, student, options);
     const trainset = options.trainset;
 
     const compiled = student.resetCopy();

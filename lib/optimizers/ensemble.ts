@@ -2,7 +2,8 @@ import { Module, type ForwardOptions } from '../primitives/module';
 import { isModule } from '../primitives/module-brand';
 import { Prediction } from '../primitives/prediction';
 import { isPlainObject } from '../util/is-plain-object';
-import { assertOptionKeys, optimizerFail, wholeNumberOption } from './optimizer-options';
+import type { OptionRules } from '../util/validate-options';
+import { COUNT_RULE, optimizerFail, validateOptimizerOptions } from './optimizer-options';
 import { SeededRandom } from '../util/seeded-random';
 
 /** Combines the predictions of the ensembled programs into one, e.g. `majority`. May be async. */
@@ -18,7 +19,7 @@ export interface EnsembleOptions {
   seed?: number;
 }
 
-const OPTION_KEYS = ['reduceFn', 'size', 'seed'];
+const OPTION_RULES: OptionRules = { reduceFn: { kind: 'function' }, size: { kind: 'integer', min: 1 }, seed: COUNT_RULE };
 
 /**
  * The program `Ensemble.compile` returns: runs its `programs` (or `size` of them drawn at
@@ -67,13 +68,10 @@ export class Ensemble {
 
   /** @throws {OptimizerError} OPTIMIZER_INVALID for a non-function `reduceFn`, `size` < 1 or an unknown option. */
   constructor(options: EnsembleOptions = {}) {
-    assertOptionKeys('Ensemble', options, OPTION_KEYS);
-    if (options.reduceFn !== undefined && typeof options.reduceFn !== 'function') {
-      optimizerFail('Ensemble', 'reduceFn must be a function (predictions) => Prediction.', options.reduceFn, 'Pass e.g. { reduceFn: majority }.', { option: 'reduceFn' });
-    }
-    this.reduceFn = options.reduceFn;
-    this.size = options.size === undefined ? undefined : wholeNumberOption('Ensemble', 'size', options.size, 1, 1);
-    this.seed = wholeNumberOption('Ensemble', 'seed', options.seed, 0);
+    const { reduceFn, size, seed = 0 } = validateOptimizerOptions('Ensemble', options, OPTION_RULES);
+    this.reduceFn = reduceFn;
+    this.size = size;
+    this.seed = seed;
   }
 
   /**

@@ -2,9 +2,10 @@ import { InputValidationError, describeProblem, describeValue } from '../errors'
 import type { Module, ForwardOptions } from '../primitives/module';
 import type { Prediction } from '../primitives/prediction';
 import { isPlainObject } from '../util/is-plain-object';
-import { BOOTSTRAP_OPTION_KEYS, BootstrapFewShot, type BootstrapFewShotOptions } from './bootstrap-few-shot';
+import { BOOTSTRAP_OPTION_RULES, BootstrapFewShot, type BootstrapFewShotOptions } from './bootstrap-few-shot';
 import { KNN, type Vectorizer } from './knn';
-import { checkCompileRequest, assertOptionKeys, optimizerFail, wholeNumberOption } from './optimizer-options';
+import type { OptionRules } from '../util/validate-options';
+import { checkCompileRequest, validateOptimizerOptions } from './optimizer-options';
 import type { CompileOptions, Teleprompter } from './teleprompter';
 
 /** Options of `new KNNFewShot(options)`: `k`, the `vectorizer`, and BootstrapFewShot's options for each call. */
@@ -15,8 +16,15 @@ export interface KNNFewShotOptions extends BootstrapFewShotOptions {
   vectorizer: Vectorizer;
 }
 
-const OPTION_KEYS = [...BOOTSTRAP_OPTION_KEYS, 'k', 'vectorizer'];
-const COMPILE_KEYS = ['trainset', 'valset', 'teacher', 'signal'];
+const OPTION_RULES: OptionRules = {
+  ...BOOTSTRAP_OPTION_RULES,
+  k: { kind: 'integer', min: 1, required: true },
+  vectorizer: {
+    kind: 'custom',
+    required: true,
+    check: (value) => (typeof (value as Partial<Vectorizer> | null)?.embed === 'function' ? undefined : "an Embedder (an object with embed(texts)), e.g. new Embedder('openai/text-embedding-3-small')"),
+  },
+};
 
 /**
  * DSPy's `KNNFewShot`: the compiled program, on every call, finds the `k` training examples whose
@@ -34,13 +42,9 @@ export class KNNFewShot implements Teleprompter {
   /** @throws {OptimizerError} OPTIMIZER_INVALID for `k` < 1, a vectorizer without `embed`, or a bad BootstrapFewShot option. */
   constructor(options: KNNFewShotOptions) {
     const owner = 'KNNFewShot';
-    assertOptionKeys(owner, options, OPTION_KEYS);
+    validateOptimizerOptions(owner, options, OPTION_RULES);
     const { k, vectorizer, ...bootstrapOptions } = options;
-    if (k === undefined) optimizerFail(owner, 'k is required.', k, 'Pass e.g. { k: 3 }.', { option: 'k' });
-    this.k = wholeNumberOption(owner, 'k', k, 3, 1);
-    if (typeof (vectorizer as Partial<Vectorizer> | undefined)?.embed !== 'function') {
-      optimizerFail(owner, 'vectorizer must be an Embedder (an object with embed(texts)).', vectorizer, "Pass { vectorizer: new Embedder('openai/text-embedding-3-small') } or new Embedder((texts) => vectors).", { option: 'vectorizer' });
-    }
+    this.k = k;
     // Checked now so a bad option fails at construction, not on the first call; per-call bootstraps draw no progress bar.
     new BootstrapFewShot(bootstrapOptions);
     this.vectorizer = vectorizer;
@@ -54,7 +58,7 @@ export class KNNFewShot implements Teleprompter {
    */
   async compile<T extends Module>(student: T, options: CompileOptions): Promise<T> {
     const owner = 'KNNFewShot';
-    const signal = checkCompileRequest(owner, student, options, COMPILE_KEYS);
+    const signal = checkCompileRequest(owner, student, options);
     const knn = await KNN.create(this.k, [...options.trainset], this.vectorizer, signal);
     // Snapshots: later changes to the student or teacher do not change the compiled program.
     const base = student.deepcopy();

@@ -1,5 +1,6 @@
 import type { Module } from '../primitives/module';
-import { assertOptimizerExamples, assertOptionKeys, assertProgram, booleanOption, signalOption, wholeNumberOption } from './optimizer-options';
+import type { OptionRules } from '../util/validate-options';
+import { assertOptimizerExamples, assertProgram, COMPILE_RULES, COUNT_RULE, validateOptimizerOptions } from './optimizer-options';
 import { SeededRandom } from '../util/seeded-random';
 import type { CompileOptions, Teleprompter } from './teleprompter';
 
@@ -15,8 +16,8 @@ export interface LabeledFewShotCompileOptions extends CompileOptions {
   sample?: boolean;
 }
 
-const OPTION_KEYS = ['k'];
-const COMPILE_KEYS = ['trainset', 'valset', 'teacher', 'signal', 'sample'];
+const OPTION_RULES: OptionRules = { k: COUNT_RULE };
+const COMPILE_OPTION_RULES: OptionRules = { ...COMPILE_RULES, sample: { kind: 'boolean' } };
 
 /**
  * The simplest optimizer (DSPy's `LabeledFewShot`): gives every predictor up to `k` labeled
@@ -29,8 +30,7 @@ export class LabeledFewShot implements Teleprompter {
 
   /** @throws {OptimizerError} OPTIMIZER_INVALID for a negative or fractional `k` or an unknown option. */
   constructor(options: LabeledFewShotOptions = {}) {
-    assertOptionKeys('LabeledFewShot', options, OPTION_KEYS);
-    this.k = wholeNumberOption('LabeledFewShot', 'k', options.k, 16);
+    this.k = validateOptimizerOptions('LabeledFewShot', options, OPTION_RULES).k ?? 16;
   }
 
   /**
@@ -38,12 +38,11 @@ export class LabeledFewShot implements Teleprompter {
    * @throws {OptimizerError} OPTIMIZER_INVALID for an empty trainset, examples without input keys, or a student without predictors.
    */
   async compile<T extends Module>(student: T, options: LabeledFewShotCompileOptions): Promise<T> {
-    assertOptionKeys('LabeledFewShot.compile', options, COMPILE_KEYS);
-    signalOption('LabeledFewShot', options.signal)?.throwIfAborted();
+    const { signal, trainset, sample = true } = validateOptimizerOptions('LabeledFewShot.compile', options, COMPILE_OPTION_RULES);
+    signal?.throwIfAborted();
     assertProgram('LabeledFewShot', 'student', student, { arePredictorsRequired: true, isUncompiledRequired: false });
-    assertOptimizerExamples('LabeledFewShot', 'trainset', options.trainset);
-    const shouldSample = booleanOption('LabeledFewShot', 'sample', options.sample, true);
-    return labelDemos(student, options.trainset, this.k, shouldSample);
+    assertOptimizerExamples('LabeledFewShot', 'trainset', trainset);
+    return labelDemos(student, trainset, this.k, sample);
   }
 }
 

@@ -3,20 +3,20 @@ import { DspexError, EvaluationError, describeProblem } from '../errors';
 import type { Metric, MetricValue } from '../evaluate/metric';
 import { createProgressDisplay } from '../evaluate/progress-display';
 import { runEvaluation } from '../evaluate/run-evaluation';
-import { getRootLogger, type Logger } from '../logging/logger';
+import { getRootLogger, LOGGER_OPTION_RULE, type Logger } from '../logging/logger';
 import type { Example } from '../primitives/example';
 import type { Module } from '../primitives/module';
+import type { OptionRules } from '../util/validate-options';
 import {
   assertOptimizerExamples,
-  assertOptionKeys,
   assertProgram,
-  booleanOption,
-  maxErrorsOption,
-  metricOption,
-  numberOption,
+  COMPILE_RULES,
+  CONCURRENCY_RULE,
+  COUNT_RULE,
+  MAX_ERRORS_RULE,
+  METRIC_RULE,
   optimizerFail,
-  signalOption,
-  wholeNumberOption,
+  validateOptimizerOptions,
 } from './optimizer-options';
 import { gridCandidates, randomCandidates, searchDimensions, type ParameterValues, type SearchDimension } from './parameter-space';
 import { SeededRandom } from '../util/seeded-random';
@@ -68,8 +68,22 @@ export interface ParameterSearchResults {
 /** The tuned copy, with the search's results attached. */
 export type ParameterSearchResult<T extends Module> = T & { readonly searchResults: ParameterSearchResults };
 
-const OPTION_KEYS = ['metric', 'strategy', 'trials', 'seed', 'concurrency', 'gridSize', 'parameters', 'maxErrors', 'failureScore', 'displayProgress', 'logger'];
-const COMPILE_KEYS = ['trainset', 'valset', 'teacher', 'signal'];
+const OPTION_RULES: OptionRules = {
+  metric: { ...METRIC_RULE, required: true },
+  strategy: { kind: 'oneOf', values: ['random', 'grid'] },
+  trials: { kind: 'integer', min: 1 },
+  seed: COUNT_RULE,
+  concurrency: CONCURRENCY_RULE,
+  gridSize: { kind: 'integer', min: 1 },
+  parameters: {
+    kind: 'custom',
+    check: (value) => (Array.isArray(value) && value.length > 0 && value.every((path) => typeof path === 'string') ? undefined : "a non-empty list of parameter paths, e.g. ['retrieve.k']"),
+  },
+  maxErrors: MAX_ERRORS_RULE,
+  failureScore: { kind: 'number' },
+  displayProgress: { kind: 'boolean' },
+  logger: LOGGER_OPTION_RULE,
+};
 const OWNER = 'ParameterSearch';
 
 /**
@@ -97,24 +111,18 @@ export class ParameterSearch implements Teleprompter {
 
   /** @throws {OptimizerError} OPTIMIZER_INVALID for a missing metric, an unknown strategy or a bad count. */
   constructor(options: ParameterSearchOptions) {
-    assertOptionKeys(OWNER, options, OPTION_KEYS);
-    this.metric = metricOption(OWNER, options.metric, true)!;
-    const strategy: unknown = options.strategy ?? 'random';
-    if (strategy !== 'random' && strategy !== 'grid') optimizerFail(OWNER, "strategy must be 'random' or 'grid'.", strategy, "Pass { strategy: 'grid' } to try every combination.", { option: 'strategy' });
-    this.strategy = strategy as 'random' | 'grid';
-    this.trials = wholeNumberOption(OWNER, 'trials', options.trials, this.strategy === 'random' ? 16 : 1000, 1);
-    this.seed = wholeNumberOption(OWNER, 'seed', options.seed, 0);
-    this.concurrency = wholeNumberOption(OWNER, 'concurrency', options.concurrency, 16, 1);
-    this.gridSize = wholeNumberOption(OWNER, 'gridSize', options.gridSize, 5, 1);
-    const parameters: unknown = options.parameters;
-    if (parameters !== undefined && !(Array.isArray(parameters) && parameters.length > 0 && parameters.every((path) => typeof path === 'string'))) {
-      optimizerFail(OWNER, 'parameters must be a non-empty list of parameter paths.', parameters, "Pass e.g. { parameters: ['retrieve.k'] }.", { option: 'parameters' });
-    }
-    this.parameters = parameters === undefined ? undefined : [...(parameters as string[])];
-    this.maxErrors = maxErrorsOption(OWNER, options.maxErrors);
-    this.failureScore = numberOption(OWNER, 'failureScore', options.failureScore) ?? 0;
-    this.displayProgress = booleanOption(OWNER, 'displayProgress', options.displayProgress, true);
-    this.#log = (options.logger ?? getRootLogger()).child({ component: 'parameter-search' });
+    const checked = validateOptimizerOptions(OWNER, options, OPTION_RULES);
+    this.metric = checked.metric;
+    this.strategy = checked.strategy ?? 'random';
+    this.trials = checked.trials ?? (this.strategy === 'random' ? 16 : 1000);
+    this.seed = checked.seed ?? 0;
+    this.concurrency = checked.concurrency ?? 16;
+    this.gridSize = checked.gridSize ?? 5;
+    this.parameters = checked.parameters === undefined ? undefined : [...checked.parameters];
+    this.maxErrors = checked.maxErrors ?? 10;
+    this.failureScore = checked.failureScore ?? 0;
+    this.displayProgress = checked.displayProgress ?? true;
+    this.#log = (checked.logger ?? getRootLogger()).child({ component: 'parameter-search' });
   }
 
   /**
@@ -125,8 +133,7 @@ export class ParameterSearch implements Teleprompter {
    * @throws {EvaluationError} EVALUATION_FAILED when a candidate's evaluation fails (`maxErrors`, or a metric returning a wrong type); the caller's `signal.reason`.
    */
   async compile<T extends Module>(student: T, options: CompileOptions): Promise<ParameterSearchResult<T>> {
-    assertOptionKeys(`${OWNER}.compile`, options, COMPILE_KEYS);
-    const signal = signalOption(OWNER, options.signal);
+    const { signal } = validateOptimizerOptions(`${OWNER}.compile`, options, COMPILE_RULES);
     signal?.throwIfAborted();
     assertProgram(OWNER, 'student', student, { arePredictorsRequired: false, isUncompiledRequired: false });
     assertOptimizerExamples(OWNER, 'trainset', options.trainset);

@@ -1,8 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { ConfigurationError, describeProblem, describeValue } from '../errors';
+import { ConfigurationError } from '../errors';
 import type { Adapter } from '../adapters/adapter';
 import type { BaseLM } from '../lm/base-lm';
 import { runWithUsageTotals } from '../lm/usage-scope';
+import { validateOption, validateOptions, type OptionRules } from '../util/validate-options';
 import type { LMUsage } from '../primitives/prediction';
 
 /** One recorded predictor call, as optimizers read traces: `(predictor, inputs, prediction)`. */
@@ -26,41 +27,30 @@ export interface Settings {
   usage?: LMUsage;
 }
 
-const SETTING_KEYS: readonly (keyof Settings)[] = ['lm', 'adapter', 'trace', 'maxTraceSize', 'usage'];
-
 let globalSettings: Settings = {};
 const scoped = new AsyncLocalStorage<Settings>();
 
-function validateSettings(operation: string, overrides: Partial<Settings>): void {
-  if (overrides === null || typeof overrides !== 'object') {
-    throw new ConfigurationError(describeProblem(`${operation} takes an object of settings.`, describeValue(overrides), `Pass e.g. { lm }.`));
-  }
-  const unknown = Object.keys(overrides).filter((key) => !SETTING_KEYS.includes(key as keyof Settings));
-  if (unknown.length > 0) {
-    throw new ConfigurationError(describeProblem(`${operation} got unknown setting(s) ${unknown.join(', ')}.`, unknown.join(', '), `Use only: ${SETTING_KEYS.join(', ')}.`));
-  }
-  const { lm, adapter, trace, maxTraceSize, usage } = overrides;
-  if (usage !== undefined) {
-    const isTotals = usage !== null && typeof usage === 'object' && ['promptTokens', 'completionTokens', 'totalTokens'].every((key) => typeof (usage as unknown as Record<string, unknown>)[key] === 'number');
-    if (operation === 'configure' || !isTotals) {
-      throw new ConfigurationError(
-        describeProblem('usage is a context() setting holding token totals.', describeValue(usage), 'Pass context({ usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 } }, fn).'),
-      );
-    }
-  }
-  if (lm !== undefined && (lm === null || typeof (lm as BaseLM).call !== 'function')) {
-    throw new ConfigurationError(describeProblem('The lm setting must be an LM (a BaseLM subclass).', describeValue(lm), "Pass new LM('openai/gpt-4o-mini') or new DummyLM([...])."));
-  }
-  if (adapter !== undefined && (adapter === null || typeof (adapter as Adapter).call !== 'function')) {
-    throw new ConfigurationError(describeProblem('The adapter setting must be an Adapter.', describeValue(adapter), 'Pass new ChatAdapter() or new JSONAdapter().'));
-  }
-  if (trace !== undefined && !Array.isArray(trace)) {
-    throw new ConfigurationError(describeProblem('The trace setting must be an array.', describeValue(trace), 'Pass [] to start recording.'));
-  }
-  if (maxTraceSize !== undefined && !(Number.isInteger(maxTraceSize) && maxTraceSize > 0)) {
-    throw new ConfigurationError(describeProblem('maxTraceSize must be a whole number > 0.', describeValue(maxTraceSize), 'Pass e.g. 10000.'));
-  }
-}
+const invalid = (message: string, details: Record<string, unknown>): ConfigurationError => new ConfigurationError(message, { details });
+
+const isUsageTotals = (value: unknown): boolean =>
+  value !== null && typeof value === 'object' && ['promptTokens', 'completionTokens', 'totalTokens'].every((key) => typeof (value as Record<string, unknown>)[key] === 'number');
+
+const BASE_RULES: OptionRules = {
+  lm: { kind: 'custom', check: (value) => (value !== null && typeof (value as BaseLM).call === 'function' ? undefined : "an LM (a BaseLM subclass), e.g. new LM('openai/gpt-4o-mini')") },
+  adapter: { kind: 'custom', check: (value) => (value !== null && typeof (value as Adapter).call === 'function' ? undefined : 'an Adapter, e.g. new ChatAdapter()') },
+  trace: { kind: 'custom', check: (value) => (Array.isArray(value) ? undefined : 'an array ([] starts recording)') },
+  maxTraceSize: { kind: 'integer', min: 1 },
+};
+
+const CONFIGURE_RULES: OptionRules = {
+  ...BASE_RULES,
+  usage: { kind: 'custom', check: () => 'left out: usage is a context() setting (context({ usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 } }, fn))' },
+};
+
+const CONTEXT_RULES: OptionRules = {
+  ...BASE_RULES,
+  usage: { kind: 'custom', check: (value) => (isUsageTotals(value) ? undefined : 'token totals: { promptTokens: 0, completionTokens: 0, totalTokens: 0 }') },
+};
 
 /**
  * Sets process-wide defaults (DSPy's `dspy.configure`).
@@ -68,7 +58,7 @@ function validateSettings(operation: string, overrides: Partial<Settings>): void
  * @example configure({ lm: new LM('openai/gpt-4o-mini') });
  */
 export function configure(settings: Partial<Settings>): void {
-  validateSettings('configure', settings);
+  validateOptions('configure', settings, CONFIGURE_RULES, { error: invalid, allowUndefined: false });
   globalSettings = { ...globalSettings, ...settings };
 }
 
@@ -78,10 +68,8 @@ export function configure(settings: Partial<Settings>): void {
  * @example await context({ lm: cheapLM }, () => program.forward({ question }));
  */
 export function context<T>(overrides: Partial<Settings>, fn: () => T): T {
-  validateSettings('context', overrides);
-  if (typeof fn !== 'function') {
-    throw new ConfigurationError(describeProblem('context needs a function to run.', describeValue(fn), 'Call context({ lm }, () => program.forward(inputs)).'));
-  }
+  validateOptions('context', overrides, CONTEXT_RULES, { error: invalid, allowUndefined: false });
+  validateOption('context', 'fn', fn, { kind: 'function', required: true }, { error: invalid });
   const { usage, ...rest } = overrides;
   const settings = { ...currentSettings(), ...rest };
   return usage === undefined ? scoped.run(settings, fn) : scoped.run(settings, () => runWithUsageTotals(usage, fn));

@@ -198,9 +198,17 @@ describe('Evaluate', () => {
       ['a missing metric', { devset: devset(1) }, { option: 'metric' }],
       ['a concurrency of 0', { devset: devset(1), metric: exactAnswer, concurrency: 0 }, { option: 'concurrency' }],
       ['a negative maxErrors', { devset: devset(1), metric: exactAnswer, maxErrors: -1 }, { option: 'maxErrors' }],
-      ['an unknown option', { devset: devset(1), metric: exactAnswer, numThreads: 4 }, { option: 'numThreads' }],
+      ['an unknown option', { devset: devset(1), metric: exactAnswer, numThreads: 4 }, { option: 'numThreads', suggestion: undefined }],
+      ['a near miss of an option name', { devset: devset(1), metric: exactAnswer, concurency: 4 }, { option: 'concurency', suggestion: 'concurrency' }],
+      ['a duration-like number that is not whole', { devset: devset(1), metric: exactAnswer, maxErrors: 1.5 }, { option: 'maxErrors' }],
     ])('rejects %s with EVALUATION_FAILED', (_label, options, details) => {
       expect(() => new Evaluate(options as never)).toThrow(expect.objectContaining({ code: 'EVALUATION_FAILED', details: expect.objectContaining(details) }));
+    });
+
+    it('rejects an unknown or misspelt run option with EVALUATION_FAILED', async () => {
+      const evaluate = new Evaluate({ devset: devset(1), metric: exactAnswer });
+      await expect(evaluate.run(new EchoProgram(), { metrc: exactAnswer } as never)).rejects.toMatchObject({ code: 'EVALUATION_FAILED', details: { option: 'metrc', suggestion: 'metric' } });
+      await expect(evaluate.run(new EchoProgram(), { maxErrors: 3 } as never)).rejects.toMatchObject({ code: 'EVALUATION_FAILED', details: { option: 'maxErrors' } });
     });
 
     it('rejects a program that is not a Module', async () => {

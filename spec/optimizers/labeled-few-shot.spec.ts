@@ -93,9 +93,12 @@ describe('LabeledFewShot', () => {
     it.each([
       ['a negative k', { k: -1 }, 'k'],
       ['a fractional k', { k: 1.5 }, 'k'],
-      ['an unknown option', { kk: 2 }, 'kk'],
     ])('rejects %s with OPTIMIZER_INVALID', (_label, options, option) => {
       expect(() => new LabeledFewShot(options as never)).toThrow(expect.objectContaining({ code: 'OPTIMIZER_INVALID', details: { option } }));
+    });
+
+    it('rejects a misspelt option with a did-you-mean', () => {
+      expect(() => new LabeledFewShot({ kk: 2 } as never)).toThrow(expect.objectContaining({ code: 'OPTIMIZER_INVALID', details: { option: 'kk', suggestion: 'k' } }));
     });
   });
 });

@@ -31,6 +31,12 @@ describe('settings', () => {
     },
   );
 
+  it('rejects an unknown setting with did-you-mean details in configure and context', () => {
+    expect(() => configure({ adaptor: {} } as never)).toThrow(expect.objectContaining({ code: 'CONFIGURATION_INVALID', details: { option: 'adaptor', suggestion: 'adapter' } }));
+    expect(() => context({ lms: new DummyLM([]) } as never, () => 1)).toThrow(expect.objectContaining({ code: 'CONFIGURATION_INVALID', details: { option: 'lms', suggestion: 'lm' } }));
+    expect(() => configure({ verbose: true } as never)).toThrow(expect.objectContaining({ code: 'CONFIGURATION_INVALID', details: { option: 'verbose', suggestion: undefined } }));
+  });
+
   it('context needs a function', () => {
     expect(() => context({}, 'nope' as never)).toThrow(expect.objectContaining({ code: 'CONFIGURATION_INVALID' }));
   });
