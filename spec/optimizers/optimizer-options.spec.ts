@@ -6,7 +6,7 @@ import { KNNFewShot } from '../../lib/optimizers/knn-few-shot';
 import { LabeledFewShot } from '../../lib/optimizers/labeled-few-shot';
 import { ParameterSearch } from '../../lib/optimizers/parameter-search';
 import { Example } from '../../lib/primitives/example';
-import { QA, exactAnswer } from './helpers/qa-program';
+import { QA, exactAnswer } from '../helpers/qa-program';
 
 const vectorizer = new Embedder((texts: string[]) => texts.map((text) => [text.length]));
 const trainset = [new Example({ question: 'q', answer: 'a' }).withInputs('question')];
