@@ -39,3 +39,5 @@ export async function main(): Promise<void> {
   console.log(prediction.answer); // 4205300
   console.log(agent.namedPredictors().map(([name]) => name)); // [ 'react', 'extract.predict' ]
 }
+
+if (require.main === module) void main();

@@ -1,4 +1,4 @@
-import { runProgramDemo } from './demo-program';
+import { runProgramDemo } from '../demo/demo-program';
 import { main as runSupervisedDemo } from './runtime-demo';
 import { main as runCompileStep } from './tutorial-compile';
 import { main as runDeployStep } from './tutorial-deploy';

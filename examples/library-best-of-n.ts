@@ -19,3 +19,5 @@ export async function main(): Promise<void> {
   console.log(prediction.answer); // Brussels (the second attempt reached the threshold; no third was made)
   console.log(best.namedPredictors().map(([name]) => name)); // [ 'module.predict' ]
 }
+
+if (require.main === module) void main();

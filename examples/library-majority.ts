@@ -14,3 +14,5 @@ export async function main(): Promise<void> {
   console.log(winner.answer, winner.reasoning); // Paris Known fact.
   console.log(majority(votes, { field: 'answer', normalize: null }).answer); // Paris (no normalization: three different values, the first wins)
 }
+
+if (require.main === module) void main();

@@ -18,3 +18,5 @@ export async function main(): Promise<void> {
   console.log(prediction.answer); // 42
   console.log(lm.history[1].messages[1].content.split('\n\n')[2]); // [[ ## reasoning_attempt_2 ## ]]\n«I'm trying to Add 17 and 25 carelessly. I'm not sure but my prediction is 32»
 }
+
+if (require.main === module) void main();

@@ -23,3 +23,5 @@ export async function main(): Promise<void> {
   ]);
   console.log(partial.map((result) => result?.answer ?? null), failedExamples, (exceptions[0] as { code: string }).code); // [ 'Madrid', null ] [ { query: 'a wrong input name' } ] INPUT_INVALID
 }
+
+if (require.main === module) void main();

@@ -23,3 +23,5 @@ export async function main(): Promise<void> {
   const secondRequest = prompts[1][1].content;
   console.log(secondRequest.slice(secondRequest.indexOf('[[ ## hint_ ## ]]')).split('\n\n')[0]); // [[ ## hint_ ## ]]\nAnswer with the city name only.
 }
+
+if (require.main === module) void main();

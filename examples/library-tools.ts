@@ -34,3 +34,5 @@ export async function main(): Promise<void> {
     console.log(code, details.problem); // TOOL_INVALID Arg days is invalid: days must not be greater than 7
   }
 }
+
+if (require.main === module) void main();

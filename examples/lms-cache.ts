@@ -40,3 +40,5 @@ export async function main(): Promise<void> {
     await rm(directory, { recursive: true, force: true });
   }
 }
+
+if (require.main === module) void main();

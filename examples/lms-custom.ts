@@ -23,3 +23,5 @@ export async function main(): Promise<void> {
   console.log((await dummy.call(messages)).outputs, (await dummy.call(messages)).outputs); // [ 'first reply' ] [ 'second reply' ]
   console.log(dummy.history.length); // 2
 }
+
+if (require.main === module) void main();

@@ -35,3 +35,5 @@ export async function main(): Promise<void> {
   const ranked = passages.map((passage, index) => ({ passage, score: cosine(query, vectors[index]) })).sort((a, b) => b.score - a.score);
   console.log(ranked[0].passage); // The cat sat on the mat.
 }
+
+if (require.main === module) void main();

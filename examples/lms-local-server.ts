@@ -49,3 +49,5 @@ export async function main(): Promise<void> {
     server.close();
   }
 }
+
+if (require.main === module) void main();

@@ -26,3 +26,5 @@ export async function main(): Promise<void> {
   // What a saved program stores for an LM: DSPy's layout, never the API key.
   console.log(JSON.stringify(vllm.dumpState()));
 }
+
+if (require.main === module) void main();

@@ -56,3 +56,5 @@ export async function main(): Promise<void> {
     server.close();
   }
 }
+
+if (require.main === module) void main();

@@ -1,4 +1,4 @@
-import { DummyLM, Example, Module, Predict, Prediction, Predictor, type ChatMessage } from 'dspex';
+import { DummyLM, Example, Module, Predict, Prediction, Predictor, configure, type ChatMessage } from 'dspex';
 
 /** A small question-answering task in three topics. */
 const FACTS: [question: string, answer: string, topic: string][] = [
@@ -48,3 +48,12 @@ export function makeLM(): DummyLM {
     return { answer: fact !== undefined && demoTopics.includes(fact[2]) ? fact[1] : 'I do not know' };
   });
 }
+
+/** Run on its own, this file shows the starting point: with no demos in the prompt, the model does not know. */
+export async function main(): Promise<void> {
+  configure({ lm: makeLM() });
+  const prediction = await new QA().forward({ question: 'What is the capital of Japan?' });
+  console.log(prediction.answer); // I do not know
+}
+
+if (require.main === module) void main();

@@ -1,4 +1,4 @@
-import { DummyLM, Example, Module, Predict, Prediction, Predictor, type ChatMessage, type Metric } from 'dspex';
+import { DummyLM, Example, Module, Predict, Prediction, Predictor, configure, type ChatMessage, type Metric } from 'dspex';
 
 /** Support tickets and the team that should handle each. */
 const TICKETS: [message: string, category: string][] = [
@@ -47,3 +47,12 @@ export function makeLM(): DummyLM {
     return { category: category !== undefined && shown.includes(category) ? category : 'other' };
   });
 }
+
+/** Run on its own, this file shows the starting point: with no example tickets in the prompt, every ticket is "other". */
+export async function main(): Promise<void> {
+  configure({ lm: makeLM() });
+  const prediction = await new Triage().forward({ message: 'How do I get a refund?' });
+  console.log(prediction.category); // other
+}
+
+if (require.main === module) void main();
