@@ -1,11 +1,10 @@
 import { ConfigurationError, StateValidationError, describeProblem, describeValue } from '../errors';
 import { getRootLogger, type Logger } from '../logging/logger';
-import { isPlainObject } from '../util/is-plain-object';
-import { isUnsafeKey } from '../util/unsafe-keys';
 import { BaseLM, type BaseLMOptions, type LMCallOptions, type LMOutput } from './base-lm';
 import type { ChatMessage } from './chat-message';
-import { buildChatRequest, checkRequestOptions, isReasoningModel, toCamelCase, toSnakeCase } from './chat-request';
+import { buildChatRequest, checkRequestOptions, isReasoningModel, toSnakeCase } from './chat-request';
 import { postJson, type HttpSettings } from './http-request';
+import { DSPY_LM_CLASS, readLMState } from './lm-state';
 import { parseChatCompletion } from './parse-chat-completion';
 import { resolveProvider } from './resolve-provider';
 import { TRANSPORT_OPTION_NAMES, buildHttpSettings, type TransportOptions } from './transport-options';
@@ -13,10 +12,11 @@ import { TRANSPORT_OPTION_NAMES, buildHttpSettings, type TransportOptions } from
 /** Options of `new LM(model, options)`: request defaults, cache and history (BaseLM), and transport. */
 export interface LMOptions extends BaseLMOptions, TransportOptions {}
 
-/** DSPy's class marker in saved LM state, so DSPy rebuilds a `dspy.LM` from a dspex file. */
-const DSPY_LM_CLASS = 'dspy.clients.lm.LM';
-/** State keys `fromState` reads itself or ignores (DSPy's training settings have no dspex meaning). */
-const STATE_KEYS_HANDLED = new Set(['_dspy_lm_class', 'model', 'model_type', 'cache', 'num_retries', 'api_base', 'base_url', 'api_key', 'headers', 'max_completion_tokens', 'finetuning_model', 'launch_kwargs', 'train_kwargs', 'use_developer_role', 'model_list']);
+/** Options of `LM.fromState`: what code (never the file) decides about the rebuilt LM. */
+export interface LMStateOptions extends Pick<LMOptions, 'cacheStore' | 'logger' | 'historySize'> {
+  /** Honour the endpoint, key and header entries of the state (DSPy's `allow_unsafe_lm_state`); only for files you trust. */
+  allowUnsafeLmState?: boolean;
+}
 
 /**
  * A client for OpenAI-compatible chat APIs: OpenAI, Ollama, vLLM, llama.cpp server, LM Studio,
@@ -106,38 +106,23 @@ export class LM extends BaseLM {
   }
 
   /**
-   * Rebuilds an LM from `dumpState()` output or a DSPy-saved `lm` entry. Keys are read as DSPy's
-   * `LM(**state)` would; `api_base`/`base_url`, `api_key` and `headers` are honoured when present,
-   * so callers strip them from untrusted files first (Module.loadState does, unless allowed).
+   * Rebuilds an LM from `dumpState()` output or a DSPy-saved `lm` entry, reading it as data (see
+   * `readLMState`): the model, `num_retries` (≤ 10) and `cache` (a boolean) are read, every other
+   * key holding JSON data becomes a request parameter sent in the request body, and the endpoint,
+   * key and header entries are dropped unless `allowUnsafeLmState` (then they go through the same
+   * validation as constructor options). `cacheStore`, `logger` and `historySize` come from code.
    * @throws {StateValidationError} STATE_INVALID for a missing model, another LM class or model type, or a malformed value.
    */
-  static fromState(state: Readonly<Record<string, unknown>>, options: Pick<LMOptions, 'cacheStore' | 'logger' | 'historySize'> = {}): LM {
-    if (!isPlainObject(state) || typeof state.model !== 'string' || state.model.length === 0) {
-      // Name the keys only: a hand-edited state may hold an api_key.
-      throw stateError('LM state needs a "model" string.', isPlainObject(state) ? `an object with keys ${Object.keys(state).join(', ')}` : typeof state, 'Pass the "lm" entry of a saved program, e.g. { "model": "openai/gpt-4o-mini", … }.');
-    }
-    if (state._dspy_lm_class !== undefined && state._dspy_lm_class !== DSPY_LM_CLASS) {
-      throw stateError('LM state names another LM class.', describeValue(state._dspy_lm_class), `Only "${DSPY_LM_CLASS}" (or no class) is rebuilt as an LM; build custom LMs yourself.`);
-    }
-    if (state.model_type !== undefined && state.model_type !== null && state.model_type !== 'chat') {
-      throw stateError('dspex LMs speak the chat API only.', describeValue(state.model_type), 'Save the program with model_type "chat".');
-    }
-    const lmOptions: Record<string, unknown> = { ...options };
-    if (state.cache !== undefined) lmOptions.cache = state.cache;
-    if (state.num_retries !== undefined && state.num_retries !== null) lmOptions.numRetries = state.num_retries;
-    for (const [key, value] of Object.entries(state)) {
-      if (STATE_KEYS_HANDLED.has(key) || isUnsafeKey(key) || value === null) continue;
-      lmOptions[toCamelCase(key)] = value;
-    }
-    if (state.max_completion_tokens != null && lmOptions.maxTokens === undefined) lmOptions.maxTokens = state.max_completion_tokens;
-    const baseURL = state.api_base ?? state.base_url;
-    if (baseURL != null) lmOptions.baseURL = baseURL;
-    if (state.api_key != null) lmOptions.apiKey = state.api_key;
-    if (state.headers != null) lmOptions.headers = state.headers;
+  static fromState(state: Readonly<Record<string, unknown>>, options: LMStateOptions = {}): LM {
+    const { allowUnsafeLmState, ...trusted } = options;
+    const log = (trusted.logger ?? getRootLogger()).child({ component: 'lm-state' });
+    const reading = readLMState(state, { allowUnsafeLmState: allowUnsafeLmState === true, log });
     try {
-      return new LM(state.model, lmOptions as LMOptions);
+      return new LM(reading.model, { ...reading.options, ...trusted } as LMOptions);
     } catch (error) {
-      if (error instanceof ConfigurationError) throw stateError('LM state holds an invalid setting.', describeValue(error.details.option ?? state.model), error.message, error);
+      if (error instanceof ConfigurationError) {
+        throw new StateValidationError(describeProblem('LM state holds an invalid setting.', describeValue(error.details.option ?? reading.model), error.message), { cause: error });
+      }
       throw error;
     }
   }
@@ -159,8 +144,4 @@ function checkReasoningOptions(model: string, options: Readonly<Record<string, u
       { details: { model } },
     );
   }
-}
-
-function stateError(problem: string, received: string, fix: string, cause?: unknown): StateValidationError {
-  return new StateValidationError(describeProblem(problem, received, fix), { cause });
 }

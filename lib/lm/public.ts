@@ -5,7 +5,7 @@ export type { ChatMessage } from './chat-message';
 export { DummyLM } from './dummy-lm';
 export type { DummyAnswer, DummyAnswerFunction, DummyLMOptions } from './dummy-lm';
 export { LM } from './lm';
-export type { LMOptions } from './lm';
+export type { LMOptions, LMStateOptions } from './lm';
 export { Embedder } from './embedder';
 export type { EmbedderOptions, EmbedOptions, EmbeddingFunction } from './embedder';
 export type { TransportOptions } from './transport-options';
