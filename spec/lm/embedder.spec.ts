@@ -80,7 +80,8 @@ describe('Embedder', () => {
     });
 
     it('reports a refused key as LM_HTTP 401', async () => {
-      server.script(unauthorized());
+      // respond, not script: a late-arriving hung request from the test before must not take the 401.
+      server.respond = () => unauthorized();
       await expect(makeEmbedder().embed(['x'])).rejects.toMatchObject({ code: 'LM_HTTP', status: 401 });
     });
 
