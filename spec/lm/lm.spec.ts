@@ -189,7 +189,7 @@ describe('LM', () => {
 
     it('retries a timed-out attempt', async () => {
       server.script(hang(), completion('second try'));
-      await expect(makeLM({ timeoutMs: 20, numRetries: 1 }).call(messages)).resolves.toMatchObject({ outputs: ['second try'] });
+      await expect(makeLM({ timeoutMs: 250, numRetries: 1 }).call(messages)).resolves.toMatchObject({ outputs: ['second try'] });
       expect(server.requests).toHaveLength(2);
     });
 
