@@ -1,8 +1,8 @@
 import type { Logger } from '../logging/logger';
-import { Module, type ForwardOptions } from '../primitives/module';
+import { Module } from '../primitives/module';
 import type { Prediction } from '../primitives/prediction';
 import { currentSignal } from '../util/call-scope';
-import { assertRolloutOptions, runAttemptLoop, runRollout, type RewardFunction, type RolloutOptions } from './rollouts';
+import { assertRolloutOptions, checkRolloutForwardOptions, runAttemptLoop, runRollout, type RewardFunction, type RolloutForwardOptions, type RolloutOptions } from './rollouts';
 
 /** Options of `new BestOfN(module, options)`. */
 export interface BestOfNOptions extends RolloutOptions {
@@ -10,8 +10,6 @@ export interface BestOfNOptions extends RolloutOptions {
   /** Receives a warning per failed attempt (DSPy prints one). */
   logger?: Logger;
 }
-
-const OPTION_KEYS: ReadonlySet<string> = new Set(['n', 'rewardFn', 'threshold', 'failCount', 'logger']);
 
 /**
  * DSPy's BestOfN: runs a module up to `n` times, each on a deep copy whose LM is a copy at
@@ -34,7 +32,7 @@ export class BestOfN extends Module {
   /** @throws {ConfigurationError} CONFIGURATION_INVALID for a non-module, `n` ≤ 0, a missing reward function or threshold, or an unknown option. */
   constructor(module: Module, options: BestOfNOptions) {
     super();
-    assertRolloutOptions('BestOfN', module, options, OPTION_KEYS, true);
+    assertRolloutOptions('BestOfN', module, options, true);
     this.module = module;
     this.rewardFn = options.rewardFn;
     this.threshold = options.threshold;
@@ -44,13 +42,15 @@ export class BestOfN extends Module {
   }
 
   /**
-   * Runs the attempts and returns the best prediction; its trace joins the caller's trace.
+   * Runs the attempts and returns the best prediction; its trace joins the caller's trace. A per-call
+   * `lm` replaces the LM the attempts copy.
+   * @throws {ConfigurationError} CONFIGURATION_INVALID for a per-call option other than `signal` and `lm`.
    * @throws {EvaluationError} EVALUATION_FAILED when every attempt failed, or wrapping a non-dspex error once failures exceed `failCount`.
    * @throws a dspex error of the module (e.g. `LM_HTTP`) once failures exceed `failCount`; `LM_NOT_CONFIGURED`; the caller's `signal.reason`.
    */
-  async forward(inputs: Record<string, unknown>, options: ForwardOptions = {}): Promise<Prediction> {
-    const signal = options.signal ?? currentSignal();
-    const loop = { owner: 'BestOfN', module: this.module, n: this.n, failCount: this.failCount, threshold: this.threshold, logger: this.logger, signal } as const;
+  async forward(inputs: Record<string, unknown>, options: RolloutForwardOptions = {}): Promise<Prediction> {
+    const { lm, signal = currentSignal() } = checkRolloutForwardOptions('BestOfN', options);
+    const loop = { owner: 'BestOfN', module: this.module, n: this.n, failCount: this.failCount, threshold: this.threshold, logger: this.logger, signal, lm } as const;
     return runAttemptLoop(loop, (copy) => runRollout(copy, { inputs, rewardFn: this.rewardFn, signal }));
   }
 }

@@ -1,4 +1,5 @@
-import { InputValidationError, describeProblem, describeValue } from '../errors';
+import { ConfigurationError, InputValidationError, describeProblem, describeValue } from '../errors';
+import { validateOptions, type OptionRules } from '../util/validate-options';
 import { Completions } from '../primitives/completions';
 import { Example } from '../primitives/example';
 import { Prediction } from '../primitives/prediction';
@@ -15,6 +16,11 @@ export interface MajorityOptions {
    */
   normalize?: ((value: unknown) => unknown) | null;
 }
+
+const OPTION_RULES: OptionRules = {
+  field: { kind: 'string' },
+  normalize: { kind: 'custom', check: (value) => (value === null || typeof value === 'function' ? undefined : 'a function (value) => key, or null to count raw values') },
+};
 
 /** DSPy's `default_normalize`: `normalize_text(s) or None`. */
 function defaultNormalize(value: unknown): string | null {
@@ -40,11 +46,13 @@ function completionsOf(input: unknown): Readonly<Record<string, unknown>>[] {
  * value is the most common, ties going to the value counted first; returned as a Prediction of
  * that one completion.
  * @throws {InputValidationError} INPUT_INVALID for no completions or input of the wrong kind.
+ * @throws {ConfigurationError} CONFIGURATION_INVALID for an unknown or invalid option.
  * @example
  * const votes = await new ChainOfThought('question -> answer', { n: 5 }).forward({ question });
  * majority(votes).answer;
  */
 export function majority(predictionOrCompletions: Prediction | Completions | readonly (Example | Readonly<Record<string, unknown>>)[], options: MajorityOptions = {}): Prediction {
+  validateOptions('majority', options, OPTION_RULES, { error: (message, details) => new ConfigurationError(message, { details }) });
   const completions = completionsOf(predictionOrCompletions);
   if (completions.length === 0) {
     throw new InputValidationError(describeProblem('majority needs at least one completion.', '0 completions', 'Pass the completions to vote on.'));

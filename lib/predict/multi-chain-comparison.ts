@@ -6,6 +6,7 @@ import { Module, type ForwardOptions } from '../primitives/module';
 import { Prediction } from '../primitives/prediction';
 import { Signature, type SignatureInput } from '../signatures/signature';
 import { pythonRepr } from '../util/python-format';
+import { validateOption } from '../util/validate-options';
 import { Predict, type PredictConfig } from './predict';
 
 /** Options of `new MultiChainComparison(signature, options)`: `M`, `temperature`, and any other predictor config. */
@@ -15,6 +16,8 @@ export interface MultiChainComparisonOptions extends PredictConfig {
   /** Sampling temperature of the comparing predictor (default 0.7). */
   temperature?: number;
 }
+
+const invalid = (message: string, details: Record<string, unknown>): ConfigurationError => new ConfigurationError(message, { details });
 
 const RATIONALE_PREFIX = "Accurate Reasoning: Thank you everyone. Let's now holistically";
 
@@ -51,10 +54,10 @@ export class MultiChainComparison extends Module {
    */
   constructor(signature: SignatureInput, options: MultiChainComparisonOptions = {}) {
     super();
+    // M is this module's; the rest is the comparing Predict's config, which Predict checks (it passes request parameters through).
+    validateOption('MultiChainComparison', 'options', options, { kind: 'object' }, { error: invalid });
     const { M = 3, temperature = 0.7, ...config } = options;
-    if (!(Number.isInteger(M) && M >= 1)) {
-      throw new ConfigurationError(describeProblem('MultiChainComparison M must be a whole number ≥ 1.', describeValue(M), 'Pass e.g. { M: 3 }.'));
-    }
+    validateOption('MultiChainComparison', 'M', M, { kind: 'integer', min: 1 }, { error: invalid });
     let extended = Signature.from(signature);
     const last = extended.outputFields[extended.outputFields.length - 1];
     if (last === undefined) {

@@ -1,10 +1,11 @@
 import PQueue from 'p-queue';
-import { EvaluationError, InputValidationError, describeProblem, describeValue } from '../errors';
-import { getRootLogger, type Logger } from '../logging/logger';
+import { ConfigurationError, EvaluationError, InputValidationError, describeProblem, describeValue } from '../errors';
+import { getRootLogger, LOGGER_OPTION_RULE, type Logger } from '../logging/logger';
 import { Example } from '../primitives/example';
 import type { Prediction } from '../primitives/prediction';
 import { currentSignal } from '../util/call-scope';
 import { isPlainObject } from '../util/is-plain-object';
+import { validateOptions, type OptionRule, type OptionRules } from '../util/validate-options';
 
 /** Anything with DSPy's module call shape: a `Module`, a `Predict`, or your own object with `forward`. */
 export interface ParallelRunnable<T = Prediction> {
@@ -42,16 +43,23 @@ export interface ParallelResult<T = Prediction> {
   exceptions: unknown[];
 }
 
-const OPTION_KEYS = new Set(['concurrency', 'maxErrors', 'returnFailedExamples', 'accessExamples', 'logger']);
 const DEFAULT_CONCURRENCY = 8;
 const DEFAULT_MAX_ERRORS = 10;
+const CONCURRENCY_RULE: OptionRule = { kind: 'integer', min: 1 };
+const OPTION_RULES: OptionRules = {
+  concurrency: CONCURRENCY_RULE,
+  // As DSPy, 0 behaves like 1: the check runs when an error happens.
+  maxErrors: { kind: 'integer', min: 0 },
+  returnFailedExamples: { kind: 'boolean' },
+  accessExamples: { kind: 'boolean' },
+  logger: LOGGER_OPTION_RULE,
+};
+const FORWARD_RULES: OptionRules = { signal: { kind: 'signal' }, concurrency: CONCURRENCY_RULE };
+
+const invalidOption = (message: string, details: Record<string, unknown>): ConfigurationError => new ConfigurationError(message, { details });
 
 function invalid(problem: string, received: unknown, fix: string): InputValidationError {
   return new InputValidationError(describeProblem(`Parallel: ${problem}`, describeValue(received), fix));
-}
-
-function assertWholeNumber(name: string, value: unknown, minimum: number): asserts value is number {
-  if (!(typeof value === 'number' && Number.isInteger(value) && value >= minimum)) throw invalid(`${name} must be a whole number ≥ ${minimum}.`, value, `Pass e.g. { ${name}: 4 }.`);
 }
 
 /**
@@ -71,15 +79,10 @@ export class Parallel<ReturnsFailedExamples extends boolean = false> {
   readonly accessExamples: boolean;
   readonly #log: Logger;
 
-  /** @throws {InputValidationError} INPUT_INVALID for an unknown option or a bad number. */
+  /** @throws {ConfigurationError} CONFIGURATION_INVALID for an unknown option or a bad number. */
   constructor(options: ParallelOptions & { returnFailedExamples?: ReturnsFailedExamples } = {}) {
-    if (!isPlainObject(options as unknown)) throw invalid('options must be an object.', options, 'Pass e.g. { concurrency: 4, maxErrors: 5 }.');
-    const unknown = Object.keys(options).filter((key) => !OPTION_KEYS.has(key));
-    if (unknown.length > 0) throw invalid(`unknown option(s) ${unknown.join(', ')}.`, unknown, `Use only: ${[...OPTION_KEYS].join(', ')}.`);
+    validateOptions('Parallel', options, OPTION_RULES, { error: invalidOption });
     const { concurrency = DEFAULT_CONCURRENCY, maxErrors = DEFAULT_MAX_ERRORS } = options;
-    assertWholeNumber('concurrency', concurrency, 1);
-    // As DSPy, 0 behaves like 1: the check runs when an error happens.
-    assertWholeNumber('maxErrors', maxErrors, 0);
     this.concurrency = concurrency;
     this.maxErrors = maxErrors;
     this.returnFailedExamples = (options.returnFailedExamples === true) as ReturnsFailedExamples;
@@ -91,16 +94,17 @@ export class Parallel<ReturnsFailedExamples extends boolean = false> {
    * Runs every pair and resolves with the results in pair order (`null` where a pair failed).
    * @throws {EvaluationError} EVALUATION_FAILED once `maxErrors` pairs failed (`cause`: the error that reached it).
    * @throws {InputValidationError} INPUT_INVALID when `pairs` is not an array of pairs.
+   * @throws {ConfigurationError} CONFIGURATION_INVALID for an unknown per-call option or a bad `concurrency`.
    * @throws the caller's `signal.reason` when the signal aborts.
    */
   async forward<T = Prediction>(pairs: readonly ParallelPair<T>[], options: ParallelForwardOptions = {}): Promise<ReturnsFailedExamples extends true ? ParallelResult<T> : (T | null)[]> {
     if (!Array.isArray(pairs) || !pairs.every((pair) => Array.isArray(pair) && pair.length === 2)) {
       throw invalid('forward takes an array of [module, example] pairs.', pairs, 'Pass e.g. [[qa, { question }], …].');
     }
+    validateOptions('Parallel.forward', options, FORWARD_RULES, { error: invalidOption });
     const callerSignal = options.signal ?? currentSignal();
     callerSignal?.throwIfAborted();
     const concurrency = options.concurrency ?? this.concurrency;
-    assertWholeNumber('concurrency', concurrency, 1);
     const cancel = new AbortController();
     const signal = callerSignal === undefined ? cancel.signal : AbortSignal.any([callerSignal, cancel.signal]);
     const results: (T | null)[] = pairs.map(() => null);

@@ -1,11 +1,12 @@
 import { ConfigurationError, DspexError, ToolError, describeProblem, describeValue } from '../errors';
-import { getRootLogger, type Logger } from '../logging/logger';
+import type { BaseLM } from '../lm/base-lm';
+import { getRootLogger, LOGGER_OPTION_RULE, type Logger } from '../logging/logger';
 import { fieldsOfRecord } from '../primitives/example';
 import { Module, type ForwardOptions } from '../primitives/module';
 import { Prediction } from '../primitives/prediction';
 import { Signature, type SignatureInput } from '../signatures/signature';
 import { currentSignal } from '../util/call-scope';
-import { isPlainObject } from '../util/is-plain-object';
+import { validateOptions, type OptionRule, type OptionRules } from '../util/validate-options';
 import { ChainOfThought } from './chain-of-thought';
 import { formatTrajectory } from './format-trajectory';
 import { Predict } from './predict';
@@ -26,21 +27,23 @@ export interface ReActOptions {
 export interface ReActForwardOptions extends ForwardOptions {
   /** Overrides `maxIters` for this call (DSPy's `max_iters` input). */
   maxIters?: number;
+  /** The LM both predictors use for this call (as `Predict.forward`'s `lm`). */
+  lm?: BaseLM;
 }
 
 const DEFAULT_MAX_ITERS = 20;
 const FINISH = 'finish';
-const REACT_OPTION_KEYS = new Set(['tools', 'maxIters', 'logger']);
+const invalid = (message: string, details: Record<string, unknown>): ConfigurationError => new ConfigurationError(message, { details });
+const MAX_ITERS_RULE: OptionRule = { kind: 'integer', min: 1 };
+// `tools` is checked by toolsByName, which reports TOOL_INVALID.
+const REACT_OPTION_RULES: OptionRules = { tools: { kind: 'any' }, maxIters: MAX_ITERS_RULE, logger: LOGGER_OPTION_RULE };
+const REACT_FORWARD_RULES: OptionRules = {
+  signal: { kind: 'signal' },
+  maxIters: MAX_ITERS_RULE,
+  lm: { kind: 'custom', check: (value) => (value !== null && typeof (value as BaseLM).call === 'function' ? undefined : 'an LM (a BaseLM subclass)') },
+};
 // A step whose reply does not parse (an invented tool name fails the Literal) ends the loop, as DSPy's ValueError does.
 const STEP_PARSE_FAILURES = new Set(['ADAPTER_PARSE', 'OUTPUT_INVALID']);
-
-function assertMaxIters(value: unknown, where: string): asserts value is number {
-  if (!(typeof value === 'number' && Number.isInteger(value) && value >= 1)) {
-    throw new ConfigurationError(describeProblem(`ReAct maxIters ${where} must be a whole number ≥ 1.`, describeValue(value), 'Pass e.g. { maxIters: 5 }.'), {
-      details: { maxIters: value },
-    });
-  }
-}
 
 function toolsByName(tools: unknown, signature: Signature): Record<string, Tool> {
   if (!Array.isArray(tools)) {
@@ -61,6 +64,17 @@ function toolsByName(tools: unknown, signature: Signature): Record<string, Tool>
   }
   byName[FINISH] = new Tool(() => 'Completed.', { name: FINISH, description: finishDescription(signature), args: {} });
   return byName;
+}
+
+/**
+ * Logs one warning for the plain functions among `tools`: the model sees only their names and
+ * `{}` for their arguments, so it has to guess what they do and what to pass.
+ */
+function warnAboutUndescribedTools(tools: readonly unknown[], logger: Logger | undefined): void {
+  const names = tools.filter((entry): entry is ToolFunction => typeof entry === 'function').map((fn) => fn.name);
+  if (names.length === 0) return;
+  const fix = `new Tool(${names[0]}, { description: 'What ${names[0]} does.', args: { query: { type: 'string' } } })`;
+  (logger ?? getRootLogger()).child({ component: 'react' }).warn({ tools: names, fix }, 'tools given as plain functions have no description or argument schema; wrap each in a Tool');
 }
 
 /** The text after `Execution error in NAME: ` — DSPy feeds the error's own text back to the model. */
@@ -114,15 +128,8 @@ export class ReAct extends Module {
    */
   constructor(signature: SignatureInput, options: ReActOptions) {
     super();
-    if (!isPlainObject(options as unknown)) {
-      throw new ConfigurationError(describeProblem('ReAct needs options with its tools.', describeValue(options), 'Pass new ReAct(signature, { tools: [search] }).'));
-    }
-    const unknown = Object.keys(options).filter((key) => !REACT_OPTION_KEYS.has(key));
-    if (unknown.length > 0) {
-      throw new ConfigurationError(describeProblem(`Unknown ReAct option(s) ${unknown.join(', ')}.`, unknown.join(', '), `Use only: ${[...REACT_OPTION_KEYS].join(', ')}.`));
-    }
+    validateOptions('ReAct', options, REACT_OPTION_RULES, { error: invalid, allowUndefined: false });
     const maxIters = options.maxIters ?? DEFAULT_MAX_ITERS;
-    assertMaxIters(maxIters, 'option');
     const base = Signature.from(signature);
     // Attributes in DSPy's order, so introspection names and orders the predictors as DSPy does.
     this.signature = base;
@@ -131,26 +138,28 @@ export class ReAct extends Module {
     this.react = new Predict(reactStepSignature(base, Object.values(this.tools)));
     this.extract = new ChainOfThought(reactExtractSignature(base));
     this.logger = options.logger;
+    warnAboutUndescribedTools(options.tools, this.logger);
   }
 
   /**
    * Runs the agent loop, then extracts the outputs. The prediction has `trajectory` (thought_i,
    * tool_name_i, tool_args_i, observation_i for each step), `reasoning`, then the signature's outputs.
-   * @throws {ConfigurationError} CONFIGURATION_INVALID for a per-call `maxIters` that is not a whole number ≥ 1.
+   * @throws {ConfigurationError} CONFIGURATION_INVALID for a per-call `maxIters` that is not a whole number ≥ 1, or an unknown per-call option.
    * @throws the caller's `signal.reason` when the signal aborts; LM errors from the predictors.
    */
   async forward(inputs: Record<string, unknown>, options: ReActForwardOptions = {}): Promise<Prediction> {
+    validateOptions('ReAct.forward', options, REACT_FORWARD_RULES, { error: invalid });
+    const { lm } = options;
     const signal = options.signal ?? currentSignal();
     signal?.throwIfAborted();
     const maxIters = options.maxIters ?? this.maxIters;
-    assertMaxIters(maxIters, 'for this call');
     const fields = fieldsOfRecord(inputs);
     const trajectory: Record<string, unknown> = {};
     for (let index = 0; index < maxIters; index += 1) {
       signal?.throwIfAborted();
       let step: Prediction;
       try {
-        step = await this.react.forward({ ...fields, trajectory: formatTrajectory(trajectory) }, { signal });
+        step = await this.react.forward({ ...fields, trajectory: formatTrajectory(trajectory) }, { signal, lm });
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
         if (!DspexError.is(error) || !STEP_PARSE_FAILURES.has(error.code)) throw error;
@@ -166,7 +175,7 @@ export class ReAct extends Module {
       if (toolName === FINISH) break;
     }
     signal?.throwIfAborted();
-    const extracted = await this.extract.forward({ ...fields, trajectory: formatTrajectory(trajectory) }, { signal });
+    const extracted = await this.extract.forward({ ...fields, trajectory: formatTrajectory(trajectory) }, { signal, lm });
     return new Prediction({ trajectory, ...fieldsOfRecord(extracted) });
   }
 }

@@ -1,7 +1,7 @@
 import { ChatAdapter } from '../adapters/chat-adapter';
 import type { BaseLM } from '../lm/base-lm';
 import type { Logger } from '../logging/logger';
-import { Module, type ForwardOptions } from '../primitives/module';
+import { Module } from '../primitives/module';
 import type { Prediction } from '../primitives/prediction';
 import { context, currentSettings } from '../settings/settings';
 import { Signature } from '../signatures/signature';
@@ -10,15 +10,22 @@ import { isPlainObject } from '../util/is-plain-object';
 import { HintAdapter } from './hint-adapter';
 import { OFFER_FEEDBACK, offerFeedbackInputs } from './offer-feedback';
 import { Predict } from './predict';
-import { assertRolloutOptions, runAttemptLoop, runRollout, type RewardFunction, type RolloutOptions, type RolloutResult } from './rollouts';
+import {
+  assertRolloutOptions,
+  checkRolloutForwardOptions,
+  runAttemptLoop,
+  runRollout,
+  type RewardFunction,
+  type RolloutForwardOptions,
+  type RolloutOptions,
+  type RolloutResult,
+} from './rollouts';
 
 /** Options of `new Refine(module, options)`. */
 export interface RefineOptions extends RolloutOptions {
   /** Receives a warning per failed attempt (DSPy prints one). */
   logger?: Logger;
 }
-
-const OPTION_KEYS: ReadonlySet<string> = new Set(['n', 'rewardFn', 'threshold', 'failCount', 'logger']);
 
 /**
  * Gives each predictor of the copy its own signature object (equal to the old one), so advice
@@ -56,7 +63,7 @@ export class Refine extends Module {
   /** @throws {ConfigurationError} CONFIGURATION_INVALID for a non-module, `n` ≤ 0, a missing reward function, a non-numeric threshold, or an unknown option. */
   constructor(module: Module, options: RefineOptions) {
     super();
-    assertRolloutOptions('Refine', module, options, OPTION_KEYS, false);
+    assertRolloutOptions('Refine', module, options, false);
     this.module = module;
     this.rewardFn = options.rewardFn;
     this.threshold = options.threshold;
@@ -66,15 +73,17 @@ export class Refine extends Module {
   }
 
   /**
-   * Runs the attempts with feedback in between and returns the best prediction; its trace joins the caller's trace.
+   * Runs the attempts with feedback in between and returns the best prediction; its trace joins the
+   * caller's trace. A per-call `lm` replaces the LM the attempts copy.
+   * @throws {ConfigurationError} CONFIGURATION_INVALID for a per-call option other than `signal` and `lm`.
    * @throws {EvaluationError} EVALUATION_FAILED when every attempt failed, or wrapping a non-dspex error once failures exceed `failCount`.
    * @throws a dspex error of the module once failures exceed `failCount`; `LM_NOT_CONFIGURED`; the caller's `signal.reason`.
    */
-  async forward(inputs: Record<string, unknown>, options: ForwardOptions = {}): Promise<Prediction> {
-    const signal = options.signal ?? currentSignal();
+  async forward(inputs: Record<string, unknown>, options: RolloutForwardOptions = {}): Promise<Prediction> {
+    const { lm, signal = currentSignal() } = checkRolloutForwardOptions('Refine', options);
     const adapter = currentSettings().adapter ?? new ChatAdapter();
     let advice: Record<string, unknown> | undefined;
-    const loop = { owner: 'Refine', module: this.module, n: this.n, failCount: this.failCount, threshold: this.threshold, logger: this.logger, signal } as const;
+    const loop = { owner: 'Refine', module: this.module, n: this.n, failCount: this.failCount, threshold: this.threshold, logger: this.logger, signal, lm } as const;
     return runAttemptLoop(
       loop,
       (copy) => {
@@ -82,7 +91,8 @@ export class Refine extends Module {
         return runRollout(copy, { inputs, rewardFn: this.rewardFn, signal, adapter: hints === undefined ? undefined : new HintAdapter(adapter, hints) });
       },
       async (copy, attempt, base) => {
-        advice = await offerFeedback({ copy, inputs, attempt, rewardFn: this.rewardFn, threshold: this.threshold, lm: base, signal });
+        // The per-call LM, else the configured one, else the module's (DSPy asks `dspy.settings.lm`).
+        advice = await offerFeedback({ copy, inputs, attempt, rewardFn: this.rewardFn, threshold: this.threshold, lm: lm ?? currentSettings().lm ?? base, signal });
       },
     );
   }
@@ -95,7 +105,7 @@ function hintsBySignature(names: ReadonlyMap<Signature, string>, advice: Readonl
 }
 
 /**
- * Asks the configured LM (else the module's) what each predictor should do differently. A
+ * Asks `lm` what each predictor should do differently. A
  * function, not a method: module copies are made without running constructors, so private
  * members would not exist on them.
  */
@@ -111,7 +121,7 @@ async function offerFeedback(request: {
   const { copy, inputs, attempt } = request;
   const feedbackInputs = offerFeedbackInputs({ program: copy, inputs, trace: attempt.trace, prediction: attempt.prediction, rewardCode: String(request.rewardFn), threshold: request.threshold, reward: attempt.reward });
   // Not part of the program, so kept out of the caller's trace.
-  const reply = await context({ trace: undefined }, () => new Predict(OFFER_FEEDBACK).forward(feedbackInputs, { lm: currentSettings().lm ?? request.lm, signal: request.signal }));
+  const reply = await context({ trace: undefined }, () => new Predict(OFFER_FEEDBACK).forward(feedbackInputs, { lm: request.lm, signal: request.signal }));
   const advice = reply.get('advice');
   return isPlainObject(advice) ? advice : {};
 }

@@ -2,11 +2,11 @@ import type { Adapter } from '../adapters/adapter';
 import { ConfigurationError, DspexError, EvaluationError, LMNotConfiguredError, describeProblem, describeValue } from '../errors';
 import type { BaseLM } from '../lm/base-lm';
 import { isModule } from '../primitives/module-brand';
-import type { Module } from '../primitives/module';
+import type { ForwardOptions, Module } from '../primitives/module';
 import type { Prediction } from '../primitives/prediction';
-import { getRootLogger, type Logger } from '../logging/logger';
+import { getRootLogger, LOGGER_OPTION_RULE, type Logger } from '../logging/logger';
 import { context, currentSettings, type TraceEntry } from '../settings/settings';
-import { isPlainObject } from '../util/is-plain-object';
+import { validateOption, validateOptions, type OptionRule } from '../util/validate-options';
 
 /** Scores one attempt: DSPy's `reward_fn(inputs, prediction)`; higher is better. May be async. */
 export type RewardFunction = (inputs: Readonly<Record<string, unknown>>, prediction: Prediction) => number | boolean | Promise<number | boolean>;
@@ -30,24 +30,46 @@ export interface RolloutResult {
   readonly reward: number;
 }
 
+/** Per-call options of `BestOfN.forward` and `Refine.forward`. */
+export interface RolloutForwardOptions extends ForwardOptions {
+  /** The LM this call's attempts copy (at temperature 1.0, one rollout id each), instead of the module's or the configured one. */
+  lm?: BaseLM;
+}
+
+const invalid = (message: string, details: Record<string, unknown>): ConfigurationError => new ConfigurationError(message, { details });
+
+/** A threshold: any number but NaN (DSPy compares with `>=`, so ±Infinity are meaningful). */
+const THRESHOLD_RULE: OptionRule = { kind: 'custom', check: (value) => (typeof value === 'number' && !Number.isNaN(value) ? undefined : 'a number, e.g. 1.0') };
+
+const LM_RULE: OptionRule = { kind: 'custom', check: (value) => (value !== null && typeof (value as BaseLM).call === 'function' ? undefined : 'an LM (a BaseLM subclass)') };
+
 /**
  * Checks the options BestOfN and Refine take.
- * @throws {ConfigurationError} CONFIGURATION_INVALID naming the bad option.
+ * @throws {ConfigurationError} CONFIGURATION_INVALID naming the bad option (`details.option`, and `suggestion` for a near miss).
  */
-export function assertRolloutOptions(owner: string, module: unknown, options: unknown, allowed: ReadonlySet<string>, isThresholdRequired: boolean): asserts options is RolloutOptions {
-  const fail = (problem: string, received: unknown, fix: string): never => {
-    throw new ConfigurationError(describeProblem(`${owner}: ${problem}`, describeValue(received), fix));
-  };
-  if (!isModule(module)) fail('the first argument must be a Module to run.', module, `Pass new ${owner}(new ChainOfThought('question -> answer'), { … }).`);
-  if (!isPlainObject(options)) fail('options must be an object.', options, 'Pass { n, rewardFn, threshold }.');
-  const record = options as Record<string, unknown>;
-  const unknown = Object.keys(record).filter((key) => !allowed.has(key));
-  if (unknown.length > 0) fail(`unknown option(s) ${unknown.join(', ')}.`, unknown.join(', '), `Use only: ${[...allowed].join(', ')}.`);
-  if (!(Number.isInteger(record.n) && (record.n as number) >= 1)) fail('n must be a whole number ≥ 1.', record.n, 'Pass e.g. { n: 3 }.');
-  if (typeof record.rewardFn !== 'function') fail('rewardFn must be a function (inputs, prediction) => number.', record.rewardFn, 'Pass e.g. { rewardFn: (inputs, pred) => (pred.answer ? 1 : 0) }.');
-  const { threshold, failCount } = record;
-  if (threshold === undefined ? isThresholdRequired : typeof threshold !== 'number' || Number.isNaN(threshold)) fail('threshold must be a number.', threshold, 'Pass e.g. { threshold: 1.0 }.');
-  if (failCount !== undefined && !(Number.isInteger(failCount) && (failCount as number) >= 0)) fail('failCount must be a whole number ≥ 0.', failCount, 'Pass e.g. { failCount: 2 }, or leave it out (default n).');
+export function assertRolloutOptions(owner: string, module: unknown, options: unknown, isThresholdRequired: boolean): asserts options is RolloutOptions {
+  validateOption(owner, 'module', module, { kind: 'custom', required: true, check: (value) => (isModule(value) ? undefined : "a Module to run, e.g. new ChainOfThought('question -> answer')") }, { error: invalid });
+  validateOptions(
+    owner,
+    options,
+    {
+      n: { kind: 'integer', min: 1, required: true },
+      rewardFn: { kind: 'function', required: true },
+      threshold: { ...THRESHOLD_RULE, required: isThresholdRequired },
+      failCount: { kind: 'integer', min: 0 },
+      logger: LOGGER_OPTION_RULE,
+    },
+    { error: invalid, allowUndefined: false },
+  );
+}
+
+/**
+ * Checks the per-call options of BestOfN and Refine: `signal` and `lm` (as `Predict` takes them).
+ * @throws {ConfigurationError} CONFIGURATION_INVALID for anything else, so a per-call option is never silently ignored.
+ */
+export function checkRolloutForwardOptions(owner: string, options: unknown): RolloutForwardOptions {
+  validateOptions(`${owner}.forward`, options, { signal: { kind: 'signal' }, lm: LM_RULE }, { error: invalid });
+  return (options ?? {}) as RolloutForwardOptions;
 }
 
 /**
@@ -146,6 +168,8 @@ export interface AttemptLoop {
   readonly threshold: number | undefined;
   readonly logger: Logger | undefined;
   readonly signal: AbortSignal | undefined;
+  /** A per-call LM, copied for the attempts instead of the module's or the configured one. */
+  readonly lm?: BaseLM;
 }
 
 /**
@@ -162,7 +186,7 @@ export async function runAttemptLoop(
   between?: (copy: Module, result: RolloutResult, base: BaseLM) => Promise<void>,
 ): Promise<Prediction> {
   const { owner, module, n, threshold, signal } = loop;
-  const base = rolloutBaseLM(owner, module);
+  const base = loop.lm ?? rolloutBaseLM(owner, module);
   const budget = new FailureBudget(loop.failCount);
   const log = (loop.logger ?? getRootLogger()).child({ component: owner === 'BestOfN' ? 'best-of-n' : 'refine' });
   let best: RolloutResult | undefined;

@@ -1,5 +1,6 @@
 import { ToolError, describeProblem, describeValue } from '../errors';
 import { isPlainObject } from '../util/is-plain-object';
+import { validateOptions, type OptionRules } from '../util/validate-options';
 import { pythonRepr } from '../util/python-format';
 import { classToolArguments, type ToolArgumentsClass } from './class-tool-arguments';
 import type { JsonSchemaObject } from './json-schema-violation';
@@ -37,7 +38,13 @@ export interface ToolCallOptions {
   signal?: AbortSignal;
 }
 
-const TOOL_OPTION_KEYS = new Set(['name', 'description', 'args', 'timeoutMs']);
+const TOOL_OPTION_RULES: OptionRules = {
+  name: { kind: 'string' },
+  description: { kind: 'string', allowEmpty: true },
+  // Checked by argumentsOf, which names the accepted shapes.
+  args: { kind: 'any' },
+  timeoutMs: { kind: 'duration' },
+};
 
 function invalid(problem: string, received: unknown, fix: string, details: Record<string, unknown> = {}): ToolError {
   return new ToolError(describeProblem(problem, describeValue(received), fix), { details });
@@ -84,20 +91,13 @@ export class Tool {
   /** @throws {ToolError} TOOL_INVALID when `fn` is not a function, the name is empty, or an option is invalid. */
   constructor(fn: ToolFunction, options: ToolOptions = {}) {
     if (typeof fn !== 'function') throw invalid('A tool wraps a function.', fn, 'Pass the function that implements the tool.');
-    if (!isPlainObject(options as unknown)) throw invalid('Tool options must be an object.', options, 'Pass e.g. { description, args }.');
-    const unknown = Object.keys(options).filter((key) => !TOOL_OPTION_KEYS.has(key));
-    if (unknown.length > 0) throw invalid(`Unknown tool option(s) ${unknown.join(', ')}.`, unknown, `Use only: ${[...TOOL_OPTION_KEYS].join(', ')}.`);
+    const owner = fn.name === '' ? 'Tool' : `Tool "${fn.name}"`;
+    validateOptions(owner, options, TOOL_OPTION_RULES, { error: (message, details) => new ToolError(message, { details: { tool: fn.name || undefined, ...details } }) });
     const name = options.name ?? fn.name;
-    if (typeof name !== 'string' || name.trim() === '') {
+    if (name.trim() === '') {
       throw invalid('A tool needs a name.', name, 'Pass { name } or use a named function (function search(...) { … }).');
     }
-    if (options.description !== undefined && typeof options.description !== 'string') {
-      throw invalid(`Tool "${name}" description must be a string.`, options.description, 'Describe what the tool does in words.', { tool: name });
-    }
     const { timeoutMs } = options;
-    if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && Number.isFinite(timeoutMs) && timeoutMs > 0)) {
-      throw invalid(`Tool "${name}" timeoutMs must be a number of milliseconds > 0.`, timeoutMs, 'Pass e.g. { timeoutMs: 10_000 }, or leave it out.', { tool: name });
-    }
     this.fn = fn;
     this.name = name;
     this.description = options.description === '' ? undefined : options.description;

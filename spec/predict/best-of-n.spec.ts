@@ -196,6 +196,19 @@ describe('BestOfN', () => {
     });
   });
 
+  it('runs its attempts on copies of a per-call lm instead of the configured one', async () => {
+    const configured = recordingLM([{ answer: 'configured' }]);
+    const perCall = recordingLM([{ answer: 'two words' }, { answer: 'Brussels' }], { rolloutId: 2 });
+    configure({ lm: configured.lm });
+    const prediction = await new BestOfN(new Predict('question -> answer'), { n: 3, rewardFn: oneWord, threshold: 1 }).forward({ question: 'q' }, { lm: perCall.lm });
+    expect(prediction.answer).toBe('Brussels');
+    expect(configured.calls).toHaveLength(0);
+    expect(perCall.calls.map((options) => [options.rolloutId, options.temperature])).toEqual([
+      [2, 1],
+      [3, 1],
+    ]);
+  });
+
   describe('bad configuration', () => {
     const module = new Predict('question -> answer');
     it.each([
@@ -211,6 +224,21 @@ describe('BestOfN', () => {
 
     it('rejects something that is not a module with CONFIGURATION_INVALID', () => {
       expect(() => new BestOfN({ forward: () => undefined } as never, { n: 2, rewardFn: oneWord, threshold: 1 })).toThrow(expect.objectContaining({ code: 'CONFIGURATION_INVALID' }));
+    });
+
+    it('names an unknown option, and a near miss with a did-you-mean', () => {
+      expect(() => new BestOfN(module, { n: 2, rewardFn: oneWord, threshold: 1, verbose: true } as never)).toThrow(
+        expect.objectContaining({ code: 'CONFIGURATION_INVALID', details: { option: 'verbose', suggestion: undefined } }),
+      );
+      expect(() => new BestOfN(module, { n: 2, rewardFn: oneWord, treshold: 1 } as never)).toThrow(
+        expect.objectContaining({ code: 'CONFIGURATION_INVALID', details: { option: 'treshold', suggestion: 'threshold' } }),
+      );
+    });
+
+    it('rejects a per-call option it does not know instead of ignoring it', async () => {
+      const best = new BestOfN(module, { n: 2, rewardFn: oneWord, threshold: 1 });
+      await expect(best.forward({ question: 'q' }, { lmm: new DummyLM([]) } as never)).rejects.toMatchObject({ code: 'CONFIGURATION_INVALID', details: { option: 'lmm', suggestion: 'lm' } });
+      await expect(best.forward({ question: 'q' }, { lm: 'gpt-4' } as never)).rejects.toMatchObject({ code: 'CONFIGURATION_INVALID', details: { option: 'lm' } });
     });
   });
 });

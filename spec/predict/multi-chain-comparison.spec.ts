@@ -79,4 +79,8 @@ describe('MultiChainComparison', () => {
   ])('rejects %s with CONFIGURATION_INVALID', (_label, signature, options) => {
     expect(() => new MultiChainComparison(signature, options)).toThrow(expect.objectContaining({ code: 'CONFIGURATION_INVALID' }));
   });
+
+  it('names M in the details of a bad M', () => {
+    expect(() => new MultiChainComparison('question -> answer', { M: 1.5 })).toThrow(expect.objectContaining({ code: 'CONFIGURATION_INVALID', details: { option: 'M' } }));
+  });
 });

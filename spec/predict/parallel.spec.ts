@@ -138,8 +138,13 @@ describe('Parallel', () => {
     ['concurrency 0', { concurrency: 0 }],
     ['maxErrors -1', { maxErrors: -1 }],
     ['an unknown option', { numThreads: 4 }],
-  ])('rejects %s with INPUT_INVALID', (_label, options) => {
-    expect(() => new Parallel(options as never)).toThrow(expect.objectContaining({ code: 'INPUT_INVALID' }));
+  ])('rejects %s with CONFIGURATION_INVALID', (_label, options) => {
+    expect(() => new Parallel(options as never)).toThrow(expect.objectContaining({ code: 'CONFIGURATION_INVALID' }));
+  });
+
+  it('names a misspelt option with a did-you-mean, in the constructor and per call', async () => {
+    expect(() => new Parallel({ maxError: 3 } as never)).toThrow(expect.objectContaining({ code: 'CONFIGURATION_INVALID', details: { option: 'maxError', suggestion: 'maxErrors' } }));
+    await expect(new Parallel().forward([], { concurency: 2 } as never)).rejects.toMatchObject({ code: 'CONFIGURATION_INVALID', details: { option: 'concurency', suggestion: 'concurrency' } });
   });
 
   it('rejects pairs that are not [module, example] with INPUT_INVALID', async () => {

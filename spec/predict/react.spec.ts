@@ -257,8 +257,50 @@ describe('ReAct', () => {
       expect(() => new ReAct('question -> answer', { tools: tools as never })).toThrow(expect.objectContaining({ code: 'TOOL_INVALID' }));
     });
 
-    it('rejects unknown options with CONFIGURATION_INVALID', () => {
-      expect(() => new ReAct('question -> answer', { tools: [], max_iters: 3 } as never)).toThrow(expect.objectContaining({ code: 'CONFIGURATION_INVALID' }));
+    it('rejects unknown options with CONFIGURATION_INVALID and a did-you-mean', () => {
+      expect(() => new ReAct('question -> answer', { tools: [], max_iters: 3 } as never)).toThrow(
+        expect.objectContaining({ code: 'CONFIGURATION_INVALID', details: { option: 'max_iters', suggestion: 'maxIters' } }),
+      );
+      expect(() => new ReAct('question -> answer', { tools: [], verbose: true } as never)).toThrow(
+        expect.objectContaining({ code: 'CONFIGURATION_INVALID', details: { option: 'verbose', suggestion: undefined } }),
+      );
+    });
+
+    it('rejects an unknown per-call option instead of ignoring it', async () => {
+      const agent = new ReAct('question -> answer', { tools: [] });
+      await expect(agent.forward({ question: 'q' }, { lmm: new DummyLM([]) } as never)).rejects.toMatchObject({ code: 'CONFIGURATION_INVALID', details: { option: 'lmm', suggestion: 'lm' } });
+    });
+  });
+
+  describe('per-call lm and tool warnings', () => {
+    it('runs both predictors on a per-call lm instead of the configured one', async () => {
+      const configured = new DummyLM([]);
+      const perCall = new DummyLM([step('finish', {}), ANSWER]);
+      configure({ lm: configured });
+      const prediction = await new ReAct('question -> answer', { tools: [searchTool()] }).forward({ question: 'q' }, { lm: perCall });
+      expect(prediction.answer).toBe('Paris');
+      expect([perCall.history.length, configured.history.length]).toEqual([2, 0]);
+    });
+
+    it('logs one warning naming the plain-function tools and showing how to describe them', () => {
+      const { logger, records } = memoryLogger();
+      function lookup(): string {
+        return 'x';
+      }
+      function weather(): string {
+        return 'sunny';
+      }
+      new ReAct('question -> answer', { tools: [lookup, searchTool(), weather], logger });
+      expect(records).toHaveLength(1);
+      expect(records[0]).toMatchObject({ level: 40, tools: ['lookup', 'weather'] });
+      expect(records[0].fix).toContain('new Tool(lookup, { description:');
+      expect(records[0].fix).toContain('args:');
+    });
+
+    it('does not warn when every tool is a described Tool', () => {
+      const { logger, records } = memoryLogger();
+      new ReAct('question -> answer', { tools: [searchTool()], logger });
+      expect(records).toHaveLength(0);
     });
   });
 });

@@ -41,6 +41,23 @@ describe('Refine', () => {
     expect([program.length, feedback.length]).toEqual([1, 0]);
   });
 
+  it('runs its attempts and its feedback on a per-call lm instead of the configured one', async () => {
+    const configured = scriptedLM([{ reasoning: 'r', answer: 'configured' }]);
+    const perCall = scriptedLM(
+      [
+        { reasoning: 'r', answer: 'It is Brussels' },
+        { reasoning: 'r', answer: 'Brussels' },
+      ],
+      [{ predict: 'Answer with one word.' }],
+    );
+    configure({ lm: configured.lm });
+    const refine = new Refine(new ChainOfThought('question -> answer'), { n: 3, rewardFn: oneWord, threshold: 1 });
+    const prediction = await refine.forward({ question: 'Capital of Belgium?' }, { lm: perCall.lm });
+    expect(prediction.answer).toBe('Brussels');
+    expect([perCall.program.length, perCall.feedback.length]).toEqual([2, 1]);
+    expect([configured.program.length, configured.feedback.length]).toEqual([0, 0]);
+  });
+
   it("hands the next attempt the advice for each predictor as the input hint_", async () => {
     const { lm, program } = scriptedLM(
       [
@@ -172,6 +189,17 @@ describe('Refine', () => {
       ['no reward function', { n: 2 }],
     ])('rejects %s with CONFIGURATION_INVALID', (_label, options) => {
       expect(() => new Refine(new Predict('question -> answer'), options as never)).toThrow(expect.objectContaining({ code: 'CONFIGURATION_INVALID' }));
+    });
+
+    it('names a misspelt option with a did-you-mean', () => {
+      expect(() => new Refine(new Predict('question -> answer'), { n: 2, rewardFn: oneWord, failcount: 1 } as never)).toThrow(
+        expect.objectContaining({ code: 'CONFIGURATION_INVALID', details: { option: 'failcount', suggestion: 'failCount' } }),
+      );
+    });
+
+    it('rejects an unknown per-call option instead of ignoring it', async () => {
+      const refine = new Refine(new Predict('question -> answer'), { n: 2, rewardFn: oneWord });
+      await expect(refine.forward({ question: 'q' }, { config: { temperature: 0 } } as never)).rejects.toMatchObject({ code: 'CONFIGURATION_INVALID', details: { option: 'config' } });
     });
   });
 });

@@ -33,6 +33,19 @@ describe('Tool', () => {
     ])('rejects %s with TOOL_INVALID', (_label, build) => {
       expect(build).toThrow(expect.objectContaining({ code: 'TOOL_INVALID' }));
     });
+
+    it('names an unknown option, and a near miss with a did-you-mean', () => {
+      expect(() => new Tool(function search() {}, { descripton: 'x' } as never)).toThrow(
+        expect.objectContaining({ code: 'TOOL_INVALID', details: { tool: 'search', option: 'descripton', suggestion: 'description' } }),
+      );
+      expect(() => new Tool(function search() {}, { retries: 2 } as never)).toThrow(
+        expect.objectContaining({ code: 'TOOL_INVALID', details: { tool: 'search', option: 'retries', suggestion: undefined } }),
+      );
+    });
+
+    it('rejects a timeout longer than a timer can wait', () => {
+      expect(() => new Tool(function search() {}, { timeoutMs: 2 ** 31 })).toThrow(expect.objectContaining({ code: 'TOOL_INVALID', details: { tool: 'search', option: 'timeoutMs' } }));
+    });
   });
 
   describe('call with JSON-schema arguments', () => {
