@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { FileCheckpointStore, Module, Prediction, Supervisor, type Checkpoint } from 'dspex';
+import { run as attack } from './attack.bench';
 import { formatDuration, record, section } from './harness';
 import { SeededRandom } from '../lib/util/seeded-random';
 
@@ -232,6 +233,7 @@ export async function run(): Promise<void> {
   await checkpointCorruption();
   section('reliability: atomic checkpoint writes under SIGKILL');
   await atomicWritesUnderKill();
+  await attack();
 }
 
 if (require.main === module) {

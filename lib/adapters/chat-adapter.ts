@@ -8,7 +8,8 @@ import type { AdapterCallRequest } from './adapter';
 import { JSONAdapter } from './json-adapter';
 import { coerceOutputField, completeOutputs, emptyResponseError } from './output-fields';
 import { typeInfo } from './output-hint';
-import { pythonStrip, splitLines } from '../util/python-text';
+import { pythonStrip } from '../util/python-text';
+import { chatSections } from './chat-sections';
 import { hasValue, TemplateAdapter } from './template-adapter';
 
 /** Options of `ChatAdapter`. */
@@ -20,8 +21,6 @@ export interface ChatAdapterOptions {
 
 const STRUCTURE_INTRO = 'All interactions will be structured in the following way, with the appropriate values filled in.';
 const COMPLETED_MARKER = '[[ ## completed ## ]]';
-// DSPy's `field_header_pattern`, anchored as `re.match` is; `\w` is Unicode-aware in Python.
-const FIELD_HEADER = /^\[\[ ## ([\p{L}\p{N}_]+) ## \]\]/u;
 // Failures of the LM itself are not the prompt format's fault, so they are not retried as JSON (DSPy's `LMError`).
 const LM_ERROR_CODES: ReadonlySet<string> = new Set(['LM_HTTP', 'LM_TIMEOUT', 'LM_RESPONSE_INVALID', 'LM_NOT_CONFIGURED']);
 
@@ -90,27 +89,10 @@ export class ChatAdapter extends TemplateAdapter {
     if (typeof text !== 'string') throw emptyResponseError('ChatAdapter', resolved, text);
     const outputs = this.layoutOf(resolved).outputsByName;
     const parsed = new Map<string, unknown>();
-    let section: string | undefined;
-    let lines: string[] = [];
-    const finishSection = (): void => {
-      if (section === undefined || parsed.has(section)) return;
-      const field = outputs.get(section);
-      if (field !== undefined) parsed.set(section, coerceOutputField('ChatAdapter', field, pythonStrip(lines.join('\n')), text));
-    };
-    for (const line of splitLines(text)) {
-      const trimmed = pythonStrip(line);
-      const header = trimmed.startsWith('[[ ## ') ? FIELD_HEADER.exec(trimmed) : null;
-      if (header === null) {
-        lines.push(line);
-        continue;
-      }
-      finishSection();
-      section = header[1];
-      // DSPy cuts the untrimmed line at the marker's length; cutting the trimmed line avoids its off-by-indent.
-      const rest = pythonStrip(trimmed.slice(header[0].length));
-      lines = rest === '' ? [] : [rest];
+    for (const section of chatSections(text)) {
+      const field = outputs.get(section.name);
+      if (field !== undefined && !parsed.has(section.name)) parsed.set(section.name, coerceOutputField('ChatAdapter', field, section.content(), text));
     }
-    finishSection();
     return completeOutputs('ChatAdapter', resolved, parsed, text);
   }
 

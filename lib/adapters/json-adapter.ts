@@ -3,6 +3,7 @@ import type { LMCallOptions } from '../lm/base-lm';
 import { getRootLogger, type Logger } from '../logging/logger';
 import { fieldsOfRecord } from '../primitives/example';
 import { Signature, type SignatureInput } from '../signatures/signature';
+import { MAX_NESTING_DEPTH } from '../util/nesting-depth';
 import { pythonJsonDumps } from '../util/python-format';
 import { pythonJsonForType } from './format-field-value';
 import { coerceOutputField, completeOutputs, emptyResponseError } from './output-fields';
@@ -26,28 +27,35 @@ function isJsonObject(value: unknown): value is Record<string, unknown> {
 
 /**
  * The first balanced `{…}` in the text, as DSPy's recursive pattern `\{(?:[^{}]|(?R))*\}` finds
- * it (braces inside strings count too, as they do there).
+ * it (braces inside strings count too, as they do there): the leftmost `{` that is ever closed,
+ * up to its closing `}`. One pass with a stack of open positions, so a reply of many unclosed `{`
+ * costs linear time (retrying from every `{` was quadratic).
  */
 function firstBalancedObject(text: string): string | undefined {
-  for (let start = text.indexOf('{'); start !== -1; start = text.indexOf('{', start + 1)) {
-    let depth = 0;
-    for (let index = start; index < text.length; index += 1) {
-      const char = text[index];
-      if (char === '{') depth += 1;
-      else if (char === '}' && --depth === 0) return text.slice(start, index + 1);
+  const open: number[] = [];
+  let best: [number, number] | undefined;
+  for (let index = text.indexOf('{'); index !== -1 && index < text.length; index += 1) {
+    const char = text.charCodeAt(index);
+    if (char === 0x7b) {
+      open.push(index);
+    } else if (char === 0x7d && open.length > 0) {
+      const start = open.pop()!;
+      if (best === undefined || start < best[0]) best = [start, index];
+      // Nothing left open: no later `}` can close an earlier `{`.
+      if (open.length === 0) break;
     }
   }
-  return undefined;
+  return best === undefined ? undefined : text.slice(best[0], best[1] + 1);
 }
 
-/** The reply read as a JSON object: the whole text, else its first balanced `{…}`. */
-function readObject(text: string): Record<string, unknown> | undefined {
+/** The reply read as a JSON object: the whole text, else its first balanced `{…}`; `tooDeep` when nesting was refused. */
+function readObject(text: string): { readonly object: Record<string, unknown> } | { readonly object: undefined; readonly tooDeep: boolean } {
   const whole = parseJsonLoosely(text);
-  if (whole.ok && isJsonObject(whole.value)) return whole.value;
+  if (whole.ok && isJsonObject(whole.value)) return { object: whole.value };
   const embedded = firstBalancedObject(text);
-  if (embedded === undefined) return undefined;
-  const parsed = parseJsonLoosely(embedded);
-  return parsed.ok && isJsonObject(parsed.value) ? parsed.value : undefined;
+  const parsed = embedded === undefined ? undefined : parseJsonLoosely(embedded);
+  if (parsed !== undefined && parsed.ok && isJsonObject(parsed.value)) return { object: parsed.value };
+  return { object: undefined, tooDeep: (!whole.ok && whole.tooDeep === true) || (parsed !== undefined && !parsed.ok && parsed.tooDeep === true) };
 }
 
 /**
@@ -113,13 +121,19 @@ export class JSONAdapter extends TemplateAdapter {
   override parse(signature: SignatureInput, text: string): Record<string, unknown> {
     const resolved = Signature.from(signature);
     if (typeof text !== 'string') throw emptyResponseError('JSONAdapter', resolved, text);
-    const object = readObject(text);
-    if (object === undefined) {
+    const read = readObject(text);
+    if (read.object === undefined) {
+      const tooDeep = read.tooDeep;
       throw new AdapterParseError(
-        describeProblem('LM response cannot be serialized to a JSON object.', describeValue(text, 300), 'The LM must answer with a JSON object holding the output fields.'),
-        { fields: resolved.outputFields.map((field) => field.name), details: { adapter: 'JSONAdapter', lmResponse: text } },
+        describeProblem(
+          tooDeep ? `LM response nests more than ${MAX_NESTING_DEPTH} levels deep.` : 'LM response cannot be serialized to a JSON object.',
+          describeValue(text, 300),
+          'The LM must answer with a JSON object holding the output fields.',
+        ),
+        { fields: resolved.outputFields.map((field) => field.name), details: { adapter: 'JSONAdapter', lmResponse: text, ...(tooDeep ? { maxDepth: MAX_NESTING_DEPTH } : {}) } },
       );
     }
+    const object = read.object;
     const parsed = new Map<string, unknown>();
     for (const field of resolved.outputFields) {
       if (Object.hasOwn(object, field.name)) parsed.set(field.name, coerceOutputField('JSONAdapter', field, object[field.name], text));

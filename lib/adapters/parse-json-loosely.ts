@@ -1,3 +1,5 @@
+import { jsonNestingExceeds, MAX_NESTING_DEPTH } from '../util/nesting-depth';
+
 /**
  * A lenient, side-effect-free reader for the JSON LMs write. DSPy reads replies with `json_repair`
  * and falls back to Python's `ast.literal_eval`; this accepts JSON plus the Python spellings LMs
@@ -5,11 +7,14 @@
  * fence around the value. It never evaluates code.
  */
 
-/** The outcome of a lenient read: the value, or `ok: false` when the text is not JSON-like. */
-export type LooseJsonResult = { readonly ok: true; readonly value: unknown } | { readonly ok: false };
+/**
+ * The outcome of a lenient read: the value, or `ok: false` when the text is not JSON-like
+ * (`tooDeep` when it nests more than `MAX_NESTING_DEPTH` levels, which is refused even when valid).
+ */
+export type LooseJsonResult = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly tooDeep?: boolean };
 
 const NOT_JSON: LooseJsonResult = Object.freeze({ ok: false });
-const MAX_DEPTH = 500;
+const TOO_DEEP: LooseJsonResult = Object.freeze({ ok: false, tooDeep: true });
 const CODE_FENCE = /^```[A-Za-z0-9_-]*[ \t]*\r?\n([\s\S]*?)\r?\n?```$/;
 const NUMBER = /[-+]?(?:\d[\d_]*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?/y;
 const WORD = /-?[A-Za-z]+/y;
@@ -26,6 +31,7 @@ const WORDS: Readonly<Record<string, unknown>> = {
 const ESCAPES: Readonly<Record<string, string>> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', v: '\v', '0': '\0', '\\': '\\', "'": "'", '"': '"', '/': '/' };
 
 class SyntaxMismatch extends Error {}
+class NestingTooDeep extends Error {}
 
 /** A tiny recursive-descent reader; throws `SyntaxMismatch` (caught below) at the first character it cannot use. */
 class LooseReader {
@@ -45,7 +51,6 @@ class LooseReader {
   }
 
   private readValue(depth: number): unknown {
-    if (depth > MAX_DEPTH) throw new SyntaxMismatch();
     this.skipSpace();
     const char = this.text[this.#index];
     if (char === '{') return this.readObject(depth);
@@ -83,8 +88,14 @@ class LooseReader {
     return this.text[this.#index] === char;
   }
 
-  private readSequence(depth: number, close: ']' | ')'): unknown[] {
+  /** Containers at `depth` (0 at the top) nest `depth + 1` levels. */
+  private enterContainer(depth: number): void {
+    if (depth >= MAX_NESTING_DEPTH) throw new NestingTooDeep();
     this.#index += 1;
+  }
+
+  private readSequence(depth: number, close: ']' | ')'): unknown[] {
+    this.enterContainer(depth);
     const items: unknown[] = [];
     while (!this.peekIs(close)) {
       items.push(this.readValue(depth + 1));
@@ -96,7 +107,7 @@ class LooseReader {
   }
 
   private readObject(depth: number): Record<string, unknown> {
-    this.#index += 1;
+    this.enterContainer(depth);
     const result: Record<string, unknown> = {};
     while (!this.peekIs('}')) {
       const key = this.readValue(depth + 1);
@@ -146,7 +157,8 @@ function readLoosely(text: string): LooseJsonResult {
   try {
     return { ok: true, value: new LooseReader(text).readAll() };
   } catch (error) {
-    if (error instanceof SyntaxMismatch || error instanceof RangeError) return NOT_JSON;
+    if (error instanceof SyntaxMismatch) return NOT_JSON;
+    if (error instanceof NestingTooDeep) return TOO_DEEP;
     throw error;
   }
 }
@@ -158,14 +170,19 @@ function readLoosely(text: string): LooseJsonResult {
 export function parseJsonLoosely(text: string): LooseJsonResult {
   const trimmed = text.trim();
   if (trimmed === '') return NOT_JSON;
-  try {
-    // The native parser is much faster; the lenient reader only sees what it rejects.
-    return { ok: true, value: JSON.parse(trimmed) };
-  } catch {
-    // Not strict JSON: fall through to the lenient reader.
+  // The native parser is much faster (and does not recurse), but slows sharply with depth: text
+  // nesting past the limit goes straight to the lenient reader, which stops at the limit.
+  if (!jsonNestingExceeds(trimmed)) {
+    try {
+      return { ok: true, value: JSON.parse(trimmed) };
+    } catch {
+      // Not strict JSON: fall through to the lenient reader.
+    }
   }
   const result = readLoosely(trimmed);
   if (result.ok) return result;
   const fenced = CODE_FENCE.exec(trimmed);
-  return fenced === null ? NOT_JSON : readLoosely(fenced[1].trim());
+  if (fenced === null) return result;
+  const inner = readLoosely(fenced[1].trim());
+  return inner.ok || !result.tooDeep ? inner : result;
 }

@@ -1,3 +1,4 @@
+import { MAX_NESTING_DEPTH } from '../util/nesting-depth';
 import type { FieldType, LiteralValue } from '../signatures/field-types';
 import { pythonRepr } from '../util/python-format';
 import { parseJsonLoosely } from './parse-json-loosely';
@@ -38,5 +39,6 @@ export function parseValue(value: unknown, type: FieldType): LaxResult {
   if (type.kind === 'literal') return parseLiteral(value, type.values);
   if (typeof value !== 'string' || admitsStrAndNone(type)) return validateLax(value, type);
   const parsed = parseJsonLoosely(value);
+  if (!parsed.ok && parsed.tooDeep === true) return { ok: false, message: `the value nests more than ${MAX_NESTING_DEPTH} levels deep` };
   return validateLax(parsed.ok ? parsed.value : value, type);
 }

@@ -3,7 +3,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import type { FieldType, LiteralValue } from '../signatures/field-types';
 import { isUnsafeKey } from '../util/unsafe-keys';
-import { pythonRepr } from '../util/python-format';
+import { pythonRepr, pythonStringRepr } from '../util/python-format';
 
 /** One constraint a class-typed value breaks: the property path and class-validator's messages. */
 export interface ValidationProblem {
@@ -19,8 +19,27 @@ export type LaxResult =
 const TRUE_WORDS = new Set(['1', 'on', 't', 'true', 'y', 'yes']);
 const FALSE_WORDS = new Set(['0', 'off', 'f', 'false', 'n', 'no']);
 const INTEGER_TEXT = /^[-+]?\d+(?:\.0*)?$/;
-const FLOAT_TEXT = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
+// One way to split the digits: `\d+\.?\d*` could split a digit run anywhere, and backtracked quadratically.
+const FLOAT_TEXT = /^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/;
 const SPECIAL_FLOAT_TEXT = /^([-+]?)(inf|infinity|nan)$/i;
+
+const MESSAGE_ITEMS = 10;
+const MESSAGE_TEXT = 100;
+
+/**
+ * `repr()` of a value for a message, cut short (first items, first characters, three levels): a
+ * union's message names the value once per member, and must not copy a 1 MB reply each time.
+ */
+function shortRepr(value: unknown, depth = 0): string {
+  if (typeof value === 'string') return value.length <= MESSAGE_TEXT ? pythonStringRepr(value) : `${pythonStringRepr(value.slice(0, MESSAGE_TEXT))}...`;
+  if (value === null || typeof value !== 'object' || value instanceof Map || value instanceof Set) return pythonRepr(value);
+  if (depth >= 3) return Array.isArray(value) ? '[...]' : '{...}';
+  const more = (count: number): string => (count > MESSAGE_ITEMS ? ', ...' : '');
+  if (Array.isArray(value)) return `[${value.slice(0, MESSAGE_ITEMS).map((item) => shortRepr(item, depth + 1)).join(', ')}${more(value.length)}]`;
+  const keys = Object.keys(value);
+  const entries = keys.slice(0, MESSAGE_ITEMS).map((key) => `${pythonStringRepr(key)}: ${shortRepr((value as Record<string, unknown>)[key], depth + 1)}`);
+  return `{${entries.join(', ')}${more(keys.length)}}`;
+}
 
 function ok(value: unknown): LaxResult {
   return { ok: true, value };
@@ -35,7 +54,7 @@ function validateInt(value: unknown, strict: boolean, path: string): LaxResult {
   if (!strict && typeof value === 'boolean') return ok(value ? 1 : 0);
   if (!strict && typeof value === 'string' && INTEGER_TEXT.test(value.trim())) return ok(parseInt(value.trim(), 10));
   if (typeof value === 'number' && Number.isFinite(value)) return fail('Input should be a valid integer, got a number with a fractional part', path);
-  return fail(`Input should be a valid integer, got ${pythonRepr(value)}`, path);
+  return fail(`Input should be a valid integer, got ${shortRepr(value)}`, path);
 }
 
 function validateFloat(value: unknown, strict: boolean, path: string): LaxResult {
@@ -47,7 +66,7 @@ function validateFloat(value: unknown, strict: boolean, path: string): LaxResult
     const special = SPECIAL_FLOAT_TEXT.exec(text);
     if (special !== null) return ok(special[2].toLowerCase() === 'nan' ? NaN : special[1] === '-' ? -Infinity : Infinity);
   }
-  return fail(`Input should be a valid number, got ${pythonRepr(value)}`, path);
+  return fail(`Input should be a valid number, got ${shortRepr(value)}`, path);
 }
 
 function validateBool(value: unknown, strict: boolean, path: string): LaxResult {
@@ -58,12 +77,12 @@ function validateBool(value: unknown, strict: boolean, path: string): LaxResult 
     if (TRUE_WORDS.has(word)) return ok(true);
     if (FALSE_WORDS.has(word)) return ok(false);
   }
-  return fail(`Input should be a valid boolean, got ${pythonRepr(value)}`, path);
+  return fail(`Input should be a valid boolean, got ${shortRepr(value)}`, path);
 }
 
 function validateList(value: unknown, item: FieldType | undefined, strict: boolean, path: string): LaxResult {
   const items = Array.isArray(value) ? value : value instanceof Set ? [...value] : undefined;
-  if (items === undefined) return fail(`Input should be a valid list, got ${pythonRepr(value)}`, path);
+  if (items === undefined) return fail(`Input should be a valid list, got ${shortRepr(value)}`, path);
   if (item === undefined) return ok([...items]);
   const result: unknown[] = [];
   for (let index = 0; index < items.length; index += 1) {
@@ -75,13 +94,13 @@ function validateList(value: unknown, item: FieldType | undefined, strict: boole
 }
 
 function validateDict(value: unknown, type: Extract<FieldType, { kind: 'dict' }>, strict: boolean, path: string): LaxResult {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return fail(`Input should be a valid dictionary, got ${pythonRepr(value)}`, path);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return fail(`Input should be a valid dictionary, got ${shortRepr(value)}`, path);
   const entries: [unknown, unknown][] = value instanceof Map ? [...value] : Object.entries(value);
   const result: Record<string, unknown> = {};
   for (const [key, item] of entries) {
-    const checkedKey = type.key === undefined ? ok(key) : validate(key, type.key, strict, `${path}[${pythonRepr(key)}]`);
+    const checkedKey = type.key === undefined ? ok(key) : validate(key, type.key, strict, `${path}[${shortRepr(key)}]`);
     if (!checkedKey.ok) return checkedKey;
-    const checkedItem = type.value === undefined ? ok(item) : validate(item, type.value, strict, `${path}[${pythonRepr(key)}]`);
+    const checkedItem = type.value === undefined ? ok(item) : validate(item, type.value, strict, `${path}[${shortRepr(key)}]`);
     if (!checkedItem.ok) return checkedItem;
     // defineProperty keeps a "__proto__" key an own property instead of replacing the prototype.
     Object.defineProperty(result, String(checkedKey.value), { value: checkedItem.value, enumerable: true, writable: true, configurable: true });
@@ -93,7 +112,7 @@ function validateLiteral(value: unknown, values: readonly LiteralValue[], path: 
   if (values.includes(value as LiteralValue)) return ok(value);
   const allowed = values.map((allowedValue) => pythonRepr(allowedValue));
   const listed = allowed.length === 1 ? allowed[0] : `${allowed.slice(0, -1).join(', ')} or ${allowed[allowed.length - 1]}`;
-  return fail(`Input should be ${listed}, got ${pythonRepr(value)}`, path);
+  return fail(`Input should be ${listed}, got ${shortRepr(value)}`, path);
 }
 
 function problemsOf(errors: readonly ValidationError[], parent: string): ValidationProblem[] {
@@ -115,7 +134,7 @@ function validateClass(value: unknown, type: Extract<FieldType, { kind: 'class' 
     for (const [key, item] of Object.entries(value)) if (!isUnsafeKey(key)) plain[key] = item;
     instance = plainToInstance(type.ctor, plain);
   } else {
-    return fail(`Input should be an object of ${type.name}, got ${pythonRepr(value)}`, path);
+    return fail(`Input should be an object of ${type.name}, got ${shortRepr(value)}`, path);
   }
   // forbidUnknownValues off: a class without decorators has nothing to check, which is not a failure.
   const problems = problemsOf(validateSync(instance, { forbidUnknownValues: false }), path);
@@ -145,9 +164,9 @@ function validate(value: unknown, type: FieldType, strict: boolean, path: string
     case 'any':
       return ok(value);
     case 'none':
-      return value === null || value === undefined ? ok(null) : fail(`Input should be None, got ${pythonRepr(value)}`, path);
+      return value === null || value === undefined ? ok(null) : fail(`Input should be None, got ${shortRepr(value)}`, path);
     case 'str':
-      return typeof value === 'string' ? ok(value) : fail(`Input should be a valid string, got ${pythonRepr(value)}`, path);
+      return typeof value === 'string' ? ok(value) : fail(`Input should be a valid string, got ${shortRepr(value)}`, path);
     case 'int':
       return validateInt(value, strict, path);
     case 'float':

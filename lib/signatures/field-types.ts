@@ -1,5 +1,8 @@
 import { SignatureError, describeProblem } from '../errors';
+import { quotedPreview } from '../util/quoted-preview';
+import { MAX_NESTING_DEPTH } from '../util/nesting-depth';
 import { pythonStringRepr } from '../util/python-format';
+import { isPythonSpace } from '../util/python-text';
 
 /** A literal value allowed in `Literal[...]`. */
 export type LiteralValue = string | number | boolean | null;
@@ -29,6 +32,11 @@ const SIMPLE_TYPES: Record<string, FieldType> = {
 const NONE_TYPE = SIMPLE_TYPES.None;
 const KNOWN_TYPE_NAMES = 'str, int, float, bool, Any, list[T], dict[str, T], Literal[...], Optional[T], Union[...]';
 
+// Sticky patterns read a token where it starts; matching `text.slice(index)` copied the rest of the text per token.
+const NUMBER_TOKEN = /-?\d+(\.\d+)?([eE][-+]?\d+)?/y;
+const NAME_TOKEN = /[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*/y;
+const NAME_START = /[A-Za-z_]/;
+
 type Token =
   | { readonly kind: 'name'; readonly text: string; readonly position: number }
   | { readonly kind: 'string'; readonly value: string; readonly position: number }
@@ -37,43 +45,58 @@ type Token =
   | { readonly kind: 'end'; readonly position: number };
 
 function typeError(problem: string, source: string, position: number, fix: string): SignatureError {
-  return new SignatureError(describeProblem(`${problem} at position ${position}.`, `"${source}"`, fix), { position, details: { text: source } });
+  return new SignatureError(describeProblem(`${problem} at position ${position}.`, quotedPreview(source), fix), { position, details: { text: source } });
+}
+
+/** A quoted literal starting at `start`: its value (`\n`, `\t` and `\x` escapes read) and the index of its closing quote. */
+function readStringLiteral(text: string, start: number): { value: string; end: number } {
+  const quote = text.charCodeAt(start);
+  let value = '';
+  let chunk = start + 1;
+  let end = chunk;
+  for (; end < text.length; end += 1) {
+    const code = text.charCodeAt(end);
+    if (code === quote) break;
+    if (code === 0x5c && end + 1 < text.length) {
+      const escaped = text[end + 1];
+      value += text.slice(chunk, end) + (escaped === 'n' ? '\n' : escaped === 't' ? '\t' : escaped);
+      end += 1;
+      chunk = end + 1;
+    }
+  }
+  return { value: value + text.slice(chunk, Math.min(end, text.length)), end };
 }
 
 function tokenize(text: string, source: string, offset: number): Token[] {
   const tokens: Token[] = [];
   let index = 0;
+  let depth = 0;
   while (index < text.length) {
     const char = text[index];
     const position = offset + index;
-    if (/\s/.test(char)) {
+    if (isPythonSpace(text.charCodeAt(index))) {
       index += 1;
     } else if (char === '[' || char === ']' || char === ',' || char === '|') {
+      if (char === '[' && ++depth > MAX_NESTING_DEPTH) {
+        throw typeError(`Type nested more than ${MAX_NESTING_DEPTH} levels deep`, source, position, 'Flatten the type; DSPy types never nest this deep.');
+      }
+      if (char === ']') depth -= 1;
       tokens.push({ kind: 'punct', text: char, position });
       index += 1;
     } else if (char === "'" || char === '"') {
-      let end = index + 1;
-      let value = '';
-      while (end < text.length && text[end] !== char) {
-        if (text[end] === '\\' && end + 1 < text.length) {
-          const escaped = text[end + 1];
-          value += escaped === 'n' ? '\n' : escaped === 't' ? '\t' : escaped;
-          end += 2;
-        } else {
-          value += text[end];
-          end += 1;
-        }
-      }
+      const { value, end } = readStringLiteral(text, index);
       if (end >= text.length) throw typeError('Unterminated string literal', source, position, `Close the quote ${char}.`);
       tokens.push({ kind: 'string', value, position });
       index = end + 1;
-    } else if (/[-0-9]/.test(char)) {
-      const match = /^-?\d+(\.\d+)?([eE][-+]?\d+)?/.exec(text.slice(index));
+    } else if (char === '-' || (char >= '0' && char <= '9')) {
+      NUMBER_TOKEN.lastIndex = index;
+      const match = NUMBER_TOKEN.exec(text);
       if (!match) throw typeError(`Unexpected character "${char}"`, source, position, 'Write a number such as 3 or 0.5.');
       tokens.push({ kind: 'number', value: Number(match[0]), position });
       index += match[0].length;
-    } else if (/[A-Za-z_]/.test(char)) {
-      const match = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*/.exec(text.slice(index))!;
+    } else if (NAME_START.test(char)) {
+      NAME_TOKEN.lastIndex = index;
+      const match = NAME_TOKEN.exec(text)!;
       tokens.push({ kind: 'name', text: match[0], position });
       index += match[0].length;
     } else {
@@ -86,13 +109,55 @@ function tokenize(text: string, source: string, offset: number): Token[] {
 
 /** Builds a union, flattening nested unions and dropping duplicates (as Python's typing does). */
 export function unionOf(members: readonly FieldType[]): FieldType {
-  const flat: FieldType[] = [];
+  // Keyed by structure, so 16,000 members cost linear time (comparing each pair was quadratic).
+  const flat = new Map<string, FieldType>();
   for (const member of members) {
     for (const inner of member.kind === 'union' ? member.members : [member]) {
-      if (!flat.some((existing) => fieldTypeEquals(existing, inner))) flat.push(inner);
+      const key = fieldTypeKey(inner);
+      if (!flat.has(key)) flat.set(key, inner);
     }
   }
-  return flat.length === 1 ? flat[0] : Object.freeze({ kind: 'union', members: Object.freeze(flat) });
+  const unique = [...flat.values()];
+  return unique.length === 1 ? unique[0] : Object.freeze({ kind: 'union', members: Object.freeze(unique) });
+}
+
+const typeKeys = new WeakMap<FieldType, string>();
+const classKeys = new WeakMap<Function, number>();
+let nextClassKey = 0;
+
+/** A string equal for two types exactly when `fieldTypeEquals` holds (classes by identity). */
+function fieldTypeKey(type: FieldType | undefined): string {
+  if (type === undefined) return '?';
+  const cached = typeKeys.get(type);
+  if (cached !== undefined) return cached;
+  let key: string;
+  switch (type.kind) {
+    case 'list':
+      key = `list(${fieldTypeKey(type.item)})`;
+      break;
+    case 'dict':
+      key = `dict(${fieldTypeKey(type.key)},${fieldTypeKey(type.value)})`;
+      break;
+    case 'literal':
+      key = `literal${JSON.stringify(type.values.map((value) => [typeof value, value]))}`;
+      break;
+    case 'union':
+      key = `union(${type.members.map(fieldTypeKey).join(',')})`;
+      break;
+    case 'class': {
+      let id = classKeys.get(type.ctor);
+      if (id === undefined) {
+        id = nextClassKey++;
+        classKeys.set(type.ctor, id);
+      }
+      key = `class#${id}`;
+      break;
+    }
+    default:
+      key = type.kind;
+  }
+  typeKeys.set(type, key);
+  return key;
 }
 
 /** Structural equality of two field types. */

@@ -1,11 +1,12 @@
 import { SignatureError, describeProblem } from '../errors';
+import { quotedPreview } from '../util/quoted-preview';
 import { Field, type FieldKind } from './field';
 import { parseFieldType } from './field-types';
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 function signatureError(problem: string, text: string, position: number, fix: string): SignatureError {
-  return new SignatureError(describeProblem(`${problem} at position ${position}.`, `"${text}"`, fix), { position, details: { text } });
+  return new SignatureError(describeProblem(`${problem} at position ${position}.`, quotedPreview(text), fix), { position, details: { text } });
 }
 
 /** Splits `text` on commas outside brackets and quotes, keeping each piece's offset. */
@@ -31,6 +32,15 @@ function splitTopLevel(text: string, offset: number): { piece: string; start: nu
   return pieces;
 }
 
+/**
+ * The piece without a default value (`x: int = 3` → `x: int`): cut at the first `=` after the last
+ * `]`. Index scans, not `/=[^\]]*$/`, which retried from every `=` of a long run (quadratic).
+ */
+function withoutDefaultValue(piece: string): string {
+  const equals = piece.indexOf('=', piece.lastIndexOf(']') + 1);
+  return equals === -1 ? piece : piece.slice(0, equals).trimEnd();
+}
+
 function parseSide(sideText: string, offset: number, kind: FieldKind, whole: string): Field[] {
   if (sideText.trim() === '') return [];
   const fields: Field[] = [];
@@ -42,7 +52,7 @@ function parseSide(sideText: string, offset: number, kind: FieldKind, whole: str
     if (trimmed === '') throw signatureError(`Empty field name in the ${kind}s`, whole, start, 'Remove the extra comma or add a field name.');
     const colon = trimmed.indexOf(':');
     // A default (`x: int = 3`) is accepted and ignored, as DSPy does.
-    const withoutDefault = trimmed.replace(/=[^\]]*$/, '').trimEnd();
+    const withoutDefault = withoutDefaultValue(trimmed);
     const name = (colon === -1 ? withoutDefault : trimmed.slice(0, colon)).trim();
     if (name === '') throw signatureError(`Empty field name in the ${kind}s`, whole, position, 'Write a name before the colon, e.g. "answer: int".');
     if (!IDENTIFIER.test(name)) {

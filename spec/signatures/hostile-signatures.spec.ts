@@ -1,0 +1,41 @@
+import { Signature, SignatureError } from '../../lib';
+
+describe('Signature.parse with hostile text', () => {
+  it('refuses types nested more than 100 levels with SignatureError', () => {
+    expect(() => Signature.parse(`question -> answer: ${'list['.repeat(5_000)}int${']'.repeat(5_000)}`)).toThrow(SignatureError);
+    expect(() => Signature.parse(`question -> answer: ${'list['.repeat(101)}int${']'.repeat(101)}`)).toThrow(SignatureError);
+  });
+
+  it('accepts types nested 100 levels', () => {
+    const signature = Signature.parse(`question -> answer: ${'list['.repeat(100)}int${']'.repeat(100)}`);
+    expect(signature.outputFields[0].annotation).toBe(`${'list['.repeat(100)}int${']'.repeat(100)}`);
+  });
+
+  it('drops duplicate union members, keeping the first of each', () => {
+    const signature = Signature.parse("question -> answer: Union[int, Literal['a'], int, Literal['a'], Literal[1], str, Literal['1']]");
+    expect(signature.outputFields[0].annotation).toBe("Union[int, Literal['a'], Literal[1], str, Literal['1']]");
+  });
+
+  it('keeps 16,000 distinct union members', () => {
+    const members = Array.from({ length: 16_000 }, (_, index) => `Literal[${index}]`);
+    const signature = Signature.parse(`question -> answer: ${members.join(' | ')}`);
+    const type = signature.outputFields[0].type;
+    expect(type.kind === 'union' && type.members.length).toBe(16_000);
+  });
+
+  it('ignores a default value after the type, even after a long "=" run', () => {
+    expect(Signature.parse('question -> answer: list[int] = 3').outputFields[0].annotation).toBe('list[int]');
+    expect(Signature.parse(`question -> answer: int ${'='.repeat(10_000)}`).outputFields[0].annotation).toBe('int');
+    expect(() => Signature.parse(`question -> answer: int ${'='.repeat(10_000)}]`)).toThrow(SignatureError);
+  });
+
+  it('keeps error messages short for huge signature text', () => {
+    try {
+      Signature.parse(`question -> answer: ${'['.repeat(100_000)}`);
+    } catch (error) {
+      expect((error as SignatureError).message.length).toBeLessThan(1_000);
+      return;
+    }
+    throw new Error('expected a SignatureError');
+  });
+});
