@@ -1,6 +1,7 @@
-import { ModuleCrashedError, ModuleExit, describeProblem, describeValue } from '../errors';
+import { ModuleCrashedError, ModuleExit, describeProblem, describeValue, type DspexError } from '../errors';
 import type { Prediction } from '../primitives/prediction';
 import type { Clock, ClockTimer } from './clock';
+import { isCrash, type CrashOn } from './crash-on';
 import type { PendingCall } from './pending-call';
 import type { SupervisableModule } from './supervisable-module';
 import { runInSupervision } from './supervision-scope';
@@ -12,7 +13,9 @@ export type AttemptOutcome =
   | { readonly kind: 'cancelled'; readonly reason: unknown }
   /** The module threw `ModuleExit`: a normal exit. */
   | { readonly kind: 'exit'; readonly error: ModuleExit }
-  /** An error escaped `forward`, or the call passed its timeout. */
+  /** A call failure under the child's `crashOn` (an LM or parse failure, …): the instance keeps serving. */
+  | { readonly kind: 'failure'; readonly error: DspexError }
+  /** Any other error escaped `forward`, or the call passed its timeout. */
   | { readonly kind: 'crash'; readonly error: ModuleCrashedError };
 
 /** What an attempt needs to know about its child. */
@@ -22,6 +25,8 @@ export interface AttemptContext {
   readonly clock: Clock;
   /** The supervisor's scope token (see supervision-scope.ts). */
   readonly token: object;
+  /** Which errors are crashes (the child spec's `crashOn`). */
+  readonly crashOn: CrashOn;
 }
 
 /**
@@ -30,15 +35,14 @@ export interface AttemptContext {
  * supervisor's clock that aborts the signal the module got), or when the supervisor interrupts
  * it. A module that ignores its signal therefore cannot hold a call. Never rejects.
  *
- * The module gets the caller's signal as is when there is no timeout, and an AbortController's
- * signal (aborted by the caller's signal too) when there is one: AbortSignals are costly to create,
- * so a call that needs none gets none.
+ * The module always gets a signal of its own (an AbortController's, aborted by the caller's signal,
+ * the timeout, or the supervisor's `stop`), so its LM requests end when the call does.
  */
 export function attemptCall(call: PendingCall, instance: SupervisableModule, context: AttemptContext): Promise<AttemptOutcome> {
   return new Promise<AttemptOutcome>((resolve) => {
     const callerSignal = call.signal;
     let isSettled = false;
-    let controller: AbortController | undefined;
+    const controller = new AbortController();
     let timer: ClockTimer | undefined;
     const finish = (outcome: AttemptOutcome): void => {
       if (isSettled) return;
@@ -49,39 +53,43 @@ export function attemptCall(call: PendingCall, instance: SupervisableModule, con
       resolve(outcome);
     };
     const onCallerAbort = (): void => {
-      controller?.abort(callerSignal?.reason);
+      controller.abort(callerSignal?.reason);
       finish({ kind: 'cancelled', reason: callerSignal?.reason });
     };
     call.interrupt = (reason) => {
-      controller?.abort(reason);
+      controller.abort(reason);
       finish({ kind: 'cancelled', reason });
     };
-    if (call.timeoutMs !== undefined) {
-      const timeoutMs = call.timeoutMs;
-      const timeoutController = new AbortController();
-      controller = timeoutController;
+    const timeoutMs = call.timeoutMs;
+    if (timeoutMs !== undefined && timeoutMs !== Number.POSITIVE_INFINITY) {
       timer = context.clock.setTimeout(() => {
-        timeoutController.abort(new DOMException(`The call to child "${context.id}" passed its timeout of ${timeoutMs} ms.`, 'TimeoutError'));
-        finish({ kind: 'crash', error: timeoutCrash(context, timeoutMs, timeoutController.signal.reason) });
+        controller.abort(new DOMException(`The call to child "${context.id}" passed its timeout of ${timeoutMs} ms.`, 'TimeoutError'));
+        finish({ kind: 'crash', error: timeoutCrash(context, timeoutMs, controller.signal.reason) });
       }, timeoutMs);
     }
     if (callerSignal !== undefined) {
       if (callerSignal.aborted) return onCallerAbort();
       callerSignal.addEventListener('abort', onCallerAbort, { once: true });
     }
-    const signal = controller?.signal ?? callerSignal;
+    const signal = controller.signal;
     let pending: Promise<Prediction>;
     try {
-      pending = runInSupervision(context.token, () => instance.forward(call.inputs, signal === undefined ? undefined : { signal }));
+      pending = runInSupervision(context.token, () => instance.forward(call.inputs, { signal }));
     } catch (error) {
       // A forward that throws synchronously (not an async function) crashes the same way.
       pending = Promise.reject(error);
     }
     pending.then(
       (prediction) => finish({ kind: 'success', prediction }),
-      (error: unknown) => finish(error instanceof ModuleExit ? { kind: 'exit', error } : { kind: 'crash', error: crashOf(context, error) }),
+      (error: unknown) => finish(classify(context, error)),
     );
   });
+}
+
+function classify(context: AttemptContext, error: unknown): AttemptOutcome {
+  if (error instanceof ModuleExit) return { kind: 'exit', error };
+  if (!isCrash(context.crashOn, error)) return { kind: 'failure', error: error as DspexError };
+  return { kind: 'crash', error: crashOf(context, error) };
 }
 
 function crashOf(context: AttemptContext, error: unknown): ModuleCrashedError {

@@ -1,6 +1,8 @@
 import { ChildSpecError, describeProblem, describeValue } from '../errors';
 import type { Prediction } from '../primitives/prediction';
 import { isPlainObject } from '../util/is-plain-object';
+import { isDuration, validateOptions, type OptionRules } from '../util/validate-options';
+import type { CrashOn } from './crash-on';
 import type { ModuleState, SupervisableModule } from './supervisable-module';
 import { RESTART_POLICIES, type RestartPolicy } from './restart-policy';
 import { findDependencyCycle } from './restart-strategy';
@@ -42,10 +44,27 @@ export interface ChildSpec {
   readonly timeoutMs?: number;
   /** Limits how many calls start per interval. */
   readonly rateLimit?: RateLimit;
-  /** Times a crashed call is re-run on the restarted instance (default 0). */
+  /**
+   * Times a failed call is re-run (default 0): a crashed call on the restarted instance, a call
+   * failure (see `crashOn`) on the same instance, except `INPUT_INVALID`.
+   */
   readonly retries?: number;
-  /** Serves calls that would fail with `ModuleCrashedError` or find the child unavailable. */
+  /** Serves calls that would fail with `ModuleCrashedError` or a call failure, or that find the child unavailable. */
   readonly fallback?: Fallback;
+  /**
+   * Which errors escaping `forward` crash the instance; the others are call failures that only fail
+   * that call (default `'unexpected'`: LM, parse, output and input failures are call failures).
+   * @default 'unexpected'
+   */
+  readonly crashOn?: CrashOn;
+  /**
+   * Calls that may wait in the child's queue (running ones not counted); a call beyond it rejects at
+   * once with `ChildOverloadedError` (`CHILD_OVERLOADED`).
+   * @default 10_000
+   */
+  readonly maxQueued?: number;
+  /** Where instances run: `'none'` (default) in this thread. `'thread'` is not available yet. */
+  readonly isolation?: 'none' | 'thread';
   /** Children that must start before this one; when one restarts, this child restarts after it. */
   readonly dependsOn?: readonly string[];
   /** The version stored with checkpoints and passed to `hotSwap`'s `migrate` (default `'1'`). */
@@ -66,6 +85,9 @@ export interface ResolvedChildSpec {
   readonly rateLimit: RateLimit | undefined;
   readonly retries: number;
   readonly fallback: Fallback | undefined;
+  readonly crashOn: CrashOn;
+  readonly maxQueued: number;
+  readonly isolation: 'none' | 'thread';
   readonly dependsOn: readonly string[];
   version: string;
   readonly checkpoint: CheckpointPolicy;
@@ -74,90 +96,82 @@ export interface ResolvedChildSpec {
   migrate: ((state: ModuleState, fromVersion: string) => ModuleState | Promise<ModuleState>) | undefined;
 }
 
-const SPEC_KEYS = new Set(['id', 'start', 'restart', 'concurrency', 'timeoutMs', 'rateLimit', 'retries', 'fallback', 'dependsOn', 'version', 'checkpoint', 'shutdownMs']);
+/** The default bound on calls waiting in a child's queue. */
+export const DEFAULT_MAX_QUEUED = 10_000;
 
-function invalid(id: unknown, field: string, value: unknown, fix: string): ChildSpecError {
-  const name = typeof id === 'string' ? `"${id}"` : '(no id)';
-  return new ChildSpecError(describeProblem(`Child spec ${name} has an invalid "${field}".`, describeValue(value), fix), { details: { id, field } });
+const isNonEmptyStringArray = (value: unknown): value is string[] => Array.isArray(value) && value.every((entry) => typeof entry === 'string' && entry.length > 0);
+
+/**
+ * One rule per child-spec key (a closed set: an unknown key is rejected with a "did you mean").
+ * Adding a key is one line here, plus its field in `ChildSpec` and its default in `resolveChildSpec`.
+ */
+const SPEC_RULES: OptionRules = {
+  id: { kind: 'string', required: true },
+  start: { kind: 'function', required: true },
+  restart: { kind: 'oneOf', values: RESTART_POLICIES },
+  concurrency: { kind: 'integer', min: 1, allowInfinity: true },
+  timeoutMs: { kind: 'duration', allowInfinity: true },
+  rateLimit: { kind: 'custom', check: (value) => (isRateLimit(value) ? undefined : 'an object { intervalMs: <ms from 1>, cap: <whole number ≥ 1> }') },
+  retries: { kind: 'integer', min: 0 },
+  fallback: { kind: 'custom', check: (value) => (isFallback(value) ? undefined : "a function (inputs, error) => prediction, or { child: 'other-id' }") },
+  crashOn: { kind: 'custom', check: (value) => (value === 'unexpected' || value === 'any' || typeof value === 'function' ? undefined : "'unexpected', 'any', or a function (error) => boolean") },
+  maxQueued: { kind: 'integer', min: 0, allowInfinity: true },
+  isolation: { kind: 'custom', check: (value) => (value === 'none' ? undefined : value === 'thread' ? "'none' ('thread' is not available in this version yet)" : "'none' or 'thread'") },
+  dependsOn: { kind: 'custom', check: (value) => (isNonEmptyStringArray(value) && new Set(value).size === value.length ? undefined : "an array of distinct child ids, e.g. ['retriever']") },
+  version: { kind: 'string' },
+  checkpoint: { kind: 'custom', check: (value) => (isCheckpointPolicy(value) ? undefined : "'manual', 'on-change' or { everyMs: <ms from 1> }") },
+  shutdownMs: { kind: 'duration', allowZero: true, allowInfinity: true },
+};
+
+function isRateLimit(value: unknown): value is RateLimit {
+  return isPlainObject(value) && Object.keys(value).every((key) => key === 'intervalMs' || key === 'cap') && isDuration(value.intervalMs) && Number.isInteger(value.cap) && (value.cap as number) >= 1;
 }
 
-const isPositiveFinite = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value > 0;
+function isFallback(value: unknown): value is Fallback {
+  return typeof value === 'function' || (isPlainObject(value) && Object.keys(value).length === 1 && typeof value.child === 'string' && value.child.length > 0);
+}
+
+function isCheckpointPolicy(value: unknown): value is CheckpointPolicy {
+  return value === 'manual' || value === 'on-change' || (isPlainObject(value) && Object.keys(value).length === 1 && isDuration(value.everyMs));
+}
 
 /**
  * Checks every field of `spec` and fills in defaults. Existence of `dependsOn` and fallback
  * children, duplicates and cycles are checked by the supervisor, which knows its children.
- * @throws {ChildSpecError} CHILD_SPEC_INVALID naming the field.
+ * @throws {ChildSpecError} CHILD_SPEC_INVALID naming the field (`details.field`).
  */
 export function resolveChildSpec(spec: unknown, defaults: { checkpoint: CheckpointPolicy }): ResolvedChildSpec {
-  if (!isPlainObject(spec)) throw invalid(undefined, 'spec', spec, 'Pass an object like { id: "qa", start: () => new QA() }.');
-  const { id } = spec;
-  if (typeof id !== 'string' || id.length === 0) throw invalid(id, 'id', id, 'Give the child a non-empty string id.');
-  for (const key of Object.keys(spec)) {
-    if (!SPEC_KEYS.has(key)) throw invalid(id, key, spec[key], `Remove it; known fields are ${[...SPEC_KEYS].join(', ')}.`);
+  const id = isPlainObject(spec) && typeof spec.id === 'string' ? spec.id : undefined;
+  const owner = id === undefined ? 'Child spec' : `Child spec "${id}"`;
+  const { known } = validateOptions(owner, spec, SPEC_RULES, {
+    allowUndefined: false,
+    error: (message, details) => new ChildSpecError(message, { details: { ...details, id, field: details.option ?? 'spec' } }),
+  });
+  const valid = known as Partial<ChildSpec> & Pick<ChildSpec, 'id' | 'start'>;
+  const fallback = valid.fallback;
+  if (fallback !== undefined && typeof fallback !== 'function' && fallback.child === valid.id) {
+    throw new ChildSpecError(describeProblem(`Child spec "${valid.id}" has an invalid "fallback".`, describeValue(fallback), 'A child cannot be its own fallback; name another child.'), {
+      details: { id: valid.id, field: 'fallback' },
+    });
   }
-  if (typeof spec.start !== 'function') throw invalid(id, 'start', spec.start, 'Pass a function that returns a new Module (or Supervisor).');
-  const restart = spec.restart ?? 'permanent';
-  if (!RESTART_POLICIES.includes(restart as RestartPolicy)) throw invalid(id, 'restart', restart, "Use 'permanent', 'transient' or 'temporary'.");
-  const concurrency = spec.concurrency ?? 16;
-  if (!(concurrency === Number.POSITIVE_INFINITY || (Number.isInteger(concurrency) && (concurrency as number) >= 1))) {
-    throw invalid(id, 'concurrency', concurrency, 'Use a whole number ≥ 1 (or Infinity).');
-  }
-  if (spec.timeoutMs !== undefined && !isPositiveFinite(spec.timeoutMs)) throw invalid(id, 'timeoutMs', spec.timeoutMs, 'Use a finite number of milliseconds > 0, or leave it out.');
-  const retries = spec.retries ?? 0;
-  if (!(Number.isInteger(retries) && (retries as number) >= 0)) throw invalid(id, 'retries', retries, 'Use a whole number ≥ 0.');
-  const version = spec.version ?? '1';
-  if (typeof version !== 'string' || version.length === 0) throw invalid(id, 'version', version, "Use a non-empty string such as '2'.");
-  const shutdownMs = spec.shutdownMs ?? 5000;
-  if (!(typeof shutdownMs === 'number' && shutdownMs >= 0 && !Number.isNaN(shutdownMs))) throw invalid(id, 'shutdownMs', shutdownMs, 'Use a number of milliseconds ≥ 0 (or Infinity).');
   return {
-    id,
-    start: spec.start as ResolvedChildSpec['start'],
-    restart: restart as RestartPolicy,
-    concurrency: concurrency as number,
-    timeoutMs: spec.timeoutMs as number | undefined,
-    rateLimit: resolveRateLimit(id, spec.rateLimit),
-    retries: retries as number,
-    fallback: resolveFallback(id, spec.fallback),
-    dependsOn: resolveDependsOn(id, spec.dependsOn),
-    version,
-    checkpoint: resolveCheckpoint(id, spec.checkpoint ?? defaults.checkpoint),
-    shutdownMs,
+    id: valid.id,
+    start: valid.start,
+    restart: valid.restart ?? 'permanent',
+    concurrency: valid.concurrency ?? 16,
+    timeoutMs: valid.timeoutMs === Number.POSITIVE_INFINITY ? undefined : valid.timeoutMs,
+    rateLimit: valid.rateLimit === undefined ? undefined : { intervalMs: valid.rateLimit.intervalMs, cap: valid.rateLimit.cap },
+    retries: valid.retries ?? 0,
+    fallback: fallback === undefined || typeof fallback === 'function' ? fallback : { child: fallback.child },
+    crashOn: valid.crashOn ?? 'unexpected',
+    maxQueued: valid.maxQueued ?? DEFAULT_MAX_QUEUED,
+    isolation: valid.isolation ?? 'none',
+    dependsOn: Object.freeze([...(valid.dependsOn ?? [])]),
+    version: valid.version ?? '1',
+    checkpoint: valid.checkpoint ?? defaults.checkpoint,
+    shutdownMs: valid.shutdownMs ?? 5000,
     migrate: undefined,
   };
-}
-
-function resolveRateLimit(id: string, value: unknown): RateLimit | undefined {
-  if (value === undefined) return undefined;
-  const fix = 'Use { intervalMs: <ms > 0>, cap: <whole number ≥ 1> }.';
-  if (!isPlainObject(value)) throw invalid(id, 'rateLimit', value, fix);
-  const keys = Object.keys(value);
-  if (keys.some((key) => key !== 'intervalMs' && key !== 'cap')) throw invalid(id, 'rateLimit', value, fix);
-  if (!isPositiveFinite(value.intervalMs) || !(Number.isInteger(value.cap) && (value.cap as number) >= 1)) throw invalid(id, 'rateLimit', value, fix);
-  return { intervalMs: value.intervalMs, cap: value.cap as number };
-}
-
-function resolveFallback(id: string, value: unknown): Fallback | undefined {
-  if (value === undefined || typeof value === 'function') return value as Fallback | undefined;
-  if (isPlainObject(value) && Object.keys(value).length === 1 && typeof value.child === 'string' && value.child.length > 0) {
-    if (value.child === id) throw invalid(id, 'fallback', value, 'A child cannot be its own fallback; name another child.');
-    return { child: value.child };
-  }
-  throw invalid(id, 'fallback', value, "Pass (inputs, error) => prediction, or { child: 'other-id' }.");
-}
-
-function resolveDependsOn(id: string, value: unknown): readonly string[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value) || value.some((entry) => typeof entry !== 'string' || entry.length === 0)) {
-    throw invalid(id, 'dependsOn', value, "Pass an array of child ids, e.g. ['retriever'].");
-  }
-  if (new Set(value).size !== value.length) throw invalid(id, 'dependsOn', value, 'List each dependency once.');
-  return Object.freeze([...(value as string[])]);
-}
-
-function resolveCheckpoint(id: string, value: unknown): CheckpointPolicy {
-  if (value === 'manual' || value === 'on-change') return value;
-  if (isPlainObject(value) && Object.keys(value).length === 1 && isPositiveFinite(value.everyMs)) return { everyMs: value.everyMs };
-  throw invalid(id, 'checkpoint', value, "Use 'manual', 'on-change' or { everyMs: <ms > 0> }.");
 }
 
 /**

@@ -272,9 +272,18 @@ export class Child implements RegistryEntry {
           continue;
         }
         const generation = this.#generation;
-        const outcome = await attemptCall(call, instance as SupervisableModule, { id: this.id, version: this.version, clock: this.#host.clock, token: this.#host.token });
+        const outcome = await attemptCall(call, instance as SupervisableModule, { id: this.id, version: this.version, clock: this.#host.clock, token: this.#host.token, crashOn: this.spec.crashOn });
         if (outcome.kind === 'success') return this.#succeed(call, outcome.prediction);
         if (outcome.kind === 'cancelled') return this.#cancel(call, outcome.reason);
+        if (outcome.kind === 'failure') {
+          // A call failure says nothing about the instance: it keeps serving, and a retry runs on it again.
+          this.log.debug({ code: outcome.error.code, retriesLeft }, 'call failed');
+          if (retriesLeft > 0 && outcome.error.code !== 'INPUT_INVALID') {
+            retriesLeft -= 1;
+            continue;
+          }
+          return await this.#settleWithFallback(call, outcome.error);
+        }
         if (outcome.kind === 'exit') {
           this.#host.reportExit(this, generation, 'normal', outcome.error);
           return this.#fail(call, outcome.error);
