@@ -21,6 +21,7 @@ export { ChildNotFoundError } from './child-not-found-error';
 export { ChildExistsError } from './child-exists-error';
 export { ChildSpecError } from './child-spec-error';
 export { ChildStoppedError } from './child-stopped-error';
+export { ChildOverloadedError } from './child-overloaded-error';
 export { SupervisorStoppedError } from './supervisor-stopped-error';
 export { SupervisorEscalationError } from './supervisor-escalation-error';
 export { HotSwapError } from './hot-swap-error';

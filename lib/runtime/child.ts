@@ -1,4 +1,4 @@
-import { ChildStoppedError, ConfigurationError, DspexError, InputValidationError, ModuleCrashedError, SupervisorStoppedError, describeProblem, describeValue } from '../errors';
+import { ChildOverloadedError, ChildStoppedError, ConfigurationError, DspexError, InputValidationError, ModuleCrashedError, SupervisorStoppedError, describeProblem, describeValue } from '../errors';
 import type { Logger } from '../logging/logger';
 import type { Prediction } from '../primitives/prediction';
 import { attemptCall } from './call-attempt';
@@ -172,6 +172,8 @@ export class Child implements RegistryEntry {
       const refusal = this.#host.refusal() ?? (this.status === 'stopped' ? this.#stoppedError() : undefined);
       if (refusal !== undefined) return this.#serveUnavailable(inputs, refusal, startedAt, signal);
       if (this.status === 'restarting' && this.spec.fallback !== undefined) return this.#serveUnavailable(inputs, this.lastCrash ?? this.#stoppedError(), startedAt, signal);
+      // Only a call that would have to wait counts against maxQueued (running calls are not counted).
+      if (this.#counters.queued >= this.spec.maxQueued && !this.#queue.hasFreeCapacity) return this.#reject(inputs, startedAt);
       const call = new PendingCall(inputs, signal, timeoutMs ?? this.spec.timeoutMs, startedAt);
       this.#calls.add(call);
       this.#counters.queued += 1;
@@ -355,6 +357,17 @@ export class Child implements RegistryEntry {
     this.#counters.failures += 1;
     this.#record(startedAt, 'failure', error, inputs);
     throw error;
+  }
+
+  /** A call over `maxQueued`: rejected at once, never run, never served by the fallback. */
+  #reject(inputs: Record<string, unknown>, startedAt: number): Promise<Prediction> {
+    this.#counters.rejected += 1;
+    const error = new ChildOverloadedError(
+      describeProblem(`Child "${this.id}" is overloaded: ${this.spec.maxQueued} calls are already waiting.`, `${this.#counters.running} running, ${this.#counters.queued} waiting`, 'Retry later, send fewer calls at once, or raise the child\'s concurrency or maxQueued.'),
+      { details: { id: this.id, maxQueued: this.spec.maxQueued, queued: this.#counters.queued, running: this.#counters.running } },
+    );
+    this.#record(startedAt, 'rejected', error, inputs);
+    return Promise.reject(error);
   }
 
   /** Bookkeeping common to every settlement: counters of the phase left, history, idle waiters. */

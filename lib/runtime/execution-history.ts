@@ -1,7 +1,10 @@
 import type { DspexErrorCode } from '../errors';
 
-/** How a call ended: served by the child, failed, cancelled by its caller (or by shutdown), or served by the fallback. */
-export type CallOutcome = 'success' | 'failure' | 'cancelled' | 'fallback';
+/**
+ * How a call ended: served by the child, failed, cancelled by its caller (or by shutdown), served by
+ * the fallback, or rejected at once because the child's queue was full (`maxQueued`).
+ */
+export type CallOutcome = 'success' | 'failure' | 'cancelled' | 'fallback' | 'rejected';
 
 /** One call in a child's history. */
 export interface CallRecord {
@@ -46,10 +49,10 @@ export class ExecutionHistory {
     return result;
   }
 
-  /** Durations of every kept call that was served or failed (cancelled ones say nothing about the child's speed). */
+  /** Durations of every kept call that was served or failed (cancelled and rejected ones say nothing about the child's speed). */
   latencies(): number[] {
     const durations: number[] = [];
-    for (const entry of this.#records) if (entry.outcome !== 'cancelled') durations.push(entry.durationMs);
+    for (const entry of this.#records) if (entry.outcome !== 'cancelled' && entry.outcome !== 'rejected') durations.push(entry.durationMs);
     return durations;
   }
 }

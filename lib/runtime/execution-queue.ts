@@ -45,6 +45,12 @@ export class ExecutionQueue {
     return waiting.add(task, { priority, signal });
   }
 
+  /** True when a task added now would start at once (free capacity, nothing waiting, not paused); the rate limit's interval cap aside. */
+  get hasFreeCapacity(): boolean {
+    const queue = this.#queue;
+    return !this.#isPaused && (queue === undefined || queue.size === 0) && this.#direct + (queue?.pending ?? 0) < this.#concurrency;
+  }
+
   /** Stops starting waiting tasks; running ones continue. */
   pause(): void {
     this.#isPaused = true;

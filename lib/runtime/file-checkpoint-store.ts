@@ -15,6 +15,8 @@ export interface FileCheckpointStoreOptions {
 
 const FILE_PATTERN = /^(\d{12})\.ckpt$/;
 const TEMPORARY_PREFIX = '.tmp-';
+/** The longest file name common file systems accept (ext4, APFS, NTFS). */
+const MAX_FOLDER_NAME_BYTES = 255;
 
 /**
  * Keeps checkpoints as files under `dir`, one folder per child. Each write is atomic (temp file,
@@ -83,7 +85,7 @@ export class FileCheckpointStore implements CheckpointStore {
 
   /**
    * The folder of a child, after rejecting ids that would leave `dir`.
-   * @throws {ChildSpecError} CHILD_SPEC_INVALID for an absolute path, a `..` segment, `.` or a NUL byte.
+   * @throws {ChildSpecError} CHILD_SPEC_INVALID for an absolute path, a `..` segment, `.`, a NUL byte, or an encoded name over 255 bytes.
    */
   #folderOf(id: string): string {
     const escapes =
@@ -95,7 +97,19 @@ export class FileCheckpointStore implements CheckpointStore {
       );
     }
     // encodeURIComponent flattens separators ('team/qa' → 'team%2Fqa'), so every child gets one folder directly under dir.
-    return path.join(this.dir, encodeURIComponent(id));
+    const name = encodeURIComponent(id);
+    // File systems cap a name at 255 bytes (the encoding is ASCII); a longer one would fail on every save, silently losing state.
+    if (name.length > MAX_FOLDER_NAME_BYTES) {
+      throw new ChildSpecError(
+        describeProblem(
+          `This child id is too long for a checkpoint folder: encoded, it takes ${name.length} bytes, more than the ${MAX_FOLDER_NAME_BYTES} a file name may have.`,
+          describeValue(id),
+          'Use a shorter id (non-ASCII characters take 6 to 12 bytes each once encoded).',
+        ),
+        { details: { id, field: 'id', dir: this.dir, encodedBytes: name.length } },
+      );
+    }
+    return path.join(this.dir, name);
   }
 
   /** Checkpoint file names of a folder, newest first. */

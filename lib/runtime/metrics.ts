@@ -7,7 +7,7 @@ export interface LatencyPercentiles {
 
 /**
  * A child's counters, computed when read. `calls = successes + failures`: a call served by the
- * fallback counts as a failure and as a fallback; a cancelled call is counted only in `cancelled`.
+ * fallback counts as a failure and as a fallback; a cancelled call is counted only in `cancelled`, a call rejected over `maxQueued` only in `rejected`.
  */
 export interface ChildMetrics {
   readonly calls: number;
@@ -15,12 +15,14 @@ export interface ChildMetrics {
   readonly failures: number;
   readonly fallbacks: number;
   readonly cancelled: number;
+  /** Calls rejected at once because `maxQueued` calls were already waiting; not in `calls` nor in the latency figures. */
+  readonly rejected: number;
   readonly restarts: number;
   /** Calls waiting in the child's queue. */
   readonly queued: number;
   /** Calls running on an instance now. */
   readonly running: number;
-  /** Over the last 1000 calls that were not cancelled. */
+  /** Over the last 1000 calls that were neither cancelled nor rejected. */
   readonly latencyMs: LatencyPercentiles;
 }
 
@@ -30,6 +32,7 @@ export class CallCounters {
   failures = 0;
   fallbacks = 0;
   cancelled = 0;
+  rejected = 0;
   restarts = 0;
   queued = 0;
   running = 0;
@@ -44,6 +47,7 @@ export function metricsOf(counters: CallCounters, latencies: number[]): ChildMet
     failures: counters.failures,
     fallbacks: counters.fallbacks,
     cancelled: counters.cancelled,
+    rejected: counters.rejected,
     restarts: counters.restarts,
     queued: counters.queued,
     running: counters.running,

@@ -4,6 +4,8 @@ import path from 'node:path';
 import type { CheckpointCorruptError } from '../../lib/errors';
 import type { Checkpoint } from '../../lib/runtime/checkpoint-store';
 import { FileCheckpointStore } from '../../lib/runtime/file-checkpoint-store';
+import { Supervisor } from '../../lib/runtime/supervisor';
+import { Worker, silentLogger } from '../helpers/runtime-support';
 
 const checkpoint = (version: string, k: number, id = 'qa'): Checkpoint => ({ id, version, state: { parameters: { k } }, createdAt: 1_700_000_000_000 + k });
 
@@ -132,6 +134,25 @@ describe('FileCheckpointStore', () => {
       const store = new FileCheckpointStore(dir);
       await expect(store.save(id, checkpoint('1', 1, id || 'x'))).rejects.toMatchObject({ code: 'CHILD_SPEC_INVALID', details: { field: 'id' } });
       await expect(store.load(id)).rejects.toMatchObject({ code: 'CHILD_SPEC_INVALID' });
+    });
+
+    it('rejects an id whose encoded folder name passes 255 bytes, and accepts one at exactly 255', async () => {
+      const store = new FileCheckpointStore(dir);
+      await expect(store.save('q'.repeat(256), checkpoint('1', 1, 'q'.repeat(256)))).rejects.toMatchObject({ code: 'CHILD_SPEC_INVALID', details: { field: 'id', encodedBytes: 256 } });
+      // 'é' encodes as %C3%A9: 43 of them take 258 bytes.
+      await expect(store.load('é'.repeat(43))).rejects.toMatchObject({ code: 'CHILD_SPEC_INVALID' });
+      await store.save('q'.repeat(255), checkpoint('1', 1, 'q'.repeat(255)));
+      await expect(store.load('q'.repeat(255))).resolves.toMatchObject({ id: 'q'.repeat(255) });
+    });
+
+    it('makes startChild reject an id the store cannot represent, adding no child', async () => {
+      const supervisor = new Supervisor({ checkpointStore: new FileCheckpointStore(dir), logger: silentLogger });
+      await expect(supervisor.startChild({ id: 'x'.repeat(300), start: () => new Worker() })).rejects.toMatchObject({ code: 'CHILD_SPEC_INVALID', details: { field: 'id' } });
+      await expect(supervisor.startChild({ id: 'a\0b', start: () => new Worker() })).rejects.toMatchObject({ code: 'CHILD_SPEC_INVALID' });
+      expect(supervisor.registry.list()).toEqual([]);
+      const ref = await supervisor.startChild({ id: 'team/qa', start: () => new Worker() });
+      await expect(ref.forward({ n: 1 })).resolves.toMatchObject({ value: 1 });
+      await supervisor.stop();
     });
 
     it('keeps an id with a slash inside the directory, as one folder', async () => {
