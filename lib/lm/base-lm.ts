@@ -7,6 +7,8 @@ import { addToUsageScopes } from './usage-scope';
 import { recordGlobally } from './global-history';
 import type { ChatMessage } from './chat-message';
 import { getDefaultLMCache, LMCache, type LMCacheOptions } from './lm-cache';
+import { BASE_LM_RULES, validateClientOptions } from './lm-client-options';
+import { scrubText } from './scrub-secrets';
 
 /** Request options every LM understands; per-call options are merged over the LM's defaults. */
 export interface LMCallOptions {
@@ -68,7 +70,7 @@ export interface BaseLMOptions extends Omit<LMCallOptions, 'signal'> {
 }
 
 const DEFAULT_HISTORY_SIZE = 10_000;
-const NON_REQUEST_OPTIONS = new Set(['historySize', 'cache', 'cacheStore', 'signal']);
+const NON_REQUEST_OPTIONS = new Set(['historySize', 'historyMaxBytes', 'cache', 'cacheStore', 'signal']);
 /** Keys never written to history: credentials (DSPy drops `api_*` kwargs) and headers that may carry them. */
 const UNRECORDED_OPTION = /^(api_|apiKey$|apiBase$|headers$|signal$)/;
 
@@ -98,15 +100,8 @@ export abstract class BaseLM {
     if (typeof model !== 'string' || model.length === 0) {
       throw new ConfigurationError(describeProblem('An LM needs a model name.', describeValue(model), "Pass e.g. 'openai/gpt-4o-mini'."));
     }
+    validateClientOptions(new.target.name, options, BASE_LM_RULES);
     const historySize = options.historySize ?? DEFAULT_HISTORY_SIZE;
-    if (!Number.isInteger(historySize) || historySize < 0) {
-      throw new ConfigurationError(describeProblem('historySize must be a whole number ≥ 0.', describeValue(historySize), 'Pass e.g. 1000, or 0 to keep none.'));
-    }
-    if (options.cache !== undefined && typeof options.cache !== 'boolean' && (options.cache === null || typeof options.cache !== 'object' || Array.isArray(options.cache))) {
-      throw new ConfigurationError(
-        describeProblem('cache must be true, false, or cache options.', describeValue(options.cache), "Pass cache: false to turn caching off, or cache: { directory: './.cache' }."),
-      );
-    }
     this.model = model;
     this.cache = options.cache !== false;
     this.#cacheStore = options.cacheStore ?? (typeof options.cache === 'object' ? new LMCache(options.cache) : undefined);
@@ -170,9 +165,10 @@ export abstract class BaseLM {
     }
     const recorded: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(options)) if (!UNRECORDED_OPTION.test(key)) recorded[key] = value;
+    const secrets = this.secretsToScrub();
     const entry: LMHistoryEntry = {
       prompt: null,
-      messages,
+      messages: secrets.length === 0 ? messages : messages.map((message) => ({ ...message, content: scrubText(message.content, secrets) })),
       options: recorded,
       response: output.response,
       outputs: output.outputs,
@@ -186,6 +182,11 @@ export abstract class BaseLM {
     };
     this.#history.push(entry);
     recordGlobally(entry);
+  }
+
+  /** Strings never kept in history (an LM's API key and credential headers); none by default. */
+  protected secretsToScrub(): readonly string[] {
+    return [];
   }
 
   /** The recorded calls, oldest first (bounded by `historySize`). */

@@ -2,10 +2,10 @@ import { ConfigurationError, describeProblem, describeValue } from '../errors';
 import { isPlainObject } from '../util/is-plain-object';
 import type { LMCallOptions } from './base-lm';
 import type { ChatMessage } from './chat-message';
-import { TRANSPORT_OPTION_NAMES } from './transport-options';
+import { TRANSPORT_OPTION_NAMES } from './lm-client-options';
 
 /** Options that steer dspex itself and are never sent (DSPy strips `rollout_id` the same way). */
-const UNSENT_OPTIONS = new Set(['rolloutId', 'rollout_id', 'cache', 'cacheStore', 'signal', 'historySize', 'model', 'messages', ...TRANSPORT_OPTION_NAMES]);
+const UNSENT_OPTIONS = new Set(['rolloutId', 'rollout_id', 'cache', 'cacheStore', 'signal', 'historySize', 'historyMaxBytes', 'model', 'messages', ...TRANSPORT_OPTION_NAMES]);
 
 /**
  * Checks the request options an LM understands, in its constructor and on each call.

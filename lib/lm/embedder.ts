@@ -3,9 +3,12 @@ import { getRootLogger } from '../logging/logger';
 import type { LMUsage } from '../primitives/prediction';
 import { cacheKeyOf } from './cache-key';
 import { postJson, type HttpSettings } from './http-request';
-import { getDefaultLMCache, type LMCache } from './lm-cache';
+import { getDefaultLMCache, LMCache } from './lm-cache';
 import { resolveProvider } from './resolve-provider';
-import { buildHttpSettings, wholeNumber, type TransportOptions } from './transport-options';
+import { toSnakeCase } from './chat-request';
+import { TRANSPORT_RULES, validateClientOptions } from './lm-client-options';
+import { buildHttpSettings, type TransportOptions } from './transport-options';
+import { validateOptions, type OptionRules } from '../util/validate-options';
 import { usageFromResponse } from './usage';
 
 /** A local embedding function: one vector per text, in order (sync or async). */
@@ -32,6 +35,18 @@ export interface EmbedOptions {
 
 const DEFAULT_BATCH_SIZE = 200;
 
+const EMBEDDER_RULES: OptionRules = {
+  ...TRANSPORT_RULES,
+  batchSize: { kind: 'integer', min: 1 },
+  cache: { kind: 'boolean' },
+  cacheStore: { kind: 'custom', check: (value) => (value instanceof LMCache ? undefined : 'an LMCache') },
+  dimensions: { kind: 'integer', min: 1 },
+};
+
+const EMBED_RULES: OptionRules = { batchSize: { kind: 'integer', min: 1 }, cache: { kind: 'boolean' }, signal: { kind: 'signal' } };
+
+const invalidOption = (message: string, details: Record<string, unknown>): ConfigurationError => new ConfigurationError(message, { details });
+
 /**
  * Turns texts into vectors, through an OpenAI-compatible `POST /embeddings` endpoint (same provider
  * prefixes, retries, timeouts and cache as `LM`) or a local function, as DSPy's `dspy.Embedder`.
@@ -50,15 +65,16 @@ export class Embedder {
   readonly #modelName: string | undefined;
   readonly #dimensions: number | undefined;
   readonly #cacheStore: LMCache | undefined;
+  /** Options the Embedder does not know, sent in each request body in snake_case (as DSPy passes kwargs). */
+  readonly #requestParameters: Readonly<Record<string, unknown>>;
   readonly #usage: LMUsage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
 
   /** @throws {ConfigurationError} CONFIGURATION_INVALID for a bad model, prefix or option. */
   constructor(model: string | EmbeddingFunction, options: EmbedderOptions = {}) {
-    this.batchSize = wholeNumber(options.batchSize, DEFAULT_BATCH_SIZE, 'batchSize', 'Embedder', 1);
-    if (options.cache !== undefined && typeof options.cache !== 'boolean') {
-      throw new ConfigurationError(describeProblem('Embedder option cache must be true or false.', describeValue(options.cache), 'Pass cache: false to turn caching off.'));
-    }
+    const { passThrough } = validateClientOptions('Embedder', options, EMBEDDER_RULES);
+    this.batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
     this.cache = options.cache ?? true;
+    this.#requestParameters = Object.freeze(passThrough);
     this.#cacheStore = options.cacheStore;
     if (typeof model === 'function') {
       this.#function = model;
@@ -67,7 +83,7 @@ export class Embedder {
     if (typeof model !== 'string' || model.length === 0) {
       throw new ConfigurationError(describeProblem('An Embedder needs a model name or a function.', describeValue(model), "Pass e.g. 'openai/text-embedding-3-small', or (texts) => vectors."));
     }
-    this.#dimensions = options.dimensions === undefined ? undefined : wholeNumber(options.dimensions, 0, 'dimensions', 'Embedder', 1);
+    this.#dimensions = options.dimensions;
     const provider = resolveProvider(model, options, 'Embedder');
     const logger = (options.logger ?? getRootLogger()).child({ component: 'embedder', model });
     this.model = model;
@@ -91,7 +107,8 @@ export class Embedder {
     if (!Array.isArray(texts) || !texts.every((text) => typeof text === 'string')) {
       throw new InputValidationError(describeProblem('embed() takes a list of strings.', describeValue(texts), "Pass e.g. ['first text', 'second text'] (wrap a single text in a list)."));
     }
-    const batchSize = wholeNumber(options.batchSize, this.batchSize, 'batchSize', 'Embedder', 1);
+    validateOptions('embed', options, EMBED_RULES, { error: invalidOption });
+    const batchSize = options.batchSize ?? this.batchSize;
     const vectors = this.#function === undefined ? await this.#embedHosted(texts, batchSize, options) : await this.#embedLocally(texts, batchSize, options.signal);
     checkSameSize(vectors, this.model ?? 'the embedding function');
     return vectors;
@@ -116,7 +133,7 @@ export class Embedder {
     const missing: string[] = [];
     for (const text of new Set(texts)) {
       if (useCache) {
-        const key = cacheKeyOf({ endpoint: 'embeddings', model: this.model, dimensions: this.#dimensions, input: text });
+        const key = cacheKeyOf({ ...this.#requestParameters, endpoint: 'embeddings', model: this.model, dimensions: this.#dimensions, input: text });
         keys.set(text, key);
         const cached = store.getFromMemory(key) ?? (await store.get(key));
         if (isVector(cached)) {
@@ -141,7 +158,9 @@ export class Embedder {
 
   async #request(batch: string[], signal: AbortSignal | undefined): Promise<number[][]> {
     const http = this.#http as HttpSettings;
-    const body: Record<string, unknown> = { model: this.#modelName, input: batch };
+    const body: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(this.#requestParameters)) if (value !== undefined && value !== null) body[toSnakeCase(key)] = value;
+    Object.assign(body, { model: this.#modelName, input: batch });
     if (this.#dimensions !== undefined) body.dimensions = this.#dimensions;
     const reply = await postJson(http, '/embeddings', body, signal);
     const url = `${http.baseURL}/embeddings`;

@@ -1,6 +1,8 @@
 import { DspexError, LMHttpError, LMResponseError, LMTimeoutError, describeProblem } from '../errors';
 import type { Logger } from '../logging/logger';
-import { retryDelayMs, type RetryDelayOptions } from './retry-delay';
+import { readBodyWithLimit } from './read-body';
+import { parseRetryAfterMs, retryDelayMs, type RetryDelayOptions } from './retry-delay';
+import { scrubParsedJson, scrubText } from './scrub-secrets';
 
 /** How `postJson` reaches an OpenAI-compatible endpoint; built once per LM or Embedder. */
 export interface HttpSettings {
@@ -9,9 +11,13 @@ export interface HttpSettings {
   apiKey: string | undefined;
   /** Extra request headers (they may carry credentials, so they are never logged or saved). */
   headers: Readonly<Record<string, string>>;
+  /** The API key and credential-like header values, scrubbed from every reply and error (longest first). */
+  secrets: readonly string[];
   numRetries: number;
   /** Per attempt; `undefined` waits as long as the server takes. */
   timeoutMs: number | undefined;
+  /** Largest body read; a larger one is aborted while it streams in. */
+  maxResponseBytes: number;
   retry: RetryDelayOptions;
   /** Waits between retries; rejects with `signal.reason` when the caller aborts. */
   sleep: (delayMs: number, signal: AbortSignal | undefined) => Promise<void>;
@@ -26,16 +32,19 @@ function isRetryableStatus(status: number): boolean {
 }
 
 const EXCERPT_LENGTH = 300;
+/** An error body is only read for its excerpt. */
+const ERROR_BODY_BYTES = 64 * 1024;
 
 type AttemptResult = { kind: 'success'; body: unknown } | { kind: 'retryable'; error: DspexError; retryAfter: string | null };
 
 /**
- * POSTs `body` as JSON to `{baseURL}{path}` and returns the parsed JSON reply. Rate limits (429),
- * server errors (5xx), timeouts and network failures are retried up to `numRetries` times with
- * backoff (honouring `Retry-After`); other HTTP errors fail at once.
- * @throws {LMHttpError} LM_HTTP for an HTTP error status, or status 0 when the server cannot be reached.
+ * POSTs `body` as JSON to `{baseURL}{path}` and returns the parsed JSON reply, with the secrets
+ * scrubbed. Rate limits (429), server errors (5xx), timeouts and network failures are retried up to
+ * `numRetries` times with backoff (honouring `Retry-After` up to `maxRetryAfterMs` and the time the
+ * call has left); other HTTP errors fail at once. Redirects are never followed.
+ * @throws {LMHttpError} LM_HTTP for an HTTP error status or redirect, a `Retry-After` beyond the budget, or status 0 when the server cannot be reached.
  * @throws {LMTimeoutError} LM_TIMEOUT when the last attempt outlived `timeoutMs`.
- * @throws {LMResponseError} LM_RESPONSE_INVALID for a success whose body is not JSON.
+ * @throws {LMResponseError} LM_RESPONSE_INVALID for a body over `maxResponseBytes`, or a success whose body is not JSON.
  * The caller's abort rejects with `signal.reason`, unchanged.
  */
 export async function postJson(settings: HttpSettings, path: string, body: Readonly<Record<string, unknown>>, signal?: AbortSignal): Promise<unknown> {
@@ -50,10 +59,31 @@ export async function postJson(settings: HttpSettings, path: string, body: Reado
     const result = await attemptOnce(settings, url, payload, headers, attempt, signal);
     if (result.kind === 'success') return result.body;
     if (attempt > settings.numRetries) throw result.error;
+    checkRetryAfter(settings, url, result, attempt);
     const delayMs = retryDelayMs(attempt, result.retryAfter, settings.retry);
     settings.logger.info({ url, attempt, delayMs, code: result.error.code, status: result.error.details.status }, 'lm request failed; retrying');
     await settings.sleep(delayMs, signal);
   }
+}
+
+/**
+ * A server's `Retry-After` longer than `maxRetryAfterMs`, or than the time the call has left
+ * (`timeoutMs` per attempt times the attempts left), fails the call now rather than holding it.
+ */
+function checkRetryAfter(settings: HttpSettings, url: string, result: Extract<AttemptResult, { kind: 'retryable' }>, attempt: number): void {
+  if (result.retryAfter === null) return;
+  const retryAfterMs = parseRetryAfterMs(result.retryAfter, settings.retry.now());
+  if (retryAfterMs === undefined) return;
+  const attemptsLeft = settings.numRetries + 1 - attempt;
+  const timeLeftMs = settings.timeoutMs === undefined ? Infinity : settings.timeoutMs * attemptsLeft;
+  const limitMs = Math.min(settings.retry.maxRetryAfterMs, timeLeftMs);
+  if (retryAfterMs <= limitMs) return;
+  const status = typeof result.error.details.status === 'number' ? result.error.details.status : 0;
+  const limit = retryAfterMs > settings.retry.maxRetryAfterMs ? `maxRetryAfterMs (${settings.retry.maxRetryAfterMs} ms)` : `the time the call has left (${timeLeftMs} ms)`;
+  throw new LMHttpError(
+    describeProblem(`The LM endpoint ${url} answered HTTP ${status} and asked to wait ${retryAfterMs} ms before retrying, longer than ${limit}.`, `Retry-After: ${result.retryAfter}`, 'Try again later, or raise maxRetryAfterMs (and timeoutMs) if waiting that long is acceptable.'),
+    { status, cause: result.error, details: { url, retryAfterMs, maxRetryAfterMs: settings.retry.maxRetryAfterMs, attempts: attempt } },
+  );
 }
 
 async function attemptOnce(
@@ -65,23 +95,31 @@ async function attemptOnce(
   callerSignal: AbortSignal | undefined,
 ): Promise<AttemptResult> {
   // A timer aborting a controller (not AbortSignal.timeout) so fake timers can drive it in tests.
-  const timeout = settings.timeoutMs === undefined ? undefined : new AbortController();
-  const timer = timeout === undefined ? undefined : setTimeout(() => timeout.abort(), settings.timeoutMs);
-  const signal = timeout === undefined ? callerSignal : callerSignal === undefined ? timeout.signal : AbortSignal.any([callerSignal, timeout.signal]);
+  const attemptController = new AbortController();
+  let timedOut = false;
+  const timer = settings.timeoutMs === undefined ? undefined : setTimeout(() => ((timedOut = true), attemptController.abort()), settings.timeoutMs);
+  const signal = callerSignal === undefined ? attemptController.signal : AbortSignal.any([callerSignal, attemptController.signal]);
   try {
-    const response = await fetch(url, { method: 'POST', headers, body: payload, signal });
+    // redirect 'manual': Authorization and custom headers must never reach another origin, and a POST never turns into a GET.
+    const response = await fetch(url, { method: 'POST', headers, body: payload, signal, redirect: 'manual' });
+    if (response.status >= 300 && response.status < 400) {
+      await response.body?.cancel().catch(() => undefined);
+      throw redirectError(settings, url, response.status, response.headers.get('location'), attempt);
+    }
     // Read the body under the same timer: a server may send headers and then stall.
-    const text = await response.text();
     if (!response.ok) {
+      const text = await readBodyWithLimit(response, Math.min(settings.maxResponseBytes, ERROR_BODY_BYTES), { truncate: true });
       const error = httpStatusError(settings, url, response.status, text, attempt);
       if (!isRetryableStatus(response.status)) throw error;
       return { kind: 'retryable', error, retryAfter: response.headers.get('retry-after') };
     }
-    return { kind: 'success', body: parseJsonBody(settings, url, text) };
+    const text = await readBodyWithLimit(response, settings.maxResponseBytes, { truncate: false });
+    if (text === undefined) throw tooLargeError(settings, url, response.headers.get('content-length'));
+    return { kind: 'success', body: scrubParsedJson(parseJsonBody(settings, url, text), settings.secrets) };
   } catch (error) {
     if (DspexError.is(error)) throw error;
     if (callerSignal?.aborted) throw callerSignal.reason;
-    if (timeout?.signal.aborted) {
+    if (timedOut) {
       const timeoutError = new LMTimeoutError(
         describeProblem(`The LM request to ${url} took longer than timeoutMs (${settings.timeoutMs} ms).`, `attempt ${attempt} of ${settings.numRetries + 1}`, 'Raise timeoutMs, or check that the server is not overloaded.'),
         { details: { url, timeoutMs: settings.timeoutMs, attempts: attempt } },
@@ -90,17 +128,42 @@ async function attemptOnce(
     }
     const reason = networkReason(error);
     const networkError = new LMHttpError(
-      describeProblem(`Could not reach the LM endpoint ${url}.`, reason, 'Check baseURL and that the server is running.'),
+      describeProblem(`Could not reach the LM endpoint ${url}.`, scrubText(reason, settings.secrets), 'Check baseURL and that the server is running.'),
       { status: 0, cause: error, details: { url, attempts: attempt } },
     );
     return { kind: 'retryable', error: networkError, retryAfter: null };
   } finally {
     if (timer !== undefined) clearTimeout(timer);
+    // Frees the connection of a body left unread (a too-large or failed reply).
+    attemptController.abort();
   }
 }
 
-function httpStatusError(settings: HttpSettings, url: string, status: number, text: string, attempt: number): LMHttpError {
-  const bodyExcerpt = excerpt(settings, text);
+function redirectError(settings: HttpSettings, url: string, status: number, location: string | null, attempt: number): LMHttpError {
+  const target = location === null ? undefined : scrubText(location, settings.secrets);
+  return new LMHttpError(
+    describeProblem(
+      `The LM endpoint ${url} answered HTTP ${status}, a redirect${target === undefined ? '' : ` to ${target}`}; dspex does not follow redirects, so credentials never reach another address.`,
+      `Location: ${target ?? '(none)'}`,
+      'Set baseURL to the final address yourself if you trust it.',
+    ),
+    { status, details: { url, location: target, attempts: attempt } },
+  );
+}
+
+function tooLargeError(settings: HttpSettings, url: string, contentLength: string | null): LMResponseError {
+  return new LMResponseError(
+    describeProblem(
+      `The LM endpoint ${url} sent a body larger than maxResponseBytes (${settings.maxResponseBytes} bytes); it was not read.`,
+      contentLength === null ? 'a body past the limit' : `content-length ${contentLength}`,
+      'Ask for less (maxTokens, n), or raise maxResponseBytes if the server is trusted.',
+    ),
+    { details: { url, maxResponseBytes: settings.maxResponseBytes } },
+  );
+}
+
+function httpStatusError(settings: HttpSettings, url: string, status: number, text: string | undefined, attempt: number): LMHttpError {
+  const bodyExcerpt = excerpt(settings, text ?? '');
   let fix: string;
   if (status === 401 || status === 403) fix = settings.credentialsHint;
   else if (status === 404) fix = 'Check the model name and baseURL (it ends before /chat/completions, e.g. http://localhost:11434/v1).';
@@ -124,10 +187,10 @@ function parseJsonBody(settings: HttpSettings, url: string, text: string): unkno
   }
 }
 
-/** The start of a reply body, with the API key scrubbed in case the server echoes it. */
-export function excerpt(settings: Pick<HttpSettings, 'apiKey'>, text: string): string {
-  // Scrub before cutting, so a key split by the cut cannot leak its first half.
-  const scrubbed = settings.apiKey ? text.split(settings.apiKey).join('[redacted]') : text;
+/** The start of a reply body, with the secrets scrubbed in case the server echoes them. */
+export function excerpt(settings: Pick<HttpSettings, 'secrets'>, text: string): string {
+  // Scrub before cutting, so a secret split by the cut cannot leak its first half.
+  const scrubbed = scrubText(text, settings.secrets);
   return scrubbed.length > EXCERPT_LENGTH ? `${scrubbed.slice(0, EXCERPT_LENGTH)}…` : scrubbed;
 }
 

@@ -7,7 +7,10 @@ import { postJson, type HttpSettings } from './http-request';
 import { DSPY_LM_CLASS, readLMState } from './lm-state';
 import { parseChatCompletion } from './parse-chat-completion';
 import { resolveProvider } from './resolve-provider';
-import { TRANSPORT_OPTION_NAMES, buildHttpSettings, type TransportOptions } from './transport-options';
+import { BASE_LM_RULES, TRANSPORT_OPTION_NAMES, TRANSPORT_RULES, validateClientOptions } from './lm-client-options';
+import { buildHttpSettings, type TransportOptions } from './transport-options';
+
+const LM_RULES = { ...TRANSPORT_RULES, ...BASE_LM_RULES };
 
 /** Options of `new LM(model, options)`: request defaults, cache and history (BaseLM), and transport. */
 export interface LMOptions extends BaseLMOptions, TransportOptions {}
@@ -36,8 +39,9 @@ export class LM extends BaseLM {
   readonly #http: HttpSettings;
   readonly #log: Logger;
 
+  /** @throws {ConfigurationError} CONFIGURATION_INVALID for an invalid option, a near miss of one (`baseUrl`), or an unknown provider without `baseURL`. */
   constructor(model: string, options: LMOptions = {}) {
-    super(model, requestOptionsOf(options));
+    super(model, requestOptionsOf(validateLMOptions(options)));
     checkRequestOptions(this.options, 'LM');
     const provider = resolveProvider(model, options, 'LM');
     this.#log = (options.logger ?? getRootLogger()).child({ component: 'lm', model });
@@ -58,11 +62,15 @@ export class LM extends BaseLM {
     checkRequestOptions(options, 'LM');
     const body = buildChatRequest(this.#modelName, messages, options, isReasoningModel(this.model));
     const reply = await postJson(this.#http, '/chat/completions', body, options.signal);
-    const output = parseChatCompletion(reply, `${this.#http.baseURL}/chat/completions`, this.#log, this.#http.apiKey);
+    const output = parseChatCompletion(reply, `${this.#http.baseURL}/chat/completions`, this.#log, this.#http.secrets);
     if (typeof options.n === 'number' && output.outputs.length < options.n) {
       this.#log.debug({ asked: options.n, received: output.outputs.length }, 'server returned fewer choices than n');
     }
     return output;
+  }
+
+  protected override secretsToScrub(): readonly string[] {
+    return this.#http.secrets;
   }
 
   /**
@@ -128,10 +136,16 @@ export class LM extends BaseLM {
   }
 }
 
+/** Checks every option with the one options helper (request parameters pass through), and returns them. */
+function validateLMOptions(options: LMOptions): LMOptions {
+  validateClientOptions('LM', options, LM_RULES);
+  return options ?? {};
+}
+
 /** The options BaseLM keeps: request defaults plus cache and history settings, never transport options. */
 function requestOptionsOf(options: LMOptions): BaseLMOptions {
   const kept: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(options ?? {})) if (!TRANSPORT_OPTION_NAMES.has(key)) kept[key] = value;
+  for (const [key, value] of Object.entries(options)) if (!TRANSPORT_OPTION_NAMES.has(key)) kept[key] = value;
   return kept as BaseLMOptions;
 }
 

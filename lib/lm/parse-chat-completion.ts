@@ -1,6 +1,7 @@
 import { LMResponseError, describeProblem, describeValue } from '../errors';
 import type { Logger } from '../logging/logger';
 import type { LMOutput } from './base-lm';
+import { scrubText } from './scrub-secrets';
 import { costFromResponse, usageFromResponse } from './usage';
 
 interface ChoiceText {
@@ -13,8 +14,8 @@ interface ChoiceText {
  * A `null` content (a refusal or tool-only reply) reads as `''`; DSPy likewise keeps such choices.
  * @throws {LMResponseError} LM_RESPONSE_INVALID when the body breaks the API's shape or has no choices.
  */
-export function parseChatCompletion(body: unknown, url: string, logger: Logger, apiKey?: string): LMOutput {
-  const invalid = (problem: string): LMResponseError => invalidReply(url, problem, body, apiKey);
+export function parseChatCompletion(body: unknown, url: string, logger: Logger, secrets: readonly string[] = []): LMOutput {
+  const invalid = (problem: string): LMResponseError => invalidReply(url, problem, body, secrets);
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalid('is not a JSON object');
   const reply = body as Record<string, unknown>;
   if (!Array.isArray(reply.choices)) throw invalid('has no "choices" list');
@@ -46,13 +47,12 @@ function readChoice(choice: unknown, position: number, invalid: (problem: string
   return { index: typeof index === 'number' ? index : position, text: content ?? '' };
 }
 
-function invalidReply(url: string, problem: string, body: unknown, apiKey: string | undefined): LMResponseError {
-  let received = describeValue(body, 100_000);
-  // Scrub the whole text before cutting it, so no part of a key can show.
-  if (apiKey) received = received.split(apiKey).join('[redacted]');
+function invalidReply(url: string, problem: string, body: unknown, secrets: readonly string[]): LMResponseError {
+  // Scrub the whole text before cutting it, so no part of a secret can show.
+  let received = scrubText(describeValue(body, 100_000), secrets);
   if (received.length > 200) received = `${received.slice(0, 200)}…`;
   return new LMResponseError(
-    describeProblem(`The chat-completions reply from ${url} ${problem}.`, apiKey ? received.split(apiKey).join('[redacted]') : received, 'Check that baseURL points at an OpenAI-compatible chat API and that the model name is right.'),
+    describeProblem(`The chat-completions reply from ${url} ${problem}.`, received, 'Check that baseURL points at an OpenAI-compatible chat API and that the model name is right.'),
     { details: { url } },
   );
 }

@@ -12,6 +12,7 @@ import { Signature, type SignatureInput } from '../signatures/signature';
 import { currentSignal } from '../util/call-scope';
 import { isPlainObject } from '../util/is-plain-object';
 import { lmFromState } from './lm-from-state';
+import { validatePredictConfig } from './predict-config';
 
 /** Per-predictor LM options (temperature, maxTokens, n, …), merged over the LM's defaults. */
 export type PredictConfig = Pick<LMCallOptions, 'temperature' | 'maxTokens' | 'n' | 'stop' | 'rolloutId' | 'responseFormat' | 'cache'> & {
@@ -85,7 +86,7 @@ export class Predict extends Module implements PredictorContract {
       throw new InputValidationError(describeProblem('Predict config must be an object of LM options.', describeValue(config), 'Pass e.g. { temperature: 0.7, n: 3 }.'));
     }
     this.signature = Signature.from(signature);
-    this.config = { ...config };
+    this.config = validatePredictConfig(config);
     this.demos = [];
     this.lm = undefined;
     this.traces = [];
