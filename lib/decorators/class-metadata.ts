@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { DecoratorUsageError, describeProblem } from '../errors';
+import { validateOptions, type OptionRules } from '../util/validate-options';
 import { MODULE_MEMBERS_KEY, SIGNATURE_FIELDS_KEY } from './metadata-keys';
 
 /**
@@ -34,8 +35,31 @@ type KeyedSpec = { readonly name: string; readonly kind: string };
 const memberCache = new WeakMap<Function, readonly MemberSpec[]>();
 const fieldCache = new WeakMap<Function, readonly FieldSpec[]>();
 
-/** Validates a property decorator's target before anything is recorded. */
+/**
+ * True for the call TypeScript 5 emits for a standard (TC39) field decorator when
+ * `experimentalDecorators` is off: `decorator(undefined, { kind: 'field', name, … })`.
+ */
+function isStandardDecoratorCall(target: unknown, propertyKey: unknown): boolean {
+  return target === undefined && typeof propertyKey === 'object' && propertyKey !== null && typeof (propertyKey as { kind?: unknown }).kind === 'string';
+}
+
+/**
+ * Validates a property decorator's target before anything is recorded.
+ * @throws {DecoratorUsageError} DECORATOR_MISUSE for a standard-decorator call (naming `experimentalDecorators`), a static member or a symbol key.
+ */
 export function assertDecoratableProperty(decorator: string, target: object, propertyKey: string | symbol): asserts propertyKey is string {
+  if (isStandardDecoratorCall(target, propertyKey)) {
+    const context = propertyKey as unknown as { kind: string; name?: unknown };
+    const member = String(context.name);
+    throw new DecoratorUsageError(
+      describeProblem(
+        `@${decorator} was called as a standard (TC39) decorator, which dspex does not support.`,
+        `a ${context.kind} decorator context for "${member}"`,
+        'Set "experimentalDecorators": true and "emitDecoratorMetadata": true (and "useDefineForClassFields": false) in tsconfig.json.',
+      ),
+      { details: { decorator, member, setting: 'experimentalDecorators' } },
+    );
+  }
   if (typeof target === 'function') {
     throw new DecoratorUsageError(
       describeProblem(
@@ -54,21 +78,12 @@ export function assertDecoratableProperty(decorator: string, target: object, pro
   }
 }
 
-/** Rejects option keys a decorator does not know, so a typo never silently does nothing. */
-export function assertKnownOptions(decorator: string, options: object | undefined, allowed: readonly string[]): void {
-  if (options === undefined) return;
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new DecoratorUsageError(
-      describeProblem(`@${decorator} takes an options object.`, typeof options, `Pass an object with some of: ${allowed.join(', ')}.`),
-    );
-  }
-  const unknown = Object.keys(options).filter((key) => !allowed.includes(key));
-  if (unknown.length > 0) {
-    throw new DecoratorUsageError(
-      describeProblem(`@${decorator} got unknown option(s) ${unknown.join(', ')}.`, unknown.join(', '), `Use only: ${allowed.join(', ')}.`),
-      { details: { decorator, options: unknown } },
-    );
-  }
+/**
+ * Checks a decorator's options with the one options helper, so a typo never silently does nothing.
+ * @throws {DecoratorUsageError} DECORATOR_MISUSE with `details.decorator`, `details.option` and, for a near miss, `details.suggestion`.
+ */
+export function validateDecoratorOptions(decorator: string, options: unknown, rules: OptionRules): void {
+  validateOptions(`@${decorator}`, options, rules, { error: (message, details) => new DecoratorUsageError(message, { details }), details: { decorator } });
 }
 
 function recordOwn<T extends KeyedSpec>(key: symbol, owner: Function, spec: T, describeKind: (spec: T) => string): void {

@@ -1,5 +1,5 @@
-import { DecoratorUsageError, describeProblem, describeValue } from '../errors';
-import { assertDecoratableProperty, assertKnownOptions, designTypeOf, recordField } from './class-metadata';
+import type { OptionRules } from '../util/validate-options';
+import { assertDecoratableProperty, designTypeOf, recordField, validateDecoratorOptions } from './class-metadata';
 
 /** Options of `@InputField` / `@OutputField`. */
 export interface FieldOptions {
@@ -11,20 +11,14 @@ export interface FieldOptions {
   type?: string | Function;
 }
 
-const FIELD_OPTION_KEYS = ['desc', 'prefix', 'type'] as const;
+const FIELD_OPTION_RULES: OptionRules = {
+  desc: { kind: 'string', allowEmpty: true },
+  prefix: { kind: 'string', allowEmpty: true },
+  type: { kind: 'custom', check: (value) => (typeof value === 'string' || typeof value === 'function' ? undefined : "a DSPy type string or a class, e.g. type: 'int'") },
+};
 
 function fieldDecorator(decorator: 'InputField' | 'OutputField', options: FieldOptions): PropertyDecorator {
-  assertKnownOptions(decorator, options, FIELD_OPTION_KEYS);
-  for (const key of ['desc', 'prefix'] as const) {
-    if (options[key] !== undefined && typeof options[key] !== 'string') {
-      throw new DecoratorUsageError(describeProblem(`@${decorator} option "${key}" must be a string.`, describeValue(options[key]), `Pass a string ${key}.`));
-    }
-  }
-  if (options.type !== undefined && typeof options.type !== 'string' && typeof options.type !== 'function') {
-    throw new DecoratorUsageError(
-      describeProblem(`@${decorator} option "type" must be a DSPy type string or a class.`, describeValue(options.type), "Write type: 'int' or type: MyClass."),
-    );
-  }
+  validateDecoratorOptions(decorator, options, FIELD_OPTION_RULES);
   return (target, propertyKey) => {
     assertDecoratableProperty(decorator, target, propertyKey);
     recordField(target.constructor, {

@@ -1,5 +1,5 @@
-import { DecoratorUsageError, describeProblem, describeValue } from '../errors';
-import { assertDecoratableProperty, assertKnownOptions, recordMember } from './class-metadata';
+import type { OptionRules } from '../util/validate-options';
+import { assertDecoratableProperty, recordMember, validateDecoratorOptions } from './class-metadata';
 
 /** Options of `@Parameter`. Constraints come from class-validator decorators on the same property. */
 export interface ParameterOptions {
@@ -15,26 +15,13 @@ export interface ParameterOptions {
   shared?: string;
 }
 
-const PARAMETER_OPTION_KEYS = ['description', 'requiresGrad', 'learningRate', 'momentum', 'shared'] as const;
-
-function invalidOption(option: string, value: unknown, fix: string): DecoratorUsageError {
-  return new DecoratorUsageError(describeProblem(`@Parameter option "${option}" is invalid.`, describeValue(value), fix), {
-    details: { decorator: 'Parameter', option },
-  });
-}
-
-function validateParameterOptions(options: ParameterOptions): void {
-  const { description, requiresGrad, learningRate, momentum, shared } = options;
-  if (description !== undefined && typeof description !== 'string') throw invalidOption('description', description, 'Pass a string.');
-  if (requiresGrad !== undefined && typeof requiresGrad !== 'boolean') throw invalidOption('requiresGrad', requiresGrad, 'Pass true or false.');
-  if (learningRate !== undefined && !(typeof learningRate === 'number' && Number.isFinite(learningRate) && learningRate > 0)) {
-    throw invalidOption('learningRate', learningRate, 'Pass a finite number greater than 0.');
-  }
-  if (momentum !== undefined && !(typeof momentum === 'number' && momentum >= 0 && momentum < 1)) {
-    throw invalidOption('momentum', momentum, 'Pass a number in [0, 1).');
-  }
-  if (shared !== undefined && !(typeof shared === 'string' && shared.length > 0)) throw invalidOption('shared', shared, 'Pass a non-empty key string.');
-}
+const PARAMETER_OPTION_RULES: OptionRules = {
+  description: { kind: 'string', allowEmpty: true },
+  requiresGrad: { kind: 'boolean' },
+  learningRate: { kind: 'custom', check: (value) => (typeof value === 'number' && Number.isFinite(value) && value > 0 ? undefined : 'a finite number greater than 0') },
+  momentum: { kind: 'custom', check: (value) => (typeof value === 'number' && value >= 0 && value < 1 ? undefined : 'a number in [0, 1)') },
+  shared: { kind: 'string' },
+};
 
 /**
  * Marks a property of a `Module` subclass as a tracked scalar parameter (number, string, boolean,
@@ -47,8 +34,7 @@ function validateParameterOptions(options: ParameterOptions): void {
  * }
  */
 export function Parameter(options: ParameterOptions = {}): PropertyDecorator {
-  assertKnownOptions('Parameter', options, PARAMETER_OPTION_KEYS);
-  validateParameterOptions(options);
+  validateDecoratorOptions('Parameter', options, PARAMETER_OPTION_RULES);
   return (target, propertyKey) => {
     assertDecoratableProperty('Parameter', target, propertyKey);
     recordMember(target.constructor, { name: propertyKey, kind: 'parameter', options: { ...options } });

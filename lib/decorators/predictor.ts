@@ -1,4 +1,5 @@
-import { assertDecoratableProperty, assertKnownOptions, recordMember } from './class-metadata';
+import type { OptionRules } from '../util/validate-options';
+import { assertDecoratableProperty, recordMember, validateDecoratorOptions } from './class-metadata';
 
 /** Options of `@Predictor`. */
 export interface PredictorOptions {
@@ -8,7 +9,7 @@ export interface PredictorOptions {
   config?: Record<string, unknown>;
 }
 
-const PREDICTOR_OPTION_KEYS = ['module', 'config'] as const;
+const PREDICTOR_OPTION_RULES: OptionRules = { module: { kind: 'function' }, config: { kind: 'object' } };
 
 /**
  * Marks a property of a `Module` subclass as a predictor. When the property has no initializer,
@@ -21,7 +22,7 @@ const PREDICTOR_OPTION_KEYS = ['module', 'config'] as const;
  * }
  */
 export function Predictor(signature?: unknown, options: PredictorOptions = {}): PropertyDecorator {
-  assertKnownOptions('Predictor', options, PREDICTOR_OPTION_KEYS);
+  validateDecoratorOptions('Predictor', options, PREDICTOR_OPTION_RULES);
   return (target, propertyKey) => {
     assertDecoratableProperty('Predictor', target, propertyKey);
     recordMember(target.constructor, { name: propertyKey, kind: 'predictor', options: { ...options, signature } });

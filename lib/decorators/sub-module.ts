@@ -1,5 +1,4 @@
-import { DecoratorUsageError, describeProblem, describeValue } from '../errors';
-import { assertDecoratableProperty, assertKnownOptions, recordMember } from './class-metadata';
+import { assertDecoratableProperty, recordMember, validateDecoratorOptions } from './class-metadata';
 
 /** Options of `@SubModule`. */
 export interface SubModuleOptions {
@@ -14,12 +13,7 @@ export interface SubModuleOptions {
  * @throws {DecoratorUsageError} DECORATOR_MISUSE on a static or symbol member, unknown options, or a second decorator.
  */
 export function SubModule(options: SubModuleOptions = {}): PropertyDecorator {
-  assertKnownOptions('SubModule', options, ['type']);
-  if (options.type !== undefined && typeof options.type !== 'function') {
-    throw new DecoratorUsageError(
-      describeProblem('@SubModule option "type" must be a thunk returning a class.', describeValue(options.type), 'Write { type: () => MyModule }.'),
-    );
-  }
+  validateDecoratorOptions('SubModule', options, { type: { kind: 'custom', check: (value) => (typeof value === 'function' ? undefined : 'a thunk returning a class, e.g. () => MyModule') } });
   return (target, propertyKey) => {
     assertDecoratableProperty('SubModule', target, propertyKey);
     recordMember(target.constructor, { name: propertyKey, kind: 'subModule', options: { ...options } });

@@ -81,4 +81,52 @@ describe('class metadata registry', () => {
     expect(() => SubModule({ type: 'Retriever' as never })).toThrow(expect.objectContaining({ code: 'DECORATOR_MISUSE' }));
     expect(() => InputField({ desc: 3 as never })).toThrow(expect.objectContaining({ code: 'DECORATOR_MISUSE' }));
   });
+
+  it.each([
+    ['@Parameter', () => Parameter({ momentom: 0.5 } as never), 'momentom', 'momentum'],
+    ['@Predictor', () => Predictor('q -> a', { modul: Object } as never), 'modul', 'module'],
+    ['@SubModule', () => SubModule({ typ: () => Object } as never), 'typ', 'type'],
+    ['@InputField', () => InputField({ descr: 'x' } as never), 'descr', 'desc'],
+    ['@OutputField', () => OutputField({ tpye: 'int' } as never), 'tpye', 'type'],
+  ])('%s names a misspelt option with a did-you-mean', (_label, build, option, suggestion) => {
+    expect(build).toThrow(expect.objectContaining({ code: 'DECORATOR_MISUSE', details: expect.objectContaining({ option, suggestion }) }));
+  });
+
+  it('rejects an unrelated unknown option, naming the decorator', () => {
+    expect(() => Parameter({ color: 'red' } as never)).toThrow(expect.objectContaining({ code: 'DECORATOR_MISUSE', details: { decorator: 'Parameter', option: 'color', suggestion: undefined } }));
+  });
+});
+
+describe('decorators without experimentalDecorators', () => {
+  /** The context TypeScript 5 passes to a standard (TC39) field decorator when `experimentalDecorators` is off. */
+  function fieldContext(name: string): unknown {
+    return { kind: 'field', name, static: false, private: false, access: { has: () => true, get: () => undefined, set: () => undefined }, metadata: {}, addInitializer: () => undefined };
+  }
+
+  it.each([
+    ['@Parameter', () => Parameter()],
+    ['@Predictor', () => Predictor('question -> answer')],
+    ['@SubModule', () => SubModule()],
+    ['@InputField', () => InputField()],
+    ['@OutputField', () => OutputField()],
+  ])('%s called as a standard decorator names experimentalDecorators', (_label, build) => {
+    const decorate = build() as unknown as (target: undefined, context: unknown) => void;
+    let failure: unknown;
+    try {
+      decorate(undefined, fieldContext('answer'));
+    } catch (error) {
+      failure = error;
+    }
+    expect(failure).toMatchObject({ code: 'DECORATOR_MISUSE', details: { member: 'answer', setting: 'experimentalDecorators' } });
+    expect((failure as Error).message).toContain('"experimentalDecorators": true');
+  });
+
+  it('names experimentalDecorators for a class TypeScript compiled with standard decorators', () => {
+    // Compile a decorated class the way a project without experimentalDecorators would, then run it.
+    const ts = jest.requireActual<typeof import('typescript')>('typescript');
+    const source = "import { Parameter } from 'dspex';\nexport class Retriever { @Parameter() k = 3; }\n";
+    const { outputText } = ts.transpileModule(source, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, experimentalDecorators: false } });
+    const run = new Function('require', 'exports', outputText) as (require: (name: string) => unknown, exports: object) => void;
+    expect(() => run(() => ({ Parameter }), {})).toThrow(expect.objectContaining({ code: 'DECORATOR_MISUSE', details: expect.objectContaining({ setting: 'experimentalDecorators', member: 'k' }) }));
+  });
 });
