@@ -29,6 +29,22 @@ function isLMError(error: unknown): boolean {
 }
 
 /**
+ * The error a failed call and its failed JSON retry reject with: the ChatAdapter's own reason
+ * first (the format the user chose; a free-text reply is not "a bad JSON object"), the JSON
+ * attempt as its `cause`. An LM failure on the retry is the news, so it is thrown as it is.
+ */
+function chatFailureWithRetry(chatError: unknown, jsonError: unknown): unknown {
+  if (isLMError(jsonError) || !(chatError instanceof Error)) return jsonError;
+  // Nothing is lost: the chat error's own cause moves behind the JSON attempt.
+  if (jsonError instanceof Error && jsonError.cause === undefined && chatError.cause !== undefined) {
+    Object.defineProperty(jsonError, 'cause', { value: chatError.cause, configurable: true, writable: true });
+  }
+  Object.defineProperty(chatError, 'cause', { value: jsonError, configurable: true, writable: true });
+  chatError.message = `${chatError.message} A retry through JSONAdapter also failed (see cause).`;
+  return chatError;
+}
+
+/**
  * DSPy's default adapter: fields in `[[ ## name ## ]]` sections, replies ending with
  * `[[ ## completed ## ]]`. When a whole call fails for any reason but the LM's own errors, it is
  * run once more through `JSONAdapter` (a second LM call); `parse` itself never falls back.
@@ -98,7 +114,8 @@ export class ChatAdapter extends TemplateAdapter {
 
   /**
    * Runs the call; if it fails with anything but an LM error or the caller's abort, runs it once
-   * more through a fresh `JSONAdapter` and returns (or throws) that result.
+   * more through a fresh `JSONAdapter` and returns its result. When that fails too, the ChatAdapter
+   * error is thrown with the JSON attempt's error as its `cause` (an LM error on the retry is thrown as it is).
    */
   override async call(lm: BaseLM, request: AdapterCallRequest): Promise<Record<string, unknown>[]> {
     try {
@@ -111,9 +128,8 @@ export class ChatAdapter extends TemplateAdapter {
       try {
         return await new JSONAdapter({ logger: this.#parentLogger }).call(lm, request);
       } catch (jsonError) {
-        // Keep why the chat format failed too: the JSON error alone hides e.g. an OUTPUT_INVALID.
-        if (DspexError.is(jsonError) && jsonError.cause === undefined) Object.defineProperty(jsonError, 'cause', { value: error, configurable: true, writable: true });
-        throw jsonError;
+        if (signal?.aborted) throw signal.reason;
+        throw chatFailureWithRetry(error, jsonError);
       }
     }
   }

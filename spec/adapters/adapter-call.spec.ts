@@ -98,10 +98,21 @@ describe('ChatAdapter.call fallback', () => {
     await expect(new ChatAdapter().call(lm, request())).resolves.toEqual([{ answer: 4 }]);
   });
 
-  it('throws the JSON attempt error when the fallback also fails', async () => {
-    const lm = new ScriptedLM([['nothing'], ['still nothing']]);
+  it('leads with the ChatAdapter reason, the JSON attempt as its cause, when the fallback also fails', async () => {
+    const lm = new ScriptedLM([['The answer is four.'], ['Still just prose.']]);
 
-    await expect(new ChatAdapter().call(lm, request())).rejects.toMatchObject({ code: 'ADAPTER_PARSE', fields: ['answer'], details: { adapter: 'JSONAdapter' } });
+    const failure = (await new ChatAdapter().call(lm, request()).catch((error: unknown) => error)) as Error;
+    expect(failure).toMatchObject({ code: 'ADAPTER_PARSE', fields: ['answer'], details: { adapter: 'ChatAdapter' } });
+    expect(failure.message).not.toContain('cannot be serialized to a JSON object');
+    expect(failure.message).toContain('JSONAdapter also failed');
+    expect(failure.cause).toMatchObject({ code: 'ADAPTER_PARSE', details: { adapter: 'JSONAdapter' } });
+    expect((failure.cause as Error).message).toContain('cannot be serialized to a JSON object');
+  });
+
+  it('throws an LM error from the JSON retry as it is', async () => {
+    const lm = new ScriptedLM([['The answer is four.'], new LMHttpError('server error', { status: 503 })]);
+
+    await expect(new ChatAdapter().call(lm, request())).rejects.toMatchObject({ code: 'LM_HTTP', status: 503 });
   });
 
   it('does not fall back on an LM HTTP error', async () => {
