@@ -11,4 +11,8 @@ module.exports = {
   transform: { '^.+\\.[tj]sx?$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: { warnOnly: false } }] },
   transformIgnorePatterns: ['/node_modules/(?!(p-queue|p-timeout|eventemitter3)/)'],
   moduleNameMapper: { '^dspex$': '<rootDir>/lib/index.ts' },
+  // `npm run coverage`: thresholds are the level measured when they were set (lines 95.48 %, branches 82.91 %), rounded down.
+  collectCoverageFrom: ['lib/**'],
+  coverageReporters: ['text-summary', 'json-summary', 'lcov'],
+  coverageThreshold: { global: { lines: 95, branches: 82 } },
 };

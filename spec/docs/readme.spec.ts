@@ -10,7 +10,11 @@ function typeScriptBlocks(): { marker: string; code: string }[] {
   for (let index = 0; index < lines.length; index += 1) {
     if (lines[index] !== '```ts') continue;
     const end = lines.indexOf('```', index + 1);
-    const marker = lines.slice(0, index).reverse().find((line) => line.trim() !== '') ?? '';
+    const marker =
+      lines
+        .slice(0, index)
+        .reverse()
+        .find((line) => line.trim() !== '') ?? '';
     blocks.push({ marker, code: lines.slice(index + 1, end).join('\n') });
     index = end;
   }
