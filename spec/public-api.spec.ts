@@ -32,6 +32,7 @@ const BUILT = [
   'LM',
   'DummyLM',
   'Embedder',
+  'clearHistory',
   'configure',
   'context',
   'resetSettings',

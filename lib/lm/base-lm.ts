@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { ConfigurationError, describeProblem, describeValue } from '../errors';
 import type { LMUsage } from '../primitives/prediction';
-import { RingBuffer } from '../util/ring-buffer';
 import { cacheKeyOf } from './cache-key';
 import { addToUsageScopes } from './usage-scope';
-import { recordGlobally } from './global-history';
+import { DEFAULT_HISTORY_MAX_BYTES, recordGlobally } from './global-history';
+import { LMHistory } from './lm-history';
 import type { ChatMessage } from './chat-message';
 import { getDefaultLMCache, LMCache, type LMCacheOptions } from './lm-cache';
 import { BASE_LM_RULES, validateClientOptions } from './lm-client-options';
@@ -58,8 +58,17 @@ export interface LMHistoryEntry {
 
 /** Options of every LM: defaults for each request plus history size. */
 export interface BaseLMOptions extends Omit<LMCallOptions, 'signal'> {
-  /** Entries kept in `history` (default 10,000). */
+  /**
+   * Calls kept in `history`.
+   * @default 10000
+   */
   historySize?: number;
+  /**
+   * Bytes (estimated) `history` may hold; the oldest calls go first. All histories of the process
+   * together are also bounded, by `DSPEX_HISTORY_MAX_BYTES`.
+   * @default 67108864 (64 MiB)
+   */
+  historyMaxBytes?: number;
   /**
    * `false` turns the cache off for this LM (default `true`); a call can also pass `cache: false`.
    * An object turns it on with this LM's own cache: `{ directory, memoryMaxBytes }` (`directory: null` keeps it in memory only).
@@ -93,7 +102,7 @@ export abstract class BaseLM {
   /** Whether replies are cached (DSPy's `lm.cache`); a call's `cache: false` also skips the cache. */
   readonly cache: boolean;
   readonly #cacheStore: LMCache | undefined;
-  readonly #history: RingBuffer<LMHistoryEntry>;
+  readonly #history: LMHistory;
   readonly #usage: LMUsage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
 
   constructor(model: string, options: BaseLMOptions = {}) {
@@ -108,7 +117,7 @@ export abstract class BaseLM {
     const defaults: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(options)) if (!NON_REQUEST_OPTIONS.has(key) && value !== undefined) defaults[key] = value;
     this.options = Object.freeze(defaults);
-    this.#history = new RingBuffer(historySize);
+    this.#history = new LMHistory(historySize, options.historyMaxBytes ?? DEFAULT_HISTORY_MAX_BYTES);
   }
 
   /** Sends one request; implemented by each LM. Callers use `call()`. */
@@ -180,8 +189,7 @@ export abstract class BaseLM {
       responseModel: output.responseModel,
       modelType: this.modelType,
     };
-    this.#history.push(entry);
-    recordGlobally(entry);
+    recordGlobally(entry, this.#history);
   }
 
   /** Strings never kept in history (an LM's API key and credential headers); none by default. */
@@ -189,9 +197,9 @@ export abstract class BaseLM {
     return [];
   }
 
-  /** The recorded calls, oldest first (bounded by `historySize`). */
+  /** The recorded calls, oldest first (bounded by `historySize` and `historyMaxBytes`, and by the process-wide byte bound). */
   get history(): readonly LMHistoryEntry[] {
-    return this.#history.toArray();
+    return this.#history.last();
   }
 
   /** Token usage summed over every call of this LM. */
@@ -199,9 +207,17 @@ export abstract class BaseLM {
     return { ...this.#usage };
   }
 
-  /** Forgets the recorded history. */
+  /** Forgets this LM's recorded history (the process-wide one keeps its calls until `clearHistory()`). */
   clearHistory(): void {
     this.#history.clear();
+  }
+
+  /**
+   * Empties the cache this LM reads and writes, memory and disk: its own (`cache: { … }`,
+   * `cacheStore`) or, by default, the process-wide one, which every LM without its own shares.
+   */
+  async clearCache(): Promise<void> {
+    await this.#store().clear();
   }
 
   /**

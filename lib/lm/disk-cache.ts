@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '../logging/logger';
+
+/** Default bound on the disk layer (1 GiB); `DSPEX_CACHE_MAX_BYTES` or `cache: { diskMaxBytes }` change it. */
+export const DEFAULT_DISK_MAX_BYTES = 1024 * 1024 * 1024;
 
 /** Bumped when the entry layout changes, so older entries read as misses instead of as wrong data. */
 const ENTRY_FORMAT = 1;
@@ -32,11 +35,17 @@ export function defaultCacheDirectory(environment: NodeJS.ProcessEnv = process.e
  */
 export class DiskCache {
   readonly directory: string;
+  /** Bytes the folder may hold; past it the oldest entries are removed (down to 90 %, so trims are rare). */
+  readonly maxBytes: number;
   readonly #log: Logger;
   readonly #createdFolders = new Set<string>();
+  /** Entry sizes by key, oldest written first; read from the folder on the first write. */
+  #index: Promise<Map<string, number>> | undefined;
+  #bytes = 0;
 
-  constructor(directory: string, logger: Logger) {
+  constructor(directory: string, logger: Logger, maxBytes = DEFAULT_DISK_MAX_BYTES) {
     this.directory = directory;
+    this.maxBytes = maxBytes;
     this.#log = logger;
   }
 
@@ -78,8 +87,15 @@ export class DiskCache {
         await mkdir(folder, { recursive: true });
         this.#createdFolders.add(folder);
       }
+      const index = await this.#loadIndex();
       await writeFile(temporaryPath, text, 'utf8');
       await rename(temporaryPath, this.#pathOf(key));
+      this.#bytes -= index.get(key) ?? 0;
+      index.delete(key);
+      const size = Buffer.byteLength(text, 'utf8');
+      index.set(key, size);
+      this.#bytes += size;
+      if (this.#bytes > this.maxBytes) await this.#trim(index);
     } catch (error) {
       this.#createdFolders.delete(folder);
       this.#log.warn({ err: error, directory: this.directory }, 'could not write disk cache entry');
@@ -91,6 +107,54 @@ export class DiskCache {
   async clear(): Promise<void> {
     await rm(this.directory, { recursive: true, force: true });
     this.#createdFolders.clear();
+    this.#index = undefined;
+    this.#bytes = 0;
+  }
+
+  /** The bytes of entries this process knows of (those found on the first write, plus its own writes). */
+  get knownBytes(): number {
+    return this.#bytes;
+  }
+
+  /** Removes the oldest entries until the folder is back under 90 % of `maxBytes`. */
+  async #trim(index: Map<string, number>): Promise<void> {
+    const target = Math.floor(this.maxBytes * 0.9);
+    const removed: string[] = [];
+    for (const [key, size] of index) {
+      if (this.#bytes <= target) break;
+      index.delete(key);
+      this.#bytes -= size;
+      removed.push(key);
+    }
+    await Promise.all(removed.map((key) => unlink(this.#pathOf(key)).catch((error: unknown) => this.#log.debug({ err: error, key }, 'could not remove trimmed cache entry'))));
+    this.#log.debug({ removed: removed.length, bytes: this.#bytes, maxBytes: this.maxBytes }, 'disk cache trimmed, oldest entries first');
+  }
+
+  /** Reads the sizes and ages of the entries already on disk, once (several processes may share the folder). */
+  #loadIndex(): Promise<Map<string, number>> {
+    this.#index ??= this.#scan();
+    return this.#index;
+  }
+
+  async #scan(): Promise<Map<string, number>> {
+    const found: { key: string; size: number; modified: number }[] = [];
+    const folders = await readdir(this.directory).catch(() => [] as string[]);
+    for (const folder of folders) {
+      if (!/^[0-9a-f]{2}$/.test(folder)) continue;
+      const names = await readdir(join(this.directory, folder)).catch(() => [] as string[]);
+      for (const name of names) {
+        if (!/^[0-9a-f]{64}\.json$/.test(name)) continue;
+        const info = await stat(join(this.directory, folder, name)).catch(() => undefined);
+        if (info !== undefined) found.push({ key: name.slice(0, 64), size: info.size, modified: info.mtimeMs });
+      }
+    }
+    found.sort((left, right) => left.modified - right.modified);
+    const index = new Map<string, number>();
+    for (const entry of found) {
+      index.set(entry.key, entry.size);
+      this.#bytes += entry.size;
+    }
+    return index;
   }
 
   #pathOf(key: string): string {

@@ -1,7 +1,8 @@
 import { LRUCache } from 'lru-cache';
-import { ConfigurationError, describeProblem, describeValue } from '../errors';
+import { ConfigurationError } from '../errors';
 import { getRootLogger, type Logger } from '../logging/logger';
-import { DiskCache, defaultCacheDirectory } from './disk-cache';
+import { validateOptions, type OptionRules } from '../util/validate-options';
+import { DEFAULT_DISK_MAX_BYTES, DiskCache, defaultCacheDirectory } from './disk-cache';
 
 /** Options of an `LMCache`. */
 export interface LMCacheOptions {
@@ -9,6 +10,11 @@ export interface LMCacheOptions {
   directory?: string | null;
   /** Approximate bytes the in-memory layer may hold (default 64 MiB); `0` disables it. */
   memoryMaxBytes?: number;
+  /**
+   * Bytes the disk layer may hold; past it the oldest entries are removed first.
+   * @default `DSPEX_CACHE_MAX_BYTES`, else 1073741824 (1 GiB)
+   */
+  diskMaxBytes?: number;
   logger?: Logger;
 }
 
@@ -26,15 +32,14 @@ export class LMCache {
   readonly #disk: DiskCache | undefined;
 
   constructor(options: LMCacheOptions = {}) {
+    validateOptions('LMCache', options, CACHE_RULES, { error: (message, details) => new ConfigurationError(message, { details }) });
     const memoryMaxBytes = options.memoryMaxBytes ?? DEFAULT_MEMORY_MAX_BYTES;
-    if (!Number.isInteger(memoryMaxBytes) || memoryMaxBytes < 0) {
-      throw new ConfigurationError(describeProblem('memoryMaxBytes must be a whole number ≥ 0.', describeValue(memoryMaxBytes), 'Pass e.g. 67108864 (64 MiB), or 0 for no memory layer.'));
-    }
     const log = (options.logger ?? getRootLogger()).child({ component: 'lm-cache' });
     this.directory = options.directory === undefined ? defaultCacheDirectory() : options.directory;
+    const diskMaxBytes = options.diskMaxBytes ?? diskMaxBytesFromEnvironment(log);
     // Bounded by bytes rather than entries: lru-cache preallocates per-entry slots when given `max`.
     this.#memory = memoryMaxBytes === 0 ? undefined : new LRUCache({ maxSize: memoryMaxBytes, sizeCalculation: (entry) => estimateSize(entry.value) });
-    this.#disk = this.directory === null ? undefined : new DiskCache(this.directory, log);
+    this.#disk = this.directory === null ? undefined : new DiskCache(this.directory, log, diskMaxBytes);
   }
 
   /** The value in memory for `key`, without touching disk (the fast path of every cache hit). */
@@ -77,6 +82,23 @@ function estimateSize(value: unknown): number {
   } catch {
     return 4096;
   }
+}
+
+const CACHE_RULES: OptionRules = {
+  directory: { kind: 'custom', check: (value) => (value === null || (typeof value === 'string' && value.length > 0) ? undefined : 'a folder path, or null for memory only') },
+  memoryMaxBytes: { kind: 'integer', min: 0 },
+  diskMaxBytes: { kind: 'integer', min: 0 },
+  logger: { kind: 'any' },
+};
+
+/** `DSPEX_CACHE_MAX_BYTES` when it is a whole number ≥ 0, else the default (a malformed value is logged). */
+function diskMaxBytesFromEnvironment(log: Logger): number {
+  const text = process.env.DSPEX_CACHE_MAX_BYTES;
+  if (text === undefined || text === '') return DEFAULT_DISK_MAX_BYTES;
+  const value = Number(text);
+  if (Number.isInteger(value) && value >= 0) return value;
+  log.warn({ value: text }, 'DSPEX_CACHE_MAX_BYTES is not a whole number of bytes; using 1 GiB');
+  return DEFAULT_DISK_MAX_BYTES;
 }
 
 let defaultCache: LMCache | undefined;

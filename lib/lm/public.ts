@@ -11,3 +11,4 @@ export type { EmbedderOptions, EmbedOptions, EmbeddingFunction } from './embedde
 export type { TransportOptions } from './transport-options';
 export type { LMCache, LMCacheOptions } from './lm-cache';
 export { inspectHistory } from './inspect-history';
+export { clearHistory } from './global-history';

@@ -189,6 +189,57 @@ describe('LM cache', () => {
     });
   });
 
+  describe('size limit', () => {
+    const ask = (index: number): ChatMessage[] => [{ role: 'user', content: `question ${index} ${'x'.repeat(200)}` }];
+
+    it('trims the oldest entries first once the disk layer passes diskMaxBytes', async () => {
+      const lm = makeLM(new LMCache({ directory, memoryMaxBytes: 0, diskMaxBytes: 4_000 }));
+      for (let index = 0; index < 30; index += 1) await lm.call(ask(index));
+      const files = await filesUnder(directory);
+      const sizes = await Promise.all(files.map(async (file) => (await readFile(file)).length));
+      expect(sizes.reduce((sum, size) => sum + size, 0)).toBeLessThanOrEqual(4_000);
+      expect(files.length).toBeGreaterThan(0);
+      // The newest entry is still there, the oldest is not.
+      const fresh = makeLM(new LMCache({ directory, memoryMaxBytes: 0 }));
+      await expect(fresh.call(ask(29))).resolves.toMatchObject({ cacheHit: true });
+      await expect(fresh.call(ask(0))).resolves.not.toMatchObject({ cacheHit: true });
+    });
+
+    it('counts entries found on disk by an earlier process', async () => {
+      const first = makeLM(new LMCache({ directory, memoryMaxBytes: 0 }));
+      for (let index = 0; index < 10; index += 1) await first.call(ask(index));
+      const second = makeLM(new LMCache({ directory, memoryMaxBytes: 0, diskMaxBytes: 2_000 }));
+      await second.call(ask(100));
+      const sizes = await Promise.all((await filesUnder(directory)).map(async (file) => (await readFile(file)).length));
+      expect(sizes.reduce((sum, size) => sum + size, 0)).toBeLessThanOrEqual(2_000);
+    });
+
+    it('reads DSPEX_CACHE_MAX_BYTES, and rejects a bad diskMaxBytes', async () => {
+      const saved = process.env.DSPEX_CACHE_MAX_BYTES;
+      process.env.DSPEX_CACHE_MAX_BYTES = '3000';
+      try {
+        const lm = makeLM(new LMCache({ directory, memoryMaxBytes: 0 }));
+        for (let index = 0; index < 20; index += 1) await lm.call(ask(index));
+      } finally {
+        if (saved === undefined) delete process.env.DSPEX_CACHE_MAX_BYTES;
+        else process.env.DSPEX_CACHE_MAX_BYTES = saved;
+      }
+      const sizes = await Promise.all((await filesUnder(directory)).map(async (file) => (await readFile(file)).length));
+      expect(sizes.reduce((sum, size) => sum + size, 0)).toBeLessThanOrEqual(3_000);
+      expect(() => new LMCache({ diskMaxBytes: -1 })).toThrow(expect.objectContaining({ code: 'CONFIGURATION_INVALID', details: expect.objectContaining({ option: 'diskMaxBytes' }) }));
+      expect(() => new LMCache({ diskMaxByte: 1 } as never)).toThrow(expect.objectContaining({ code: 'CONFIGURATION_INVALID' }));
+    });
+
+    it('lm.clearCache() empties the memory and disk layers the LM uses', async () => {
+      const lm = makeLM(new LMCache({ directory }));
+      await lm.call(messages);
+      await lm.clearCache();
+      expect(await filesUnder(directory).catch(() => [])).toEqual([]);
+      await expect(lm.call(messages)).resolves.not.toMatchObject({ cacheHit: true });
+      expect(server.requests).toHaveLength(2);
+    });
+  });
+
   describe('defaultCacheDirectory', () => {
     it('prefers DSPEX_CACHE_DIR', () => {
       expect(defaultCacheDirectory({ DSPEX_CACHE_DIR: '/tmp/custom', XDG_CACHE_HOME: '/xdg' })).toBe('/tmp/custom');
