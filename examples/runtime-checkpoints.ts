@@ -25,7 +25,7 @@ export async function main(): Promise<void> {
 
     // With a store, a child checkpoints 'on-change': each parameter set or loadState is saved.
     const scorer = await supervisor.startChild({ id: 'scorer', start: () => new Scorer() });
-    scorer.setParameter('threshold', 0.8); // say an optimizer tuned it
+    await scorer.setParameter('threshold', 0.8); // say an optimizer tuned it
     await scorer.checkpoint(); // or save right now, explicitly
     console.log((await store.load('scorer'))?.state); // { parameters: { threshold: 0.8 } }
 
@@ -35,7 +35,7 @@ export async function main(): Promise<void> {
 
     // Tune again (saved on change), stop (which waits for the save), then damage the newest file:
     // it is detected (SHA-256 mismatch) and the previous good checkpoint is used.
-    scorer.setParameter('threshold', 0.9);
+    await scorer.setParameter('threshold', 0.9);
     await supervisor.stop();
     const folder = path.join(dir, 'scorer');
     const newest = (await readdir(folder)).sort().pop()!;
@@ -45,7 +45,7 @@ export async function main(): Promise<void> {
     restarted.registry.on('corrupted', (event) => console.log(`corrupted checkpoint of ${event.id}: ${event.error.code}`));
     const again = await restarted.startChild({ id: 'scorer', start: () => new Scorer() });
     // corrupted checkpoint of scorer: CHECKPOINT_CORRUPT
-    console.log(again.getParameter('threshold')); // 0.8: the newest checkpoint that is still whole
+    console.log(await again.getParameter('threshold')); // 0.8: the newest checkpoint that is still whole
     await restarted.stop();
   } finally {
     await rm(dir, { recursive: true, force: true });

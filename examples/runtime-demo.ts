@@ -36,13 +36,13 @@ export async function main(): Promise<void> {
     supervisor.registry.on(type, (event) => events.push(`${event.type}(${event.id}@${event.version})`));
   }
   const moderator = await supervisor.startChild({ id: 'moderator', start: () => new Moderator().setLM(lm), version: '1', concurrency: 8 });
-  moderator.setParameter('strictness', 0.9); // tuned, and checkpointed on change
+  await moderator.setParameter('strictness', 0.9); // tuned, and checkpointed on change
 
   const texts = Array.from({ length: 20 }, (_, index) => (index % 5 === 4 ? `post ${index} <malformed>` : `post ${index}`));
   const outcomes = await Promise.allSettled(texts.map((text) => moderator.forward({ text })));
   const served = outcomes.filter((outcome) => outcome.status === 'fulfilled') as PromiseFulfilledResult<Prediction>[];
   console.log(`20 calls: ${served.length} served, ${outcomes.length - served.length} crashed`);
-  console.log(`strictness after ${moderator.metrics().restarts} restart(s): ${String(moderator.getParameter('strictness'))}`);
+  console.log(`strictness after ${moderator.metrics().restarts} restart(s): ${String(await moderator.getParameter('strictness'))}`);
 
   const inFlight = texts.map((text) => moderator.forward({ text: text.replace('<malformed>', '') }));
   await supervisor.hotSwap('moderator', {

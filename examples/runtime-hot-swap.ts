@@ -26,7 +26,7 @@ export async function main(): Promise<void> {
   const supervisor = new Supervisor({ logger: pino({ level: 'silent' }) });
   supervisor.registry.on('swapped', (event) => console.log(`swapped ${event.id}: ${event.fromVersion} → ${event.version}`));
   const summarizer = await supervisor.startChild({ id: 'summarizer', start: () => new SummarizerV1(), version: '1' });
-  summarizer.setParameter('maxWords', 12); // tuned while running
+  await summarizer.setParameter('maxWords', 12); // tuned while running
 
   const inFlight = Array.from({ length: 100 }, (_, index) => summarizer.forward({ text: `document ${index} with some words in it` }));
   await supervisor.hotSwap('summarizer', {
@@ -43,7 +43,7 @@ export async function main(): Promise<void> {
   const laterCalls = Array.from({ length: 100 }, (_, index) => summarizer.forward({ text: `later document ${index}` }));
   const results = await Promise.all([...inFlight, ...laterCalls]);
   const byVersion = { v1: results.filter((result) => result.version === 1).length, v2: results.filter((result) => result.version === 2).length };
-  console.log(byVersion.v1 + byVersion.v2, summarizer.version, summarizer.getParameter('maxCharacters')); // 200 2 72
+  console.log(byVersion.v1 + byVersion.v2, summarizer.version, await summarizer.getParameter('maxCharacters')); // 200 2 72
 
   // A swap whose start (or migrate) fails changes nothing: the running version keeps serving.
   const failed = await supervisor

@@ -37,6 +37,12 @@ export async function main(): Promise<void> {
   console.log(error instanceof SupervisorEscalationError, (error as Error & { cause: { code: string } }).cause.code); // true MODULE_CRASHED
   // stopped: permanent (shutdown)   ← escalation stops every child, newest first
 
+  // Once the cause is fixed (the LM is back, a bad deploy rolled back), bring the supervisor back.
+  supervisor.registry.on('recovered', (event) => console.log(`recovered: ${event.id}`));
+  await supervisor.recover(); // restarts the children the escalation stopped, from their checkpoints
+  // recovered: supervisor
+  console.log(supervisor.status, (await permanent.forward({})).ok); // running true
+
   // A child with a fallback keeps answering, degraded, even after escalation.
   const resilient = new Supervisor({ maxRestarts: 0, logger });
   const cached = await resilient.startChild({ id: 'cached', start: () => new Job(), fallback: () => new Prediction({ ok: 'from cache' }) });

@@ -28,7 +28,7 @@ export async function main(): Promise<void> {
   // Subscribers see every set, whoever makes it.
   store.subscribe('sampling.temperature', (value, previous) => console.log(`temperature ${String(previous)} → ${String(value)}`));
 
-  drafter.setParameter('temperature', 0.2); // temperature 0.7 → 0.2
+  await drafter.setParameter('temperature', 0.2); // temperature 0.7 → 0.2
   console.log((await critic.forward({})).temperature); // 0.2
 
   store.set('sampling.temperature', 1.1); // temperature 0.2 → 1.1
@@ -37,7 +37,7 @@ export async function main(): Promise<void> {
   // A restarted instance binds to the same store, so the shared value survives crashes.
   await supervisor.terminateChild('critic');
   await supervisor.restartChild('critic');
-  console.log(critic.getParameter('temperature')); // 1.1
+  console.log(await critic.getParameter('temperature')); // 1.1
   await supervisor.stop();
 }
 

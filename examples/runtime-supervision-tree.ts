@@ -55,7 +55,7 @@ export async function main(): Promise<void> {
   await firstTeam.registry.lookup('search')!.forward({ query: 'otp', crash: true }).catch(() => undefined);
   await toolsRestarted;
   // restarted tools
-  console.log(firstTeam.status, team!.status, team !== firstTeam); // escalated running true
+  console.log(firstTeam.status, team!.status, team !== firstTeam); // stopped running true (the escalated team was stopped and replaced)
   await root.stop();
 }
 

@@ -19,6 +19,9 @@ import { applyCheckpoint, type StartContext } from './start-instance';
 import type { SupervisableModule } from './supervisable-module';
 import { isSupervisor, type NestedSupervisor } from './supervisor-brand';
 
+/** How long parameter access and checkpoints wait for a restarting child without a `timeoutMs`. */
+const PARAMETER_WAIT_MS = 5000;
+
 /** What a child needs from its supervisor. */
 export interface ChildHost extends StartContext {
   readonly clock: Clock;
@@ -26,6 +29,8 @@ export interface ChildHost extends StartContext {
   readonly token: object;
   /** The error a new call gets from the supervisor itself (stopped, escalated), or undefined to accept it. */
   refusal(): DspexError | undefined;
+  /** While the supervisor recovers from an escalation: settles when it is done (new calls wait for it). */
+  recovery(): Promise<void> | undefined;
   /** An instance of `child` (of `generation`) exited; the supervisor decides what happens next. */
   reportExit(child: Child, generation: number, reason: 'normal' | 'crashed', error: DspexError): void;
   lookup(id: string): ModuleRef | undefined;
@@ -115,6 +120,11 @@ export class Child implements RegistryEntry {
     for (const wake of this.#liveWaiters.splice(0)) wake(true);
   }
 
+  /** A child stopped by its supervisor's escalation is about to start again (recovery): calls wait for it. */
+  prepareRestart(): void {
+    if (this.status === 'stopped') this.status = 'restarting';
+  }
+
   /** Drops the live instance (calls running on it finish there); waiting calls hold until the next `activate`. Returns it. */
   discard(): ChildInstance | undefined {
     const old = this.#instance;
@@ -147,9 +157,9 @@ export class Child implements RegistryEntry {
     return old;
   }
 
-  /** Waits (at most `shutdownMs`) until every accepted call has settled; the child keeps serving meanwhile. */
-  async drain(): Promise<void> {
-    await this.#whenIdle(this.spec.shutdownMs);
+  /** Waits (at most `shutdownMs`, default the spec's) until every accepted call has settled; the child keeps serving meanwhile. */
+  async drain(shutdownMs = this.spec.shutdownMs): Promise<void> {
+    await this.#whenIdle(shutdownMs);
   }
 
   /**
@@ -165,6 +175,8 @@ export class Child implements RegistryEntry {
         return Promise.reject(signal.reason);
       }
       assertInputs(this.id, inputs);
+      const recovery = this.#host.recovery();
+      if (recovery !== undefined) return this.#callAfter(recovery, inputs, options, signal);
       if (this.#isNested) {
         throw new ConfigurationError(describeProblem(`Child "${this.id}" is a nested supervisor; it has no forward.`, 'a Supervisor child', 'Call the children of the nested supervisor (its registry.lookup(id)).'));
       }
@@ -199,19 +211,56 @@ export class Child implements RegistryEntry {
     return instance as SupervisableModule;
   }
 
-  setParameter(path: string, value: unknown): void {
-    this.liveModule().setParameter(path, value);
+  async getParameter(path: string): Promise<unknown> {
+    return (await this.#awaitLiveModule()).getParameter(path);
+  }
+
+  async setParameter(path: string, value: unknown): Promise<void> {
+    (await this.#awaitLiveModule()).setParameter(path, value);
     this.#checkpointer.noteChange();
   }
 
   async checkpoint(): Promise<Checkpoint> {
-    return this.#checkpointer.saveNow(this.liveModule());
+    return this.#checkpointer.saveNow(await this.#awaitLiveModule());
   }
 
   async restore(checkpoint: Checkpoint): Promise<void> {
-    const instance = this.liveModule();
-    await applyCheckpoint(instance, assertCheckpointShape(checkpoint, `given to restore() of "${this.id}"`), this.spec);
+    const valid = assertCheckpointShape(checkpoint, `given to restore() of "${this.id}"`);
+    await applyCheckpoint(await this.#awaitLiveModule(), valid, this.spec);
     this.#checkpointer.noteChange();
+  }
+
+  /**
+   * The live module; while the child restarts (or swaps, or its supervisor recovers) waits for the
+   * next instance, at most the child's `timeoutMs` or 5 s.
+   * @throws {ChildStoppedError} CHILD_STOPPED when the child is stopped or does not come back in time.
+   */
+  async #awaitLiveModule(): Promise<SupervisableModule> {
+    const limitMs = this.spec.timeoutMs ?? PARAMETER_WAIT_MS;
+    const deadline = this.#host.clock.now() + limitMs;
+    await this.#host.recovery()?.catch(() => undefined);
+    for (;;) {
+      if (this.#instance !== undefined && !this.#isSwapping && this.status === 'running' && !this.#isNested) return this.#instance as SupervisableModule;
+      const remaining = deadline - this.#host.clock.now();
+      if (this.status === 'stopped' || this.#isNested || remaining <= 0 || !(await this.#whenLiveWithin(remaining))) {
+        throw this.status === 'stopped' || this.#isNested
+          ? this.#stoppedError()
+          : new ChildStoppedError(describeProblem(`Child "${this.id}" did not come back within ${limitMs} ms.`, this.status, 'Try again later; see the registry events for why it keeps restarting.'), {
+              details: { id: this.id, status: this.status, waitedMs: limitMs },
+            });
+      }
+    }
+  }
+
+  /** Like `whenLive`, but resolves false after `limitMs` on the supervisor's clock. */
+  #whenLiveWithin(limitMs: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const timer = this.#host.clock.setTimeout(() => resolve(false), limitMs);
+      void this.whenLive().then((isLive) => {
+        this.#host.clock.clearTimeout(timer);
+        resolve(isLive);
+      });
+    });
   }
 
   metrics(): ChildMetrics {
@@ -339,6 +388,24 @@ export class Child implements RegistryEntry {
       this.log.warn({ err: fallbackError, cause: error.code }, 'fallback failed');
       this.#fail(call, error);
     }
+  }
+
+  /** A call that arrived while the supervisor recovers: it waits, then goes through `call` as if it arrived now. */
+  #callAfter(recovery: Promise<void>, inputs: Record<string, unknown>, options: SupervisedCallOptions, signal: AbortSignal | undefined): Promise<Prediction> {
+    const startedAt = this.#host.clock.now();
+    return new Promise<Prediction>((resolve, reject) => {
+      const onAbort = (): void => {
+        this.#counters.cancelled += 1;
+        this.#record(startedAt, 'cancelled', signal?.reason, inputs);
+        reject(signal?.reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const proceed = (): void => {
+        signal?.removeEventListener('abort', onAbort);
+        if (signal?.aborted !== true) this.call(inputs, options).then(resolve, reject);
+      };
+      recovery.then(proceed, proceed);
+    });
   }
 
   /** A call that never entered the queue (child stopped, supervisor escalated or stopped, or restarting with a fallback). */

@@ -1,7 +1,7 @@
 import { ChildSpecError, DspexError, HotSwapError, describeProblem, describeValue } from '../errors';
 import { runWithParameterStore } from '../primitives/parameter-store-scope';
 import type { ParameterStore } from '../primitives/parameter-store';
-import { isPlainObject } from '../util/is-plain-object';
+import { validateOptions, type OptionRules } from '../util/validate-options';
 import type { Child } from './child';
 import type { SwappedEvent } from './registry-event';
 import { bindSharedParameters, isSupervisableModule, loadStateKeepingLMs, type ModuleState, type SupervisableModule } from './supervisable-module';
@@ -27,8 +27,6 @@ export interface HotSwapContext {
   emit(event: SwappedEvent): void;
 }
 
-const OPTION_KEYS = new Set(['start', 'version', 'migrate']);
-
 function failure(child: Child, problem: string, received: string, cause: unknown): HotSwapError {
   return new HotSwapError(describeProblem(`Hot swap of "${child.id}" failed: ${problem}; the old instance keeps serving.`, received, 'Fix the new start/migrate and swap again.'), {
     cause,
@@ -42,7 +40,7 @@ function failure(child: Child, problem: string, received: string, cause: unknown
  * afterwards run on the new one. Each call therefore runs exactly once.
  */
 export async function performHotSwap(child: Child, options: HotSwapOptions, context: HotSwapContext): Promise<void> {
-  const valid = validateOptions(child.id, options);
+  const valid = validateHotSwapOptions(child.id, options);
   const refused = context.refusal();
   if (refused !== undefined) throw failure(child, 'the supervisor is not running', refused.code, refused);
   if (child.nestedSupervisor() !== undefined || child.status === 'stopped') {
@@ -80,13 +78,15 @@ export async function performHotSwap(child: Child, options: HotSwapOptions, cont
   }
 }
 
-function validateOptions(id: string, options: unknown): HotSwapOptions {
-  const invalid = (field: string, value: unknown, fix: string): ChildSpecError =>
-    new ChildSpecError(describeProblem(`hotSwap("${id}") option "${field}" is invalid.`, describeValue(value), fix), { details: { id, field } });
-  if (!isPlainObject(options)) throw invalid('options', options, "Pass { start, version, migrate? }.");
-  for (const key of Object.keys(options)) if (!OPTION_KEYS.has(key)) throw invalid(key, options[key], 'Remove it; options are start, version, migrate.');
-  if (typeof options.start !== 'function') throw invalid('start', options.start, 'Pass a function returning the new Module.');
-  if (typeof options.version !== 'string' || options.version.length === 0) throw invalid('version', options.version, "Pass a non-empty string such as '2'.");
-  if (options.migrate !== undefined && typeof options.migrate !== 'function') throw invalid('migrate', options.migrate, 'Pass (oldState, fromVersion) => newState, or leave it out.');
-  return options as unknown as HotSwapOptions;
+const HOT_SWAP_RULES: OptionRules = {
+  start: { kind: 'function', required: true },
+  version: { kind: 'string', required: true },
+  migrate: { kind: 'function' },
+};
+
+function validateHotSwapOptions(id: string, options: unknown): HotSwapOptions {
+  return validateOptions(`hotSwap("${id}")`, options, HOT_SWAP_RULES, {
+    allowUndefined: false,
+    error: (message, details) => new ChildSpecError(message, { details: { ...details, id, field: details.option ?? 'options' } }),
+  }).known as unknown as HotSwapOptions;
 }

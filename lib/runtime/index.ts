@@ -16,6 +16,7 @@ export type {
   SwappedEvent,
   StoppedEvent,
   EscalatedEvent,
+  RecoveredEvent,
   CorruptedEvent,
   StopReason,
 } from './registry-event';

@@ -37,13 +37,20 @@ export interface ModuleRef {
    * @throws {InputValidationError} INPUT_INVALID when inputs are not an object or options are invalid.
    */
   forward(inputs: Record<string, unknown>, options?: SupervisedCallOptions): Promise<Prediction>;
-  /** A parameter of the live instance. @throws {ChildStoppedError} CHILD_STOPPED when no instance is live. */
-  getParameter(path: string): unknown;
-  /** Sets a parameter of the live instance (validated by the module). @throws {ChildStoppedError} CHILD_STOPPED when no instance is live. */
-  setParameter(path: string, value: unknown): void;
-  /** Saves the live instance's state to the supervisor's checkpoint store now. */
+  /**
+   * A parameter of the live instance. While the child restarts, waits for the new instance (at
+   * most its `timeoutMs`, or 5 s).
+   * @throws {ChildStoppedError} CHILD_STOPPED when the child is stopped or does not come back in time.
+   */
+  getParameter(path: string): Promise<unknown>;
+  /**
+   * Sets a parameter of the live instance (validated by the module), waiting as `getParameter` does.
+   * @throws {ParameterValidationError} PARAMETER_INVALID; {ChildStoppedError} CHILD_STOPPED.
+   */
+  setParameter(path: string, value: unknown): Promise<void>;
+  /** Saves the live instance's state to the supervisor's checkpoint store now (waiting as `getParameter` does). */
   checkpoint(): Promise<Checkpoint>;
-  /** Loads a checkpoint into the live instance (migrated when it comes from another version and `hotSwap` gave a `migrate`). */
+  /** Loads a checkpoint into the live instance, waiting as `getParameter` does (migrated when it comes from another version and `hotSwap` gave a `migrate`). */
   restore(checkpoint: Checkpoint): Promise<void>;
   /** Counters and latency percentiles, computed now. */
   metrics(): ChildMetrics;
@@ -75,12 +82,12 @@ export class ChildRef implements ModuleRef {
     return this.#child.call(inputs, options);
   }
 
-  getParameter(path: string): unknown {
-    return this.#child.liveModule().getParameter(path);
+  getParameter(path: string): Promise<unknown> {
+    return this.#child.getParameter(path);
   }
 
-  setParameter(path: string, value: unknown): void {
-    this.#child.setParameter(path, value);
+  setParameter(path: string, value: unknown): Promise<void> {
+    return this.#child.setParameter(path, value);
   }
 
   checkpoint(): Promise<Checkpoint> {

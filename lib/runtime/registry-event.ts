@@ -51,6 +51,14 @@ export interface EscalatedEvent {
   readonly error: SupervisorEscalationError;
 }
 
+/** The supervisor came back from an escalation (`recover()`, or `recoverAfterMs`); `id` is the supervisor's name. */
+export interface RecoveredEvent {
+  readonly type: 'recovered';
+  readonly id: string;
+  /** A supervisor has no version; the key exists so listeners of every event can read `event.version`. */
+  readonly version?: undefined;
+}
+
 /** A stored checkpoint of the child could not be used (corrupt, truncated, or rejected by `loadState`). */
 export interface CorruptedEvent {
   readonly type: 'corrupted';
@@ -67,6 +75,7 @@ export interface RegistryEventMap {
   swapped: SwappedEvent;
   stopped: StoppedEvent;
   escalated: EscalatedEvent;
+  recovered: RecoveredEvent;
   corrupted: CorruptedEvent;
 }
 
@@ -80,4 +89,4 @@ export type RegistryEvent = RegistryEventMap[RegistryEventType];
 export type RegistryListener<Type extends RegistryEventType> = (event: RegistryEventMap[Type]) => void;
 
 /** Every event name, for validation. */
-export const REGISTRY_EVENT_TYPES: readonly RegistryEventType[] = ['started', 'crashed', 'restarted', 'swapped', 'stopped', 'escalated', 'corrupted'];
+export const REGISTRY_EVENT_TYPES: readonly RegistryEventType[] = ['started', 'crashed', 'restarted', 'swapped', 'stopped', 'escalated', 'recovered', 'corrupted'];

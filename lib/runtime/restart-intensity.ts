@@ -26,6 +26,11 @@ export class RestartIntensity {
     return this.#timestamps.length > this.maxRestarts;
   }
 
+  /** Forgets every recorded restart (a recovered supervisor starts with a fresh window). */
+  reset(): void {
+    this.#timestamps.length = 0;
+  }
+
   /** Restarts currently inside the window. */
   get recentRestarts(): number {
     const now = this.#clock.now();

@@ -18,8 +18,9 @@ export interface StartContext {
 
 /**
  * Creates a fresh instance with `spec.start`, binds its shared parameters and restores the newest
- * good checkpoint of the child. A bad checkpoint is reported (`corrupted`) and the instance starts
- * fresh; it never stops the child from starting.
+ * good checkpoint of the child. A bad checkpoint (corrupt, or rejected by `loadState`) is reported
+ * (`corrupted`) and the previous good one is used; with none left the instance starts fresh. A bad
+ * checkpoint never stops the child from starting.
  * @throws {ModuleCrashedError} MODULE_CRASHED when `start` throws (cause: what it threw).
  * @throws {ChildSpecError} CHILD_SPEC_INVALID when `start` returns something other than a Module or Supervisor, or the store rejects the id.
  */
@@ -50,9 +51,9 @@ export async function startInstance(spec: ResolvedChildSpec, context: StartConte
 
 async function restoreNewestCheckpoint(instance: SupervisableModule, spec: ResolvedChildSpec, context: StartContext): Promise<void> {
   const report = (error: DspexError): void => context.emitCorrupted({ type: 'corrupted', id: spec.id, version: spec.version, error });
-  let checkpoint: Checkpoint | undefined;
+  let newest: Checkpoint | undefined;
   try {
-    checkpoint = await context.checkpointStore.load(spec.id, { onCorrupt: report });
+    newest = await context.checkpointStore.load(spec.id, { onCorrupt: report });
   } catch (error) {
     if (error instanceof ChildSpecError) throw error;
     // An unreadable store must not keep the child down: start fresh, and say so.
@@ -60,17 +61,37 @@ async function restoreNewestCheckpoint(instance: SupervisableModule, spec: Resol
     report(new CheckpointCorruptError(describeProblem(`Checkpoints of "${spec.id}" could not be read.`, describeValue(error instanceof Error ? error.message : error), 'Check the checkpoint store.'), { cause: error, details: { id: spec.id } }));
     return;
   }
-  if (checkpoint === undefined) return;
+  if (newest === undefined || (await tryCheckpoint(instance, newest, spec, context, report))) return;
+  // The newest state was rejected: fall back to the previous good checkpoints, newest first (corrupt files were reported already).
+  let older: Checkpoint[];
+  try {
+    older = await context.checkpointStore.list(spec.id);
+  } catch (error) {
+    context.log.error({ err: error, child: spec.id }, 'checkpoint store failed; starting fresh');
+    return;
+  }
+  const rejected = JSON.stringify(newest);
+  for (const checkpoint of older) {
+    if (JSON.stringify(checkpoint) === rejected) continue;
+    if (await tryCheckpoint(instance, checkpoint, spec, context, report)) return;
+  }
+  context.log.warn({ child: spec.id }, 'no stored checkpoint fits the module; starting fresh');
+}
+
+/** Loads one checkpoint; a rejected one is reported (`corrupted`) and leaves the instance untouched (loadState is all or nothing). */
+async function tryCheckpoint(instance: SupervisableModule, checkpoint: Checkpoint, spec: ResolvedChildSpec, context: StartContext, report: (error: DspexError) => void): Promise<boolean> {
   try {
     await applyCheckpoint(instance, checkpoint, spec);
+    return true;
   } catch (error) {
-    context.log.warn({ err: error, child: spec.id, checkpointVersion: checkpoint.version }, 'checkpoint rejected by loadState; starting fresh');
+    context.log.warn({ child: spec.id, checkpointVersion: checkpoint.version, createdAt: checkpoint.createdAt, code: DspexError.is(error) ? error.code : undefined }, 'checkpoint rejected by loadState; trying the previous one');
     report(
       new CheckpointCorruptError(
-        describeProblem(`The newest checkpoint of "${spec.id}" (version ${checkpoint.version}) does not fit the module (version ${spec.version}).`, describeValue(error instanceof Error ? error.message : error), 'Give hotSwap a migrate function, or delete the stale checkpoint.'),
-        { cause: error, details: { id: spec.id, checkpointVersion: checkpoint.version } },
+        describeProblem(`A stored checkpoint of "${spec.id}" (version ${checkpoint.version}) does not fit the module (version ${spec.version}).`, describeValue(error instanceof Error ? error.message : error), 'Give hotSwap a migrate function, or delete the stale checkpoint.'),
+        { cause: error, details: { id: spec.id, checkpointVersion: checkpoint.version, createdAt: checkpoint.createdAt } },
       ),
     );
+    return false;
   }
 }
 

@@ -1,7 +1,7 @@
-import { ConfigurationError, describeProblem, describeValue } from '../errors';
+import { ConfigurationError } from '../errors';
 import type { Logger } from '../logging/logger';
 import { ParameterStore } from '../primitives/parameter-store';
-import { isPlainObject } from '../util/is-plain-object';
+import { validateOptions, type OptionRules } from '../util/validate-options';
 import type { CheckpointStore } from './checkpoint-store';
 import { isClock, type Clock } from './clock';
 import { RESTART_STRATEGIES, type RestartStrategy } from './restart-strategy';
@@ -25,45 +25,63 @@ export interface SupervisorOptions {
   logger?: Logger;
   /** Time source for intensity windows, call timeouts and shutdown deadlines (default: `Date.now`/`setTimeout`). */
   clock?: Clock;
-  /** A name for logs (default `'supervisor'`). */
+  /** A name for logs and for the `recovered` event (default `'supervisor'`). */
   name?: string;
+  /**
+   * Recover automatically this long after each escalation (on the supervisor's clock), as if
+   * `recover()` were called. Off by default: without it an escalated supervisor stays down.
+   * @default undefined (never)
+   * @example
+   * new Supervisor({ maxRestarts: 3, withinMs: 5000, recoverAfterMs: 30_000 }); // down at most ~30 s after an outage
+   */
+  recoverAfterMs?: number;
 }
 
 /** Options of `Supervisor.stop`. */
 export interface StopOptions {
   /** Let every accepted call finish first (each child waits at most its `shutdownMs`); default false rejects waiting calls. */
   drain?: boolean;
+  /**
+   * How long to wait for running calls (instead of each child's own `shutdownMs`) before aborting
+   * their `signal`; 0 aborts at once, `Infinity` waits for ever.
+   */
+  shutdownMs?: number;
 }
 
-const OPTION_KEYS = new Set(['strategy', 'maxRestarts', 'withinMs', 'checkpointStore', 'parameterStore', 'logger', 'clock', 'name']);
+const isObjectWith = (methods: readonly string[]) => (value: unknown): boolean =>
+  typeof value === 'object' && value !== null && methods.every((method) => typeof (value as Record<string, unknown>)[method] === 'function');
 
-function invalid(option: string, value: unknown, fix: string): ConfigurationError {
-  return new ConfigurationError(describeProblem(`Supervisor option "${option}" is invalid.`, describeValue(value), fix), { details: { option } });
+const SUPERVISOR_RULES: OptionRules = {
+  strategy: { kind: 'oneOf', values: RESTART_STRATEGIES },
+  maxRestarts: { kind: 'integer', min: 0 },
+  withinMs: { kind: 'duration' },
+  checkpointStore: { kind: 'custom', check: (value) => (isObjectWith(['save', 'load', 'list', 'delete'])(value) ? undefined : 'a CheckpointStore (save, load, list, delete), e.g. new FileCheckpointStore(dir)') },
+  parameterStore: { kind: 'custom', check: (value) => (value instanceof ParameterStore ? undefined : 'a ParameterStore, e.g. new ParameterStore()') },
+  logger: { kind: 'custom', check: (value) => (isObjectWith(['child'])(value) ? undefined : 'a pino logger') },
+  clock: { kind: 'custom', check: (value) => (isClock(value) ? undefined : 'an object with now(), setTimeout(callback, ms) and clearTimeout(timer)') },
+  name: { kind: 'string' },
+  recoverAfterMs: { kind: 'duration' },
+};
+
+const STOP_RULES: OptionRules = {
+  drain: { kind: 'boolean' },
+  shutdownMs: { kind: 'duration', allowZero: true, allowInfinity: true },
+};
+
+const configurationError = (message: string, details: Record<string, unknown>): ConfigurationError => new ConfigurationError(message, { details });
+
+/**
+ * Checks the options of `new Supervisor()` (a closed set).
+ * @throws {ConfigurationError} CONFIGURATION_INVALID naming the option (`details.option`).
+ */
+export function validateSupervisorOptions(options: unknown): SupervisorOptions {
+  return validateOptions('new Supervisor()', options, SUPERVISOR_RULES, { error: configurationError }).known as SupervisorOptions;
 }
 
 /**
- * Checks the options of `new Supervisor()`.
+ * Checks the options of `supervisor.stop()`.
  * @throws {ConfigurationError} CONFIGURATION_INVALID naming the option.
  */
-export function validateSupervisorOptions(options: unknown): SupervisorOptions {
-  if (options === undefined) return {};
-  if (!isPlainObject(options)) throw invalid('options', options, 'Pass an object such as { strategy: "one_for_one" }.');
-  for (const key of Object.keys(options)) {
-    if (!OPTION_KEYS.has(key)) throw invalid(key, options[key], `Remove it; known options are ${[...OPTION_KEYS].join(', ')}.`);
-  }
-  const { strategy, maxRestarts, withinMs, checkpointStore, parameterStore, logger, clock, name } = options;
-  if (strategy !== undefined && !RESTART_STRATEGIES.includes(strategy as RestartStrategy)) throw invalid('strategy', strategy, "Use 'one_for_one', 'one_for_all' or 'rest_for_one'.");
-  if (maxRestarts !== undefined && !(Number.isInteger(maxRestarts) && (maxRestarts as number) >= 0)) throw invalid('maxRestarts', maxRestarts, 'Use a whole number ≥ 0.');
-  if (withinMs !== undefined && !(typeof withinMs === 'number' && Number.isFinite(withinMs) && withinMs > 0)) throw invalid('withinMs', withinMs, 'Use a finite number of milliseconds > 0.');
-  if (checkpointStore !== undefined) {
-    const store = checkpointStore as Record<string, unknown>;
-    if (typeof store !== 'object' || store === null || !['save', 'load', 'list', 'delete'].every((method) => typeof store[method] === 'function')) {
-      throw invalid('checkpointStore', checkpointStore, 'Pass a CheckpointStore (save, load, list, delete), e.g. new FileCheckpointStore(dir).');
-    }
-  }
-  if (parameterStore !== undefined && !(parameterStore instanceof ParameterStore)) throw invalid('parameterStore', parameterStore, 'Pass a ParameterStore, e.g. new ParameterStore().');
-  if (logger !== undefined && typeof (logger as { child?: unknown } | null)?.child !== 'function') throw invalid('logger', logger, 'Pass a pino logger.');
-  if (clock !== undefined && !isClock(clock)) throw invalid('clock', clock, 'Pass an object with now(), setTimeout(callback, ms) and clearTimeout(timer).');
-  if (name !== undefined && !(typeof name === 'string' && name.length > 0)) throw invalid('name', name, 'Use a non-empty string.');
-  return options as SupervisorOptions;
+export function validateStopOptions(options: unknown): StopOptions {
+  return validateOptions('supervisor.stop()', options, STOP_RULES, { error: configurationError }).known as StopOptions;
 }

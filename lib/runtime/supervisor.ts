@@ -2,9 +2,10 @@ import { ChildExistsError, ChildNotFoundError, ChildSpecError, ChildStoppedError
 import { getRootLogger, type Logger } from '../logging/logger';
 import { ParameterStore } from '../primitives/parameter-store';
 import type { CheckpointStore } from './checkpoint-store';
+import { errorSummary, logExit } from './exit-log';
 import { Child, type ChildHost } from './child';
 import { assertChildReferences, resolveChildSpec, type ChildSpec } from './child-spec';
-import { systemClock, type Clock } from './clock';
+import { systemClock, unrefTimer, type Clock, type ClockTimer } from './clock';
 import { performHotSwap, type HotSwapOptions } from './hot-swap';
 import { MemoryCheckpointStore } from './memory-checkpoint-store';
 import type { ModuleRef } from './module-ref';
@@ -17,7 +18,7 @@ import { startInstance } from './start-instance';
 import { bindSharedParameters } from './supervisable-module';
 import { isInSupervision } from './supervision-scope';
 import { ADOPT_PARAMETER_STORE, SUPERVISOR_BRAND, isSupervisor } from './supervisor-brand';
-import { validateSupervisorOptions, type StopOptions, type SupervisorOptions, type SupervisorStatus } from './supervisor-options';
+import { validateStopOptions, validateSupervisorOptions, type StopOptions, type SupervisorOptions, type SupervisorStatus } from './supervisor-options';
 
 /**
  * Supervises modules the way Erlang/OTP supervises processes: each child runs behind its own
@@ -51,6 +52,11 @@ export class Supervisor {
   #escalation: SupervisorEscalationError | undefined;
   #work: Promise<unknown> = Promise.resolve();
   #stopping: Promise<void> | undefined;
+  readonly #recoverAfterMs: number | undefined;
+  #recoverTimer: ClockTimer | undefined;
+  #recovery: Promise<void> | undefined;
+  /** Children stopped by the last escalation: the ones `recover()` starts again. */
+  readonly #stoppedByEscalation = new Set<Child>();
 
   /** @throws {ConfigurationError} CONFIGURATION_INVALID for an unknown strategy or a bad option. */
   constructor(options?: SupervisorOptions) {
@@ -66,6 +72,7 @@ export class Supervisor {
     this.#registry = new ChildRegistry(this.#children, this.#log);
     this.registry = this.#registry;
     this.#defaultCheckpoint = valid.checkpointStore === undefined ? 'manual' : 'on-change';
+    this.#recoverAfterMs = valid.recoverAfterMs;
     this.#host = this.#createHost();
     Object.defineProperty(this, SUPERVISOR_BRAND, { value: true });
   }
@@ -169,14 +176,41 @@ export class Supervisor {
 
   /**
    * Stops every child in reverse start order. With `drain`, accepted calls finish first (each
-   * child waits at most its `shutdownMs`); calls arriving after `stop` reject with `SupervisorStoppedError`.
+   * child waits at most its `shutdownMs`, or the `shutdownMs` given here); calls still running when
+   * the wait ends have their `signal` aborted. Calls arriving after `stop` reject with `SupervisorStoppedError`.
+   * @throws {ConfigurationError} CONFIGURATION_INVALID for bad options.
    */
-  stop(options: StopOptions = {}): Promise<void> {
-    if (options === null || typeof options !== 'object' || (options.drain !== undefined && typeof options.drain !== 'boolean')) {
-      return Promise.reject(new ConfigurationError(describeProblem('stop options must be { drain?: boolean }.', describeValue(options), 'Call stop() or stop({ drain: true }).')));
+  stop(options?: StopOptions): Promise<void> {
+    let valid: StopOptions;
+    try {
+      valid = validateStopOptions(options);
+    } catch (error) {
+      return Promise.reject(error);
     }
-    this.#stopping ??= this.#stopAll(options.drain === true);
+    this.#stopping ??= this.#stopAll(valid.drain === true, valid.shutdownMs);
     return this.#stopping;
+  }
+
+  /**
+   * Brings an escalated supervisor back: restarts the children its escalation stopped, in start
+   * order and from their checkpoints, with the intensity window reset (restart counts are kept).
+   * Calls arriving meanwhile wait for it. Emits `recovered` (id: this supervisor's name). Does
+   * nothing while running.
+   * @throws {SupervisorStoppedError} SUPERVISOR_STOPPED when the supervisor is stopping or stopped.
+   * @throws {SupervisorEscalationError} SUPERVISOR_ESCALATION when the restarts escalate again.
+   */
+  recover(): Promise<void> {
+    if (this.#status === 'running') return this.#recovery ?? Promise.resolve();
+    if (this.#status !== 'escalated') return Promise.reject(this.#stoppedError());
+    if (this.#recovery === undefined) {
+      const recovery = this.#serialized(() => this.#recoverAll());
+      this.#recovery = recovery;
+      const clear = (): void => {
+        if (this.#recovery === recovery) this.#recovery = undefined;
+      };
+      recovery.then(clear, clear);
+    }
+    return this.#recovery;
   }
 
   /** Internal: a parent supervisor hands its parameter store to a nested one that has none of its own. */
@@ -191,14 +225,16 @@ export class Supervisor {
     }
   }
 
-  async #stopAll(drain: boolean): Promise<void> {
+  async #stopAll(drain: boolean, shutdownMs: number | undefined): Promise<void> {
+    this.#cancelAutomaticRecovery();
     if (this.#status === 'running') this.#status = 'stopping';
-    if (drain) await Promise.all([...this.#children.values()].map((child) => child.drain()));
+    if (drain) await Promise.all([...this.#children.values()].map((child) => child.drain(shutdownMs)));
     await this.#serialized(async () => {
+      this.#cancelAutomaticRecovery();
       const error = new SupervisorStoppedError(describeProblem(`Supervisor "${this.name}" stopped.`, undefined, 'Start a new supervisor to serve more calls.'), { details: { supervisor: this.name } });
       for (const child of [...this.#children.values()].reverse()) {
         // After a drain each child has had its shutdownMs already.
-        if (child.status !== 'stopped') await this.#terminate(child, error, 'shutdown', drain ? 0 : undefined);
+        if (child.status !== 'stopped') await this.#terminate(child, error, 'shutdown', drain ? 0 : shutdownMs);
       }
     });
     await Promise.all([...this.#background]);
@@ -216,6 +252,7 @@ export class Supervisor {
         return supervisor.#parameterStore;
       },
       refusal: () => this.#refusal(),
+      recovery: () => this.#recovery,
       reportExit: (child, generation, reason, error) => this.#onExit(child, generation, reason, error),
       lookup: (id) => this.#registry.lookup(id),
       emitCorrupted: (event) => this.#registry.emit(event),
@@ -254,9 +291,13 @@ export class Supervisor {
     }
   }
 
+  #stoppedError(): SupervisorStoppedError {
+    return new SupervisorStoppedError(describeProblem(`Supervisor "${this.name}" is ${this.#status}.`, undefined, 'Start a new supervisor.'), { details: { supervisor: this.name } });
+  }
+
   #assertAccepting(): void {
     if (this.#status === 'running') return;
-    throw this.#escalation ?? new SupervisorStoppedError(describeProblem(`Supervisor "${this.name}" is ${this.#status}.`, undefined, 'Start a new supervisor.'), { details: { supervisor: this.name } });
+    throw this.#escalation ?? this.#stoppedError();
   }
 
   #childOf(id: string): Child {
@@ -287,7 +328,7 @@ export class Supervisor {
     }
     const level = reason === 'crashed' ? 'warn' : 'info';
     if (this.#status === 'stopped' || this.#status === 'escalated' || !shouldRestart(child.spec.restart, reason)) {
-      this.#log[level]({ child: child.id, version: child.version, err: error, reason }, 'child exited; not restarted');
+      logExit(this.#log, level, { child: child.id, version: child.version, reason }, error, 'child exited; not restarted');
       const stopped = new ChildStoppedError(describeProblem(`Child "${child.id}" exited and is not restarted (restart: ${child.spec.restart}).`, reason, 'Call restartChild(id), or use restart: "permanent".'), {
         cause: error,
         details: { id: child.id, status: 'stopped' },
@@ -297,14 +338,16 @@ export class Supervisor {
       this.#track(this.#terminate(child, stopped, 'exited'));
       return;
     }
-    // No call may start on the exited instance; calls already running there finish.
-    child.discard();
+    // No call may start on the exited instance; calls already running there finish. An escalated
+    // nested supervisor is stopped for good (its parent starts a new one), so it cannot recover on its own.
+    const old = child.discard();
+    if (isSupervisor(old)) this.#track(this.#serialized(() => old.stop()));
     if (this.#intensity.recordRestart()) {
       this.#beginEscalation(child, error);
       this.#track(this.#serialized(() => this.#finishEscalation(child)));
       return;
     }
-    this.#log[level]({ child: child.id, version: child.version, err: error, reason }, 'child exited; restarting');
+    logExit(this.#log, level, { child: child.id, version: child.version, reason }, error, 'child exited; restarting');
     this.#track(this.#serialized(() => this.#restartAfterExit(child)));
   }
 
@@ -330,8 +373,11 @@ export class Supervisor {
     }
   }
 
-  /** Starts a fresh instance, retrying failed starts (each counts toward the intensity). False when the supervisor escalated or stopped. */
-  async #startUntilLive(child: Child): Promise<boolean> {
+  /**
+   * Starts a fresh instance, retrying failed starts (each counts toward the intensity). False when the
+   * supervisor escalated or stopped. A recovery's start is not a restart: it emits `started` and keeps the count.
+   */
+  async #startUntilLive(child: Child, isRecovery = false): Promise<boolean> {
     for (;;) {
       try {
         const instance = await startInstance(child.spec, this.#host);
@@ -339,11 +385,13 @@ export class Supervisor {
           if (isSupervisor(instance)) await instance.stop();
           return false;
         }
-        child.activate(instance, { isRestart: true });
-        this.#registry.emit({ type: 'restarted', id: child.id, version: child.version, restarts: child.restarts });
+        child.activate(instance, { isRestart: !isRecovery });
+        if (isRecovery) this.#registry.emit({ type: 'started', id: child.id, version: child.version });
+        else this.#registry.emit({ type: 'restarted', id: child.id, version: child.version, restarts: child.restarts });
         return true;
       } catch (error) {
-        this.#log.error({ child: child.id, err: error }, 'restart failed');
+        this.#log.warn({ child: child.id, ...errorSummary(error) }, 'restart failed');
+        this.#log.debug({ child: child.id, err: error }, 'restart failure details');
         child.lastCrash = DspexError.is(error) ? error : child.lastCrash;
         if (this.#intensity.recordRestart()) {
           // Already inside a serialized task: finish the escalation here rather than queue behind ourselves.
@@ -366,16 +414,53 @@ export class Supervisor {
       { cause, details: { supervisor: this.name, id: child.id, maxRestarts: this.#intensity.maxRestarts, withinMs: this.#intensity.withinMs } },
     );
     this.#status = 'escalated';
-    this.#log.error({ child: child.id, err: this.#escalation }, 'restart intensity exceeded; escalating');
+    this.#log.error({ child: child.id, ...errorSummary(cause), recoverAfterMs: this.#recoverAfterMs }, 'restart intensity exceeded; escalating');
+    this.#log.debug({ child: child.id, err: this.#escalation }, 'escalation details');
   }
 
   /** Stops every child in reverse start order, then reports `escalated` (a parent counts it as a crash of this supervisor). */
   async #finishEscalation(child: Child): Promise<void> {
     const error = this.#escalation!;
     for (const member of [...this.#children.values()].reverse()) {
-      if (member.status !== 'stopped') await this.#terminate(member, error, 'shutdown');
+      if (member.status === 'stopped') continue;
+      this.#stoppedByEscalation.add(member);
+      await this.#terminate(member, error, 'shutdown');
     }
     this.#registry.emit({ type: 'escalated', id: child.id, version: child.version, error });
+    if (this.#recoverAfterMs !== undefined && this.#status === 'escalated') {
+      this.#cancelAutomaticRecovery();
+      this.#recoverTimer = this.#clock.setTimeout(() => {
+        this.#recoverTimer = undefined;
+        this.recover().catch((recoveryError: unknown) => this.#log.warn({ ...errorSummary(recoveryError) }, 'automatic recovery failed'));
+      }, this.#recoverAfterMs);
+      // An escalated supervisor alone must not keep the process alive.
+      unrefTimer(this.#recoverTimer);
+    }
+  }
+
+  #cancelAutomaticRecovery(): void {
+    if (this.#recoverTimer !== undefined) this.#clock.clearTimeout(this.#recoverTimer);
+    this.#recoverTimer = undefined;
+  }
+
+  /** Restarts what the escalation stopped (serialized, so the escalation's own stopping is done). */
+  async #recoverAll(): Promise<void> {
+    if (this.#status !== 'escalated') {
+      if (this.#status === 'running') return;
+      throw this.#stoppedError();
+    }
+    this.#cancelAutomaticRecovery();
+    this.#intensity.reset();
+    this.#escalation = undefined;
+    this.#status = 'running';
+    const members = [...this.#children.values()].filter((member) => this.#stoppedByEscalation.has(member) && member.status === 'stopped');
+    this.#stoppedByEscalation.clear();
+    for (const member of members) member.prepareRestart();
+    this.#log.info({ children: members.map((member) => member.id) }, 'recovering from escalation');
+    for (const member of members) {
+      if (!(await this.#startUntilLive(member, true))) throw this.#escalation ?? this.#stoppedError();
+    }
+    this.#registry.emit({ type: 'recovered', id: this.name });
   }
 
   async #terminate(child: Child, error: DspexError, reason: StopReason, graceMs?: number): Promise<void> {

@@ -30,7 +30,7 @@ describe('checkpointing in a supervisor', () => {
     const supervisor = new Supervisor({ checkpointStore: store, logger: silentLogger, clock: new ManualClock() });
     const factory = workerFactory();
     const ref = await supervisor.startChild({ id: 'tuned', start: factory.start });
-    ref.setParameter('offset', 100);
+    await ref.setParameter('offset', 100);
     await settle();
     expect(await store.load('tuned')).toMatchObject({ id: 'tuned', version: '1', state: { parameters: { offset: 100 } } });
     await expect(ref.forward({ crash: true })).rejects.toMatchObject({ code: 'MODULE_CRASHED' });
@@ -58,23 +58,23 @@ describe('checkpointing in a supervisor', () => {
     const store = new MemoryCheckpointStore();
     const supervisor = new Supervisor({ checkpointStore: store, logger: silentLogger, clock: new ManualClock() });
     const ref = await supervisor.startChild({ id: 'qa', start: workerFactory().start, checkpoint: 'manual' });
-    ref.setParameter('offset', 3);
+    await ref.setParameter('offset', 3);
     await settle();
     await expect(store.load('qa')).resolves.toBeUndefined();
     const saved = await ref.checkpoint();
     expect(saved).toMatchObject({ id: 'qa', version: '1', state: { parameters: { offset: 3 } } });
-    ref.setParameter('offset', 50);
+    await ref.setParameter('offset', 50);
     await ref.restore(saved);
-    expect(ref.getParameter('offset')).toBe(3);
+    expect(await ref.getParameter('offset')).toBe(3);
   });
 
   it('restore() rejects a checkpoint the module cannot load with STATE_INVALID and keeps the old state', async () => {
     const supervisor = new Supervisor({ logger: silentLogger, clock: new ManualClock() });
     const ref = await supervisor.startChild({ id: 'qa', start: workerFactory().start });
-    ref.setParameter('offset', 4);
+    await ref.setParameter('offset', 4);
     await expect(ref.restore({ id: 'qa', version: '1', state: { parameters: { offset: 'four' } }, createdAt: 0 })).rejects.toMatchObject({ code: 'STATE_INVALID' });
     await expect(ref.restore({ id: 'qa' } as never)).rejects.toMatchObject({ code: 'CHECKPOINT_CORRUPT' });
-    expect(ref.getParameter('offset')).toBe(4);
+    expect(await ref.getParameter('offset')).toBe(4);
   });
 
   it('with { everyMs }, saves on the clock when the state changed', async () => {
@@ -82,7 +82,7 @@ describe('checkpointing in a supervisor', () => {
     const store = new MemoryCheckpointStore({ keep: 10 });
     const supervisor = new Supervisor({ checkpointStore: store, logger: silentLogger, clock });
     const ref = await supervisor.startChild({ id: 'qa', start: workerFactory().start, checkpoint: { everyMs: 1000 } });
-    ref.setParameter('offset', 1);
+    await ref.setParameter('offset', 1);
     await settle();
     await expect(store.list('qa')).resolves.toHaveLength(0);
     clock.advance(1000);
@@ -90,7 +90,7 @@ describe('checkpointing in a supervisor', () => {
     clock.advance(1000);
     await settle();
     await expect(store.list('qa')).resolves.toHaveLength(1);
-    ref.setParameter('offset', 2);
+    await ref.setParameter('offset', 2);
     clock.advance(1000);
     await settle();
     expect((await store.list('qa')).map((entry) => entry.state.parameters)).toEqual([{ offset: 2 }, { offset: 1 }]);
@@ -107,6 +107,31 @@ describe('checkpointing in a supervisor', () => {
     const ref = await supervisor.startChild({ id: 'qa', start: workerFactory().start });
     await expect(ref.forward({ n: 1 })).resolves.toMatchObject({ value: 1 });
     expect(events).toEqual([expect.objectContaining({ id: 'qa', version: '1', error: expect.objectContaining({ code: 'CHECKPOINT_CORRUPT', cause: expect.objectContaining({ code: 'STATE_INVALID' }) }) })]);
+  });
+
+  it('falls back to the previous good checkpoint when loadState rejects the newest, reporting it', async () => {
+    const store = new MemoryCheckpointStore();
+    await store.save('qa', { id: 'qa', version: '1', state: { parameters: { offset: 5 } }, createdAt: 1 });
+    await store.save('qa', { id: 'qa', version: '1', state: { parameters: { offset: 'not a number' } }, createdAt: 2 });
+    const supervisor = new Supervisor({ checkpointStore: store, logger: silentLogger, clock: new ManualClock() });
+    const events: CorruptedEvent[] = [];
+    supervisor.registry.on('corrupted', (event) => events.push(event));
+    const ref = await supervisor.startChild({ id: 'qa', start: workerFactory().start, checkpoint: 'manual' });
+    await expect(ref.forward({ n: 1 })).resolves.toMatchObject({ value: 6 });
+    expect(events).toEqual([expect.objectContaining({ id: 'qa', error: expect.objectContaining({ code: 'CHECKPOINT_CORRUPT', details: expect.objectContaining({ createdAt: 2 }) }) })]);
+    // The rejected checkpoint is left in the store; nothing was overwritten.
+    expect((await store.list('qa')).map((entry) => entry.createdAt)).toEqual([2, 1]);
+  });
+
+  it('reports every rejected checkpoint and starts fresh when none fits', async () => {
+    const store = new MemoryCheckpointStore();
+    for (const createdAt of [1, 2]) await store.save('qa', { id: 'qa', version: '1', state: { parameters: { offset: `bad ${createdAt}` } }, createdAt });
+    const supervisor = new Supervisor({ checkpointStore: store, logger: silentLogger, clock: new ManualClock() });
+    const events: CorruptedEvent[] = [];
+    supervisor.registry.on('corrupted', (event) => events.push(event));
+    const ref = await supervisor.startChild({ id: 'qa', start: workerFactory().start });
+    await expect(ref.forward({ n: 1 })).resolves.toMatchObject({ value: 1 });
+    expect(events.map((event) => event.error.details.createdAt)).toEqual([2, 1]);
   });
 
   describe('with a FileCheckpointStore', () => {
@@ -133,6 +158,22 @@ describe('checkpointing in a supervisor', () => {
       expect(events).toEqual([expect.objectContaining({ type: 'corrupted', id: 'qa', version: '1', error: expect.objectContaining({ code: 'CHECKPOINT_CORRUPT' }) })]);
     });
 
+    it('falls back past a corrupt file and a rejected state to the last good checkpoint', async () => {
+      const store = new FileCheckpointStore(dir);
+      await store.save('qa', { id: 'qa', version: '1', state: { parameters: { offset: 7 } }, createdAt: 1 });
+      await store.save('qa', { id: 'qa', version: '1', state: { parameters: { offset: 'wrong type' } }, createdAt: 2 });
+      await store.save('qa', { id: 'qa', version: '1', state: { parameters: { offset: 8 } }, createdAt: 3 });
+      const files = (await readdir(path.join(dir, 'qa'))).sort();
+      await writeFile(path.join(dir, 'qa', files[2]), 'garbage');
+      const supervisor = new Supervisor({ checkpointStore: store, logger: silentLogger, clock: new ManualClock() });
+      const events: CorruptedEvent[] = [];
+      supervisor.registry.on('corrupted', (event) => events.push(event));
+      const ref = await supervisor.startChild({ id: 'qa', start: workerFactory().start, checkpoint: 'manual' });
+      await expect(ref.forward({ n: 10 })).resolves.toMatchObject({ value: 17 });
+      expect(events.length).toBeGreaterThanOrEqual(2);
+      expect(events.every((event) => event.error.code === 'CHECKPOINT_CORRUPT')).toBe(true);
+    });
+
     it('starts fresh when no checkpoint is good', async () => {
       const store = new FileCheckpointStore(dir);
       await store.save('qa', { id: 'qa', version: '1', state: { parameters: { offset: 9 } }, createdAt: 0 });
@@ -153,7 +194,7 @@ describe('checkpointing in a supervisor', () => {
       const store = new FileCheckpointStore(dir);
       const supervisor = new Supervisor({ checkpointStore: store, logger: silentLogger, clock: new ManualClock() });
       const ref = await supervisor.startChild({ id: 'qa', start: workerFactory().start });
-      ref.setParameter('offset', 12);
+      await ref.setParameter('offset', 12);
       await supervisor.stop();
       await expect(store.load('qa')).resolves.toMatchObject({ state: { parameters: { offset: 12 } } });
     });

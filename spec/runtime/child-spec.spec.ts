@@ -47,6 +47,48 @@ describe('resolveChildSpec', () => {
   });
 });
 
+describe('child spec validation with the options helper', () => {
+  it('suggests the closest key for a misspelled one', () => {
+    expect(() => resolveChildSpec({ id: 'qa', start, timeout: 5 }, defaults)).toThrow(expect.objectContaining({ code: 'CHILD_SPEC_INVALID', details: expect.objectContaining({ field: 'timeout', suggestion: 'timeoutMs' }) }));
+    expect(() => resolveChildSpec({ id: 'qa', start, crashon: 'any' }, defaults)).toThrow(expect.objectContaining({ details: expect.objectContaining({ suggestion: 'crashOn' }) }));
+  });
+
+  it.each([
+    ['timeoutMs', { timeoutMs: 2 ** 31 }],
+    ['timeoutMs', { timeoutMs: Number.NaN }],
+    ['shutdownMs', { shutdownMs: 2 ** 31 }],
+    ['crashOn', { crashOn: 'sometimes' }],
+    ['maxQueued', { maxQueued: 1.5 }],
+    ['isolation', { isolation: 'process' }],
+    ['rateLimit', { rateLimit: { intervalMs: 2 ** 31, cap: 1 } }],
+  ])('rejects an out-of-range %s', (field, extra) => {
+    expect(() => resolveChildSpec({ id: 'qa', start, ...extra }, defaults)).toThrow(expect.objectContaining({ code: 'CHILD_SPEC_INVALID', details: expect.objectContaining({ field }) }));
+  });
+
+  it("says isolation: 'thread' is not available yet", () => {
+    expect(() => resolveChildSpec({ id: 'qa', start, isolation: 'thread' }, defaults)).toThrow(/not available/);
+  });
+
+  it('accepts the documented limits: timeoutMs up to 2,147,483,647 or Infinity, shutdownMs 0 or Infinity, maxQueued Infinity', () => {
+    expect(resolveChildSpec({ id: 'qa', start, timeoutMs: 2_147_483_647, shutdownMs: 0 }, defaults)).toMatchObject({ timeoutMs: 2_147_483_647, shutdownMs: 0 });
+    expect(resolveChildSpec({ id: 'qa', start, timeoutMs: Infinity, shutdownMs: Infinity, maxQueued: Infinity, isolation: 'none', crashOn: 'any' }, defaults)).toMatchObject({
+      timeoutMs: undefined,
+      shutdownMs: Infinity,
+      maxQueued: Infinity,
+      isolation: 'none',
+      crashOn: 'any',
+    });
+    expect(resolveChildSpec({ id: 'qa', start }, defaults)).toMatchObject({ crashOn: 'unexpected', maxQueued: 10_000, isolation: 'none' });
+  });
+
+  it('validates hotSwap options the same way, with CHILD_SPEC_INVALID', async () => {
+    const supervisor = new Supervisor({ logger: silentLogger, clock: new ManualClock() });
+    await supervisor.startChild({ id: 'qa', start });
+    await expect(supervisor.hotSwap('qa', { start, version: '2', migrat: () => ({}) } as never)).rejects.toMatchObject({ code: 'CHILD_SPEC_INVALID', details: { field: 'migrat', suggestion: 'migrate' } });
+    await expect(supervisor.hotSwap('qa', { version: '2' } as never)).rejects.toMatchObject({ code: 'CHILD_SPEC_INVALID', details: { field: 'start' } });
+  });
+});
+
 describe('startChild validation', () => {
   const newSupervisor = () => new Supervisor({ logger: silentLogger, clock: new ManualClock() });
 
@@ -89,8 +131,14 @@ describe('Supervisor options', () => {
     ['clock', { clock: {} }],
     ['checkpointStore', { checkpointStore: {} }],
     ['intensity', { intensity: 3 }],
+    ['withinMs', { withinMs: 2 ** 31 }],
+    ['recoverAfterMs', { recoverAfterMs: -5 }],
   ])('rejects an invalid %s with CONFIGURATION_INVALID', (option, options) => {
-    expect(() => new Supervisor(options as never)).toThrow(expect.objectContaining({ code: 'CONFIGURATION_INVALID', details: { option } }));
+    expect(() => new Supervisor(options as never)).toThrow(expect.objectContaining({ code: 'CONFIGURATION_INVALID', details: expect.objectContaining({ option }) }));
+  });
+
+  it('suggests the closest option for a misspelled one', () => {
+    expect(() => new Supervisor({ maxRestart: 3 } as never)).toThrow(expect.objectContaining({ code: 'CONFIGURATION_INVALID', details: expect.objectContaining({ suggestion: 'maxRestarts' }) }));
   });
 
   it('defaults to one_for_one and running', () => {

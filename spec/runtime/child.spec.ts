@@ -194,11 +194,53 @@ describe('child control', () => {
   it('getParameter and setParameter reach the live instance; setParameter on a stopped child is CHILD_STOPPED', async () => {
     const supervisor = newSupervisor();
     const ref = await supervisor.startChild({ id: 'worker', start: () => new Worker() });
-    ref.setParameter('offset', 10);
-    expect(ref.getParameter('offset')).toBe(10);
+    await ref.setParameter('offset', 10);
+    await expect(ref.getParameter('offset')).resolves.toBe(10);
     await expect(ref.forward({ n: 1 })).resolves.toMatchObject({ value: 11 });
-    expect(() => ref.setParameter('missing', 1)).toThrow(expect.objectContaining({ code: 'PARAMETER_NOT_FOUND' }));
+    await expect(ref.setParameter('missing', 1)).rejects.toMatchObject({ code: 'PARAMETER_NOT_FOUND' });
     await supervisor.terminateChild('worker');
-    expect(() => ref.setParameter('offset', 1)).toThrow(expect.objectContaining({ code: 'CHILD_STOPPED' }));
+    await expect(ref.setParameter('offset', 1)).rejects.toMatchObject({ code: 'CHILD_STOPPED' });
+    await expect(ref.getParameter('offset')).rejects.toMatchObject({ code: 'CHILD_STOPPED' });
+    await expect(ref.checkpoint()).rejects.toMatchObject({ code: 'CHILD_STOPPED' });
+  });
+
+  it('sets a parameter right after a crashed call rejects: it waits for the new instance', async () => {
+    const factory = workerFactory();
+    const supervisor = newSupervisor();
+    const ref = await supervisor.startChild({ id: 'worker', start: factory.start });
+    await expect(ref.forward({ crash: true })).rejects.toMatchObject({ code: 'MODULE_CRASHED' });
+    expect(ref.status).toBe('restarting');
+    await ref.setParameter('offset', 7);
+    expect(factory.instances).toHaveLength(2);
+    expect(factory.instances[1].offset).toBe(7);
+    await expect(ref.getParameter('offset')).resolves.toBe(7);
+    await expect(ref.forward({ n: 1 })).resolves.toMatchObject({ value: 8, instance: factory.instances[1].instance });
+  });
+
+  it('checkpoint and restore issued while the child restarts wait for the new instance', async () => {
+    const factory = workerFactory();
+    const supervisor = newSupervisor();
+    const ref = await supervisor.startChild({ id: 'worker', start: factory.start });
+    await ref.setParameter('offset', 3);
+    const saved = await ref.checkpoint();
+    await expect(ref.forward({ crash: true })).rejects.toMatchObject({ code: 'MODULE_CRASHED' });
+    await ref.restore(saved);
+    await expect(ref.getParameter('offset')).resolves.toBe(3);
+    await expect(ref.checkpoint()).resolves.toMatchObject({ id: 'worker', state: { parameters: { offset: 3 } } });
+  });
+
+  it('rejects parameter access with CHILD_STOPPED when the child does not come back within its timeoutMs', async () => {
+    const clock = new ManualClock();
+    const supervisor = new Supervisor({ logger: silentLogger, clock });
+    const gate = new Deferred<Worker>();
+    let starts = 0;
+    const ref = await supervisor.startChild({ id: 'worker', timeoutMs: 1000, start: () => (++starts === 1 ? new Worker() : gate.promise) });
+    await expect(ref.forward({ crash: true })).rejects.toMatchObject({ code: 'MODULE_CRASHED' });
+    const pending = ref.getParameter('offset');
+    await settle();
+    clock.advance(1000);
+    await expect(pending).rejects.toMatchObject({ code: 'CHILD_STOPPED', details: { waitedMs: 1000 } });
+    gate.resolve(new Worker());
+    await expect(ref.getParameter('offset')).resolves.toBe(0);
   });
 });

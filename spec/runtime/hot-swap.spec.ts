@@ -52,7 +52,7 @@ describe('Supervisor.hotSwap', () => {
     const events: SwappedEvent[] = [];
     supervisor.registry.on('swapped', (event) => events.push(event));
     const ref = await supervisor.startChild({ id: 'keyed', start: () => new Keyed('v1'), version: 'a' });
-    ref.setParameter('scale', 3);
+    await ref.setParameter('scale', 3);
     const migrate = jest.fn((state: Record<string, unknown>, fromVersion: string) => {
       expect(fromVersion).toBe('a');
       const parameters = state.parameters as { scale: number };
@@ -68,7 +68,7 @@ describe('Supervisor.hotSwap', () => {
   it('starts the new instance as built when there is no migrate', async () => {
     const supervisor = new Supervisor({ logger: silentLogger, clock: new ManualClock() });
     const ref = await supervisor.startChild({ id: 'keyed', start: () => new Keyed('v1') });
-    ref.setParameter('scale', 5);
+    await ref.setParameter('scale', 5);
     await supervisor.hotSwap('keyed', { start: () => new Keyed('v2'), version: '2' });
     await expect(ref.forward({ key: 2 })).resolves.toMatchObject({ served: 'v2', value: 2 });
   });
@@ -106,7 +106,7 @@ describe('Supervisor.hotSwap', () => {
     const store = new MemoryCheckpointStore();
     const supervisor = new Supervisor({ checkpointStore: store, logger: silentLogger, clock: new ManualClock() });
     const ref = await supervisor.startChild({ id: 'worker', start: () => new Worker() });
-    ref.setParameter('offset', 2);
+    await ref.setParameter('offset', 2);
     let v2Starts = 0;
     await supervisor.hotSwap('worker', {
       start: () => {

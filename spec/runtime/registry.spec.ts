@@ -50,14 +50,14 @@ describe('Registry', () => {
 });
 
 describe('logging', () => {
-  it('logs a crash at warn with the error under err and the child id, without inputs', async () => {
+  it('logs a crash at warn with its code and the child id, without inputs', async () => {
     const { logger, records } = memoryLogger('info');
     const supervisor = new Supervisor({ logger, clock: new ManualClock(), name: 'main' });
     const ref = await supervisor.startChild({ id: 'worker', start: () => new Worker() });
     await expect(ref.forward({ crash: true, secret: 'prompt text' })).rejects.toMatchObject({ code: 'MODULE_CRASHED' });
     await settle();
     const crash = records.find((record) => record.msg === 'child exited; restarting');
-    expect(crash).toMatchObject({ level: 40, component: 'supervisor', supervisor: 'main', child: 'worker', err: { type: 'ModuleCrashedError' } });
+    expect(crash).toMatchObject({ level: 40, component: 'supervisor', supervisor: 'main', child: 'worker', code: 'MODULE_CRASHED' });
     expect(JSON.stringify(records)).not.toContain('prompt text');
   });
 });

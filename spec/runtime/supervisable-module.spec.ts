@@ -25,10 +25,10 @@ describe('shared parameters under a supervisor', () => {
     const supervisor = new Supervisor({ parameterStore: store, logger: silentLogger, clock: new ManualClock() });
     const left = await supervisor.startChild({ id: 'left', start: () => new Sampler() });
     const right = await supervisor.startChild({ id: 'right', start: () => new Sampler() });
-    left.setParameter('temperature', 0.7);
+    await left.setParameter('temperature', 0.7);
     await expect(right.forward({})).resolves.toMatchObject({ temperature: 0.7 });
     store.set('temperature', 0.2);
-    expect(left.getParameter('temperature')).toBe(0.2);
+    expect(await left.getParameter('temperature')).toBe(0.2);
     expect(seen).toContain(0.7);
     expect(seen[seen.length - 1]).toBe(0.2);
   });
@@ -37,7 +37,7 @@ describe('shared parameters under a supervisor', () => {
     const store = new ParameterStore();
     const supervisor = new Supervisor({ parameterStore: store, logger: silentLogger, clock: new ManualClock() });
     const ref = await supervisor.startChild({ id: 'sampler', start: () => new Sampler() });
-    ref.setParameter('temperature', 0.9);
+    await ref.setParameter('temperature', 0.9);
     await expect(ref.forward({ crash: true })).rejects.toMatchObject({ code: 'MODULE_CRASHED' });
     await settle();
     await expect(ref.forward({})).resolves.toMatchObject({ temperature: 0.9 });
@@ -88,7 +88,7 @@ describe('checkpoint restore keeps the LM start() configured', () => {
       },
     });
     instances[0].generate.demos = [{ question: 'q', answer: 'a' }];
-    ref.setParameter('style', 'terse');
+    await ref.setParameter('style', 'terse');
     await settle();
     await expect(ref.forward({ crash: true })).rejects.toMatchObject({ code: 'MODULE_CRASHED' });
     await expect(ref.forward({ question: 'still there?' })).resolves.toMatchObject({ answer: 'restored' });
