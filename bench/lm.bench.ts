@@ -47,6 +47,69 @@ async function startServer(): Promise<{ server: Server; baseURL: string }> {
 }
 
 /** Per-call client overhead against a local server, and cache-hit latency (target < 50 µs median). */
+const FLOOD_BYTES = 400 * 1024 * 1024;
+
+/** Streams a 400 MB chunked body (no content-length) from one reused 64 KiB buffer; counts what it sent. */
+async function startFloodServer(): Promise<{ server: Server; baseURL: string; sent: () => number }> {
+  let sent = 0;
+  const chunk = Buffer.alloc(64 * 1024, 'a');
+  const server = createServer((request, response) => {
+    request.resume();
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.write('{"choices": [{"index": 0, "message": {"role": "assistant", "content": "');
+    let left = FLOOD_BYTES;
+    const pump = (): void => {
+      while (left > 0 && !response.destroyed) {
+        left -= chunk.length;
+        sent += chunk.length;
+        if (!response.write(chunk)) return void response.once('drain', pump);
+      }
+      response.end('"}}]}');
+    };
+    pump();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, baseURL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, sent: () => sent };
+}
+
+/**
+ * Issue 10: a hostile server answering 400 MB must cost about `maxResponseBytes` (10 MiB), not the
+ * body. Peak RSS is sampled every 2 ms during the call.
+ */
+async function oversizedResponse(logger: pino.Logger): Promise<void> {
+  section('Oversized response (400 MB chunked body, default maxResponseBytes 10 MiB)');
+  const { server, baseURL, sent } = await startFloodServer();
+  try {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    const before = process.memoryUsage();
+    let peakRss = before.rss;
+    let peakHeap = before.heapUsed;
+    const sampler = setInterval(() => {
+      const now = process.memoryUsage();
+      peakRss = Math.max(peakRss, now.rss);
+      peakHeap = Math.max(peakHeap, now.heapUsed);
+    }, 2);
+    const lm = new LM('openai/bench-model', { baseURL, apiKey: 'sk-bench', cache: false, numRetries: 0, logger });
+    const started = process.hrtime.bigint();
+    const outcome = await lm.call(messages).then(
+      () => 'accepted (unexpected)',
+      (error: { code?: string }) => String(error.code),
+    );
+    const elapsedNs = Number(process.hrtime.bigint() - started);
+    clearInterval(sampler);
+    const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+    record('outcome', outcome, 'LM_RESPONSE_INVALID', outcome === 'LM_RESPONSE_INVALID');
+    record('time to refuse', formatDuration(elapsedNs));
+    record('bytes the server pushed before the client hung up', mib(sent()), `< ${mib(FLOOD_BYTES)}`, sent() < FLOOD_BYTES);
+    record('peak RSS growth during the call', mib(peakRss - before.rss), '< 64 MiB', peakRss - before.rss < 64 * 1024 * 1024);
+    record('peak heap growth during the call', mib(peakHeap - before.heapUsed), '< 32 MiB', peakHeap - before.heapUsed < 32 * 1024 * 1024);
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
 export async function run(): Promise<void> {
   const { server, baseURL } = await startServer();
   const directory = await mkdtemp(join(tmpdir(), 'dspex-lm-bench-'));
@@ -93,6 +156,8 @@ export async function run(): Promise<void> {
 
     const request = { model: 'openai/bench-model', messages, temperature: 0.7, maxTokens: 1000 };
     await measure('cacheKeyOf (SHA-256 of key-sorted JSON, typical prompt)', () => cacheKeyOf(request), { batch: 500, samples: 200 });
+
+    await oversizedResponse(logger);
   } finally {
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
