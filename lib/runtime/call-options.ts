@@ -1,4 +1,5 @@
 import { InputValidationError, describeProblem, describeValue } from '../errors';
+import { MAX_TIMER_MS, isDuration } from '../util/validate-options';
 import type { SupervisedCallOptions } from './module-ref';
 
 /**
@@ -13,8 +14,11 @@ export function validateCallOptions(options: SupervisedCallOptions): SupervisedC
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     throw new InputValidationError(describeProblem('forward option "signal" must be an AbortSignal.', describeValue(signal), 'Pass controller.signal.'), { details: { option: 'signal' } });
   }
-  if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && Number.isFinite(timeoutMs) && timeoutMs > 0)) {
-    throw new InputValidationError(describeProblem('forward option "timeoutMs" must be a finite number > 0.', describeValue(timeoutMs), 'Pass e.g. { timeoutMs: 30000 }.'), { details: { option: 'timeoutMs' } });
+  // The hot path keeps its own checks (no options helper per call); durations follow the same rule as elsewhere.
+  if (timeoutMs !== undefined && !isDuration(timeoutMs, { allowInfinity: true })) {
+    throw new InputValidationError(describeProblem(`forward option "timeoutMs" must be a number of milliseconds from 1 to ${MAX_TIMER_MS}, or Infinity.`, describeValue(timeoutMs), 'Pass e.g. { timeoutMs: 30000 }.'), {
+      details: { option: 'timeoutMs' },
+    });
   }
   if (priority !== undefined && !(typeof priority === 'number' && Number.isFinite(priority))) {
     throw new InputValidationError(describeProblem('forward option "priority" must be a finite number.', describeValue(priority), 'Pass e.g. { priority: 1 } (higher runs first).'), { details: { option: 'priority' } });

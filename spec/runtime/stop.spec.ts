@@ -98,6 +98,14 @@ describe('signals and stop', () => {
     expect(await hanging).toMatchObject({ code: 'SUPERVISOR_STOPPED' });
   });
 
+  it('takes a per-call timeoutMs up to a timer\'s limit or Infinity, and rejects 2 ** 31 with INPUT_INVALID', async () => {
+    const supervisor = new Supervisor({ logger: silentLogger, clock: new ManualClock() });
+    const ref = await supervisor.startChild({ id: 'worker', start: () => new Worker() });
+    await expect(ref.forward({ n: 1 }, { timeoutMs: Infinity })).resolves.toMatchObject({ value: 1 });
+    await expect(ref.forward({ n: 2 }, { timeoutMs: 2_147_483_647 })).resolves.toMatchObject({ value: 2 });
+    await expect(ref.forward({ n: 3 }, { timeoutMs: 2 ** 31 })).rejects.toMatchObject({ code: 'INPUT_INVALID', details: { option: 'timeoutMs' } });
+  });
+
   it.each([{ shutdownMs: -1 }, { shutdownMs: 2 ** 31 }, { drain: 'yes' }, { grace: 5 }])('rejects stop options %p with CONFIGURATION_INVALID', async (options) => {
     const supervisor = new Supervisor({ logger: silentLogger, clock: new ManualClock() });
     await expect(supervisor.stop(options as never)).rejects.toMatchObject({ code: 'CONFIGURATION_INVALID' });
