@@ -24,6 +24,8 @@ export interface EmbedderOptions extends TransportOptions {
   cacheStore?: LMCache;
   /** Sent as `dimensions` (OpenAI's text-embedding-3 models can shorten vectors). */
   dimensions?: number;
+  /** Any other option (e.g. `user`) is sent in the request body in snake_case, unless it is a near miss of an option above. */
+  [parameter: string]: unknown;
 }
 
 /** Per-call options of `embed()`. */

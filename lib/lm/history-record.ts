@@ -13,10 +13,23 @@ export interface HistoryRecord {
   released: boolean;
 }
 
+/** Sizes of reply objects already measured: a cache hit shares its reply object, so it is walked once. */
+const knownSizes = new WeakMap<object, number>();
+
 /** Bytes of an entry, estimated without recursion (a deeply nested reply cannot overflow the stack). */
 export function estimateEntryBytes(entry: LMHistoryEntry): number {
   let bytes = 256;
-  const pending: unknown[] = [entry.messages, entry.outputs, entry.response, entry.options];
+  for (const message of entry.messages) bytes += 64 + message.content.length * 2;
+  for (const output of entry.outputs) bytes += 16 + output.length * 2;
+  return bytes + valueBytes(entry.options) + valueBytes(entry.response);
+}
+
+function valueBytes(root: unknown): number {
+  if (typeof root !== 'object' || root === null) return typeof root === 'string' ? 16 + root.length * 2 : 8;
+  const known = knownSizes.get(root);
+  if (known !== undefined) return known;
+  let bytes = 0;
+  const pending: unknown[] = [root];
   while (pending.length > 0) {
     const value = pending.pop();
     if (typeof value === 'string') bytes += 16 + value.length * 2;
@@ -28,5 +41,6 @@ export function estimateEntryBytes(entry: LMHistoryEntry): number {
       }
     } else bytes += 8;
   }
+  knownSizes.set(root, bytes);
   return bytes;
 }
