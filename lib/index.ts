@@ -47,6 +47,7 @@ export type * from './evaluate';
 
 export { LabeledFewShot, BootstrapFewShot, BootstrapFewShotWithRandomSearch, KNNFewShot, Ensemble, ParameterSearch } from './optimizers';
 export type * from './optimizers';
+export { GEPA } from './optimizers';
 
 export { Supervisor, MemoryCheckpointStore, FileCheckpointStore } from './runtime';
 export type * from './runtime';

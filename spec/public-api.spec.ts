@@ -68,6 +68,7 @@ const BUILT = [
   'KNNFewShot',
   'Ensemble',
   'ParameterSearch',
+  'GEPA',
 ];
 
 describe('public API', () => {

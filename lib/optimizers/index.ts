@@ -13,3 +13,7 @@ export type { EnsembleOptions, EnsembledProgram, ReduceFunction } from './ensemb
 export { ParameterSearch } from './parameter-search';
 export type { ParameterSearchOptions, ParameterSearchResult, ParameterSearchResults, ParameterTrial } from './parameter-search';
 export type { ParameterValues } from './parameter-space';
+export { GEPA } from './gepa/gepa';
+export type { GEPAOptions, GEPACandidate, GEPAOptimization, GEPAProgram } from './gepa/gepa';
+export type { GEPAMetric, GEPAMetricValue, ScoreWithFeedback } from './gepa/gepa-metric';
+export type { GEPAAuto } from './gepa/gepa-budget';
