@@ -3,6 +3,7 @@
  * compiled package, printing medians, p99 and targets.
  */
 import { run as foundation } from './foundation.bench';
+import { run as gepa } from './gepa.bench';
 import { run as lm } from './lm.bench';
 import { run as optimizers } from './optimizers.bench';
 import { run as react } from './react.bench';
@@ -10,6 +11,7 @@ import { run as runtime } from './runtime.bench';
 
 const BENCHES: Record<string, () => Promise<void>> = {
   foundation,
+  gepa,
   lm,
   optimizers,
   react,

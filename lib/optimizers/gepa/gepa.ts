@@ -97,7 +97,7 @@ const OPTION_RULES: OptionRules = {
  * @example
  * const gepa = new GEPA({ metric, reflectionLM, maxMetricCalls: 200 });
  * const compiled = await gepa.compile(program, { trainset, valset });
- * console.log(compiled.optimization.score);
+ * const { score, metricCalls } = compiled.optimization; // score 0–100, metricCalls ≤ 200
  */
 export class GEPA implements Teleprompter {
   readonly options: Readonly<GEPAOptions>;
