@@ -31,6 +31,7 @@ export const ERROR_CODES = [
   'EVALUATION_FAILED',
   'OPTIMIZER_INVALID',
   'FILE_ACCESS_FAILED',
+  'CLUSTER_UNAVAILABLE',
 ] as const;
 
 /** A stable string that identifies a kind of dspex failure. */

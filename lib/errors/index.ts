@@ -30,4 +30,5 @@ export { ToolError } from './tool-error';
 export { EvaluationError } from './evaluation-error';
 export { OptimizerError } from './optimizer-error';
 export { FileAccessError } from './file-access-error';
+export { ClusterUnavailableError } from './cluster-unavailable-error';
 export { describeProblem, describeValue } from './describe-problem';

@@ -30,3 +30,4 @@ export { ToolError } from './tool-error';
 export { EvaluationError } from './evaluation-error';
 export { OptimizerError } from './optimizer-error';
 export { FileAccessError } from './file-access-error';
+export { ClusterUnavailableError } from './cluster-unavailable-error';
