@@ -60,6 +60,7 @@ const BUILT = [
   'MemoryCheckpointStore',
   'FileCheckpointStore',
   'RedisCheckpointStore',
+  'RedisParameterStore',
   'ChildOverloadedError',
   'ClusterUnavailableError',
   'Evaluate',

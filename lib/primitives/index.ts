@@ -11,6 +11,6 @@ export { ParameterHandle } from './parameter-handle';
 export type { ParameterUpdate, ParameterValueType } from './parameter-handle';
 export type { ParameterBounds } from './parameter-constraints';
 export { ParameterStore } from './parameter-store';
-export type { ParameterListener } from './parameter-store';
+export type { ParameterListener, BoundParameter } from './parameter-store';
 export { isModule, isPredictor, registerPredictorFactory, PREDICTOR_BRAND } from './module-brand';
 export type { PredictorContract } from './module-brand';

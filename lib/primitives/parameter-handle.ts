@@ -107,6 +107,7 @@ export class ParameterHandle {
     if (this.#descriptor.shared === undefined) return;
     const local = this.#value;
     this.#store = store;
+    store.bindParameter(this.#descriptor.shared, this);
     if (!store.has(this.#descriptor.shared) && local !== undefined) store.set(this.#descriptor.shared, local);
   }
 

@@ -1,5 +1,10 @@
 import { ConfigurationError, describeProblem, describeValue } from '../errors';
 
+/** A parameter bound to a store key: it can say what is wrong with a value (nothing when valid). */
+export interface BoundParameter {
+  check(value: unknown): string[];
+}
+
 /** Called with the new and previous value whenever a key is set. */
 export type ParameterListener = (value: unknown, previous: unknown) => void;
 
@@ -51,6 +56,16 @@ export class ParameterStore {
       listeners.delete(listener);
       if (listeners.size === 0 && this.#listeners.get(key) === listeners) this.#listeners.delete(key);
     };
+  }
+
+  /**
+   * Records that `parameter` is bound to `key` (called when a module binds to this store), so a
+   * store that validates writes from anywhere (`RedisParameterStore`) can check values against its
+   * constraints. This store validates nothing itself: each module validates its own assignments.
+   */
+  bindParameter(key: string, parameter: BoundParameter): void {
+    void key;
+    void parameter;
   }
 
   /** Every stored key and value. */

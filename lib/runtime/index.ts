@@ -29,6 +29,8 @@ export type { FileCheckpointStoreOptions } from './file-checkpoint-store';
 export { RedisCheckpointStore } from './redis-checkpoint-store';
 export type { RedisCheckpointStoreOptions } from './redis-checkpoint-store';
 export type { RedisConnection } from './redis-connection';
+export { RedisParameterStore } from './redis-parameter-store';
+export type { RedisParameterStoreOptions } from './redis-parameter-store';
 export type { ChildMetrics, LatencyPercentiles } from './metrics';
 export type { CallRecord, CallOutcome } from './execution-history';
 export type { Clock, ClockTimer } from './clock';

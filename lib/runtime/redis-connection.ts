@@ -124,3 +124,22 @@ export async function closeRedisClient(client: Redis): Promise<void> {
     client.disconnect();
   }
 }
+
+/**
+ * Closes a BullMQ queue, worker or event reader gracefully, or at once when that takes longer than
+ * the retry budget (its Redis is unreachable: a graceful close would wait for it forever).
+ */
+export async function closeWithinBudget(target: { close(): Promise<void>; disconnect(): Promise<void> } | undefined, budgetMs: number = RETRY_BUDGET_MS): Promise<void> {
+  if (target === undefined) return;
+  if (!Number.isFinite(budgetMs)) return target.close();
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), budgetMs);
+  });
+  try {
+    const outcome = await Promise.race([target.close().catch(() => undefined), late]);
+    if (outcome === 'late') await target.disconnect().catch(() => undefined);
+  } finally {
+    clearTimeout(timer);
+  }
+}
