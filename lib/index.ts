@@ -49,5 +49,5 @@ export { LabeledFewShot, BootstrapFewShot, BootstrapFewShotWithRandomSearch, KNN
 export type * from './optimizers';
 export { GEPA } from './optimizers';
 
-export { Supervisor, MemoryCheckpointStore, FileCheckpointStore, RedisCheckpointStore, RedisParameterStore } from './runtime';
+export { Supervisor, MemoryCheckpointStore, FileCheckpointStore, RedisCheckpointStore, RedisParameterStore, Cluster } from './runtime';
 export type * from './runtime';

@@ -61,6 +61,7 @@ const BUILT = [
   'FileCheckpointStore',
   'RedisCheckpointStore',
   'RedisParameterStore',
+  'Cluster',
   'ChildOverloadedError',
   'ClusterUnavailableError',
   'Evaluate',
