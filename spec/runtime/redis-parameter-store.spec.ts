@@ -118,6 +118,10 @@ describeWithRedis('RedisParameterStore', () => {
 
   it('keeps @Parameter({ shared }) values of modules in two processes in step', async () => {
     const [first, second] = await pair();
+    // The value exists before the modules bind, so neither writes its default (a late default would race the set below).
+    const known = nextValue(second, 'sampling.temperature');
+    await first.set('sampling.temperature', 0.7);
+    await known;
     const supervisors = [new Supervisor({ parameterStore: first, logger: silent }), new Supervisor({ parameterStore: second, logger: silent })];
     const [here, there] = await Promise.all(supervisors.map((supervisor) => supervisor.startChild({ id: 'drafter', start: () => new Drafter() })));
     const arrived = nextValue(second, 'sampling.temperature');
