@@ -9,6 +9,7 @@ import { resetSettings } from 'dspex';
 const ROOT = path.join(__dirname, '..', '..');
 const DOCS = path.join(ROOT, 'docs');
 const EXAMPLES = path.join(ROOT, 'examples');
+const NEEDS_REDIS = /^\/\/ requires: redis-server/;
 const MARKER = /<!-- example: (examples\/[\w./-]+\.ts) -->\s*$/;
 
 function markdownFiles(directory: string): string[] {
@@ -62,7 +63,9 @@ describe('docs', () => {
 
 const runnable = readdirSync(EXAMPLES)
   .filter((entry) => entry.endsWith('.ts'))
-  .filter((entry) => /export async function main\(/.test(readFileSync(path.join(EXAMPLES, entry), 'utf8')));
+  .filter((entry) => /export async function main\(/.test(readFileSync(path.join(EXAMPLES, entry), 'utf8')))
+  // Examples that need a redis-server (the cluster's) are type-checked with the rest; `npm run demo:cluster` runs them.
+  .filter((entry) => !NEEDS_REDIS.test(readFileSync(path.join(EXAMPLES, entry), 'utf8')));
 
 describe('examples', () => {
   const savedEnvironment = { ...process.env };
@@ -96,7 +99,7 @@ describe('examples', () => {
       .filter((entry) => entry.endsWith('.ts'))
       .map((entry) => readFileSync(path.join(EXAMPLES, entry), 'utf8'))
       .join('\n');
-    const helpers = readdirSync(EXAMPLES).filter((entry) => entry.endsWith('.ts') && !runnable.includes(entry));
+    const helpers = readdirSync(EXAMPLES).filter((entry) => entry.endsWith('.ts') && !runnable.includes(entry) && !NEEDS_REDIS.test(readFileSync(path.join(EXAMPLES, entry), 'utf8')));
     expect(helpers.filter((entry) => !sources.includes(`'./${entry.replace(/\.ts$/, '')}'`))).toEqual([]);
   });
 });
