@@ -142,8 +142,12 @@ describeWithRedis('Cluster', () => {
     expect(answers.map((answer) => answer.answer)).toEqual(Array.from({ length: 20 }, (_, n) => n * 2));
     await expect(ref.forward({ n: 1 })).resolves.toMatchObject({ tag: 'v2' });
     // Checkpoints are written on change; the newest is v2's, counting on from v1's count through migrate.
+    // (written after the call answers, so wait for it, within a bound).
     const store = new RedisCheckpointStore({ connection: server.url, prefix: caller.prefix });
-    const newest = await store.load('doubler');
+    let newest = await store.load('doubler');
+    for (const deadline = Date.now() + 10_000; newest?.version !== '2' && Date.now() < deadline; newest = await store.load('doubler')) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     await store.close();
     expect(newest?.version).toBe('2');
     expect((newest?.state.parameters as { served: number }).served).toBeGreaterThanOrEqual(1004);
