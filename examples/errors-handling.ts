@@ -5,8 +5,10 @@ export async function main(): Promise<void> {
   const qa = new Predict('context, question -> answer');
   qa.lm = new DummyLM([{ answer: 'France' }]);
 
+  // Inputs read at run time (here JSON) are loosely typed, so the run-time check reports the missing `context`.
+  const inputs: Record<string, unknown> = JSON.parse('{ "question": "Where is Paris?" }');
   try {
-    await qa.forward({ question: 'Where is Paris?' });
+    await qa.forward(inputs);
   } catch (error) {
     if (!DspexError.is(error)) throw error; // not from dspex: let it propagate
     console.log(error.name, error.code, error.details); // InputValidationError INPUT_INVALID { missing: [ 'context' ] }

@@ -4,7 +4,7 @@ import { ChainOfThought, Module, Predict, Prediction } from 'dspex';
 class MultiHop extends Module {
   hops = [new Predict('context, question -> query'), new Predict('context, question -> query')];
   tools = { search: new Predict('query -> passages: list[str]') };
-  answer = new ChainOfThought('context, question -> answer');
+  answer = new ChainOfThought('context: list[str], question -> answer');
 
   async forward(inputs: { question: string }): Promise<Prediction> {
     return this.answer.forward({ context: [], question: inputs.question });

@@ -9,6 +9,7 @@ export * from './errors/public';
 
 export { Signature, signature } from './signatures';
 export type { SignatureInput, SignatureState, Field, FieldDefinition, FieldKind, FieldType, LiteralValue } from './signatures';
+export type { InferInputs, InferOutputs, SignatureInputs, SignatureOutputs } from './signatures';
 
 export { Parameter, Predictor, SubModule, InputField, OutputField } from './decorators';
 export type { ParameterOptions, PredictorOptions, SubModuleOptions, FieldOptions } from './decorators';

@@ -2,12 +2,13 @@ import { ChatAdapter } from '../adapters/chat-adapter';
 import type { Adapter } from '../adapters/adapter';
 import { InputValidationError, LMNotConfiguredError, StateValidationError, describeProblem, describeValue } from '../errors';
 import { renderHistory, type BaseLM, type LMCallOptions, type LMHistoryEntry } from '../lm/base-lm';
-import { Example, fieldsOfRecord } from '../primitives/example';
+import { Example, fieldsOfRecord, type ExampleInput } from '../primitives/example';
 import { Module, type ForwardOptions } from '../primitives/module';
 import { PREDICTOR_BRAND, registerPredictorFactory, type PredictorContract } from '../primitives/module-brand';
 import { Prediction } from '../primitives/prediction';
 import { currentSettings } from '../settings/settings';
 import { admitsNone } from '../signatures/field-types';
+import type { LooselyTyped, SignatureInputs, SignatureOutputs } from '../signatures/infer-signature';
 import { Signature, type SignatureInput } from '../signatures/signature';
 import { currentSignal } from '../util/call-scope';
 import { isPlainObject } from '../util/is-plain-object';
@@ -69,8 +70,9 @@ function assertRequiredInputs(signature: Signature, fields: Readonly<Record<stri
  * @example
  * const qa = new Predict('question -> answer: int');
  * const prediction = await qa.forward({ question: 'What is 2+2?' });
+ * prediction.answer; // typed number: literal signature text types inputs and outputs
  */
-export class Predict extends Module implements PredictorContract {
+export class Predict<S extends SignatureInput = SignatureInput, I = SignatureInputs<S>, O extends object = SignatureOutputs<S>> extends Module implements PredictorContract {
   declare readonly [PREDICTOR_BRAND]: true;
   signature: Signature;
   config: PredictConfig;
@@ -80,7 +82,7 @@ export class Predict extends Module implements PredictorContract {
   /** DSPy's `train` entry of predictor state (named so as not to hide `Module.train()`). */
   trainData: unknown[];
 
-  constructor(signature: SignatureInput, config: PredictConfig = {}) {
+  constructor(signature: S, config: PredictConfig = {}) {
     super();
     if (config === null || typeof config !== 'object' || Array.isArray(config)) {
       throw new InputValidationError(describeProblem('Predict config must be an object of LM options.', describeValue(config), 'Pass e.g. { temperature: 0.7, n: 3 }.'));
@@ -99,7 +101,9 @@ export class Predict extends Module implements PredictorContract {
    * @throws {LMNotConfiguredError} LM_NOT_CONFIGURED when no LM is given, set or configured.
    * @throws {AdapterParseError} ADAPTER_PARSE when the reply cannot be parsed (after the JSON fallback).
    */
-  async forward(inputs: Record<string, unknown>, options: PredictForwardOptions = {}): Promise<Prediction> {
+  forward<T extends Readonly<Record<string, unknown>>>(inputs: LooselyTyped<T>, options?: PredictForwardOptions): Promise<Prediction<O>>;
+  forward(inputs: I | ExampleInput, options?: PredictForwardOptions): Promise<Prediction<O>>;
+  async forward(inputs: I | ExampleInput, options: PredictForwardOptions = {}): Promise<Prediction<O>> {
     const signal = options.signal ?? currentSignal();
     signal?.throwIfAborted();
     const settings = currentSettings();
@@ -109,7 +113,7 @@ export class Predict extends Module implements PredictorContract {
         describeProblem(`No LM for predictor "${this.signature.toString()}".`, 'no lm option, predictor.lm or configured lm', 'Call configure({ lm }), pass { lm } to forward, or set predictor.lm.'),
       );
     }
-    const fields = fieldsOfRecord(inputs);
+    const fields = fieldsOfRecord(inputs as Readonly<Record<string, unknown>>);
     assertRequiredInputs(this.signature, fields);
     const config = options.config === undefined ? this.config : { ...this.config, ...options.config };
     let lmOptions: LMCallOptions = config;
@@ -128,7 +132,7 @@ export class Predict extends Module implements PredictorContract {
       trace.push({ predictor: this, inputs: { ...fields }, prediction });
       if (trace.length > (settings.maxTraceSize ?? DEFAULT_MAX_TRACE_SIZE)) trace.shift();
     }
-    return prediction;
+    return prediction as Prediction<O>;
   }
 
   /** Clears demos, traces, train and the predictor's own LM (DSPy's `reset`). */

@@ -155,6 +155,12 @@ export class Example {
   }
 }
 
+/**
+ * An Example where typed inputs are expected (`predict.forward(example.inputs())`): Example's
+ * members without its field index, so that object literals beside it keep excess-property checks.
+ */
+export type ExampleInput = { [K in keyof Example as string extends K ? never : number extends K ? never : K]: Example[K] };
+
 /** The plain fields of an Example or an object (no copy of an Example's store is exposed). */
 export function fieldsOfRecord(record: ExampleFields): Readonly<Record<string, unknown>> {
   return record instanceof Example ? (record as unknown as { [STORE]: Record<string, unknown> })[STORE] : record;

@@ -9,11 +9,11 @@ export interface LMUsage {
   totalTokens: number;
 }
 
-/**
- * What a module returns: an Example of output fields, plus the `completions` it chose from
- * (when an LM produced several) and the LM `usage` behind it.
- */
-export class Prediction extends Example {
+// The runtime class; `Prediction` below is its typed face (a class expression keeps the name `Prediction`).
+const PredictionClass = class Prediction extends Example {
+  /** Output fields are readable as properties; a typed `Prediction<O>` narrows this to `O`'s fields. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  [field: string]: any;
   declare completions: Completions | undefined;
   declare usage: LMUsage | undefined;
 
@@ -47,4 +47,39 @@ export class Prediction extends Example {
     prediction.completions = new Completions(items);
     return prediction;
   }
+};
+
+/** Keys an object type declares by name (its index signature dropped). */
+type NamedMembers<T> = { [K in keyof T as string extends K ? never : number extends K ? never : symbol extends K ? never : K]: T[K] };
+
+/** A Prediction's own members (Example's methods, `completions`, `usage`), without the field index. */
+export interface PredictionMembers extends Omit<NamedMembers<Example>, 'withInputs' | 'copy' | 'without'> {
+  completions: Completions | undefined;
+  usage: LMUsage | undefined;
+  withInputs(...keys: string[]): this;
+  copy(overrides?: Readonly<Record<string, unknown>>): this;
+  without(...keys: string[]): this;
 }
+
+/**
+ * What a module returns: an Example of output fields, plus the `completions` it chose from
+ * (when an LM produced several) and the LM `usage` behind it.
+ *
+ * `Prediction<O>` is typed by its output fields `O` (a typed signature's `Predict` returns one):
+ * reading a field `O` lacks is a compile error. The bare `Prediction` reads any field (as `any`),
+ * and every `Prediction<O>` is assignable to it.
+ * @example
+ * const prediction = await new Predict('question -> answer: int').forward({ question: '2+2?' });
+ * prediction.answer; // number
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Prediction<O extends object = { [field: string]: any }> = PredictionMembers & O;
+
+/** The `Prediction` class: `new Prediction(fields)`, `Prediction.fromCompletions(list)`, `instanceof Prediction`. */
+export interface PredictionConstructor {
+  new (base?: ExampleFields, overrides?: Readonly<Record<string, unknown>>): Prediction;
+  readonly prototype: Prediction;
+  fromCompletions(list: readonly Readonly<Record<string, unknown>>[] | Readonly<Record<string, readonly unknown[]>>): Prediction;
+}
+
+export const Prediction: PredictionConstructor = PredictionClass;

@@ -1,5 +1,6 @@
 export { Signature, signature } from './signature';
 export type { SignatureInput, SignatureState } from './signature';
+export type { InferInputs, InferOutputs, SignatureInputs, SignatureOutputs } from './infer-signature';
 export { Field } from './field';
 export type { FieldDefinition, FieldKind } from './field';
 export { parseFieldType, annotationName, admitsNone, fieldTypeEquals } from './field-types';

@@ -2,6 +2,7 @@ import { SignatureError, describeProblem, describeValue, StateValidationError } 
 import { cleanInstructions } from './clean-instructions';
 import { Field, type FieldDefinition, type FieldKind } from './field';
 import { parseFieldType, type FieldType } from './field-types';
+import type { InferInputs, InferOutputs, SIGNATURE_TYPES } from './infer-signature';
 import { parseSignatureText } from './parse-signature';
 import { fieldsFromClass } from './signature-class';
 
@@ -55,7 +56,9 @@ function defaultInstructions(fields: readonly Field[]): string {
  *   @OutputField({ type: 'int' }) answer!: number;
  * }
  */
-export class Signature {
+export class Signature<I extends object = object, O extends object = object> {
+  /** The field types the compiler knows (`signature(inputs, outputs)`, literal text); never set at run time. */
+  declare readonly [SIGNATURE_TYPES]?: { readonly inputs: I; readonly outputs: O };
   readonly instructions: string;
   readonly fields: readonly Field[];
   readonly inputFields: readonly Field[];
@@ -79,6 +82,7 @@ export class Signature {
    * Parses DSPy's signature text.
    * @throws {SignatureError} SIGNATURE_INVALID naming the position of the problem.
    */
+  static parse<S extends string>(text: S, instructions?: string): Signature<InferInputs<S>, InferOutputs<S>>;
   static parse(text: string, instructions?: string): Signature {
     if (instructions === undefined && typeof text === 'string') {
       const cached = parsedTexts.get(text);
@@ -216,6 +220,7 @@ export class Signature {
 }
 
 /** Shorthand for `Signature.parse(text, instructions)`. */
+export function signature<S extends string>(text: S, instructions?: string): Signature<InferInputs<S>, InferOutputs<S>>;
 export function signature(text: string, instructions?: string): Signature {
   return Signature.parse(text, instructions);
 }

@@ -25,6 +25,7 @@ describe('Predict', () => {
 
   it('rejects a missing required input with INPUT_INVALID naming it', async () => {
     const predict = new Predict('context, question -> answer');
+    // @ts-expect-error the compiler catches the missing input too; this checks the run-time guard
     await expect(predict.forward({ question: 'q' }, { lm: new DummyLM([]) })).rejects.toMatchObject({
       code: 'INPUT_INVALID',
       details: { missing: ['context'] },

@@ -1,0 +1,124 @@
+// Type tests: every DSPy type spelling maps to its TypeScript type (see docs/concepts/signatures.md).
+import { ChainOfThought, Example, Predict, Prediction, Signature, signature, type InferInputs, type InferOutputs } from 'dspex';
+import { expectType, valueOf, type Equal } from './expect-type';
+
+export async function mappings(): Promise<void> {
+  const predict = new Predict('question: str, k: int -> answer: float, tags: list[str]');
+  const prediction = await predict.forward({ question: 'q', k: 3 });
+  expectType<Equal<typeof prediction.answer, number>>();
+  expectType<Equal<typeof prediction.tags, string[]>>();
+  // The typed prediction is assignable to the bare Prediction.
+  const bare: Prediction = prediction;
+  expectType<Equal<typeof bare.anything, any>>(); // eslint-disable-line @typescript-eslint/no-explicit-any
+
+  type Outputs = InferOutputs<
+    "a -> s: str, i: int, f: float, b: bool, l: list[int], d: dict[str, list[str]], lit: Literal['x', \"y\", 3, True, None], o: Optional[str], u: int | str, un: Union[int, bool], untyped, cls: Person, any: Any, t: typing.List[str]"
+  >;
+  expectType<
+    Equal<
+      Outputs,
+      {
+        s: string;
+        i: number;
+        f: number;
+        b: boolean;
+        l: number[];
+        d: Record<string, string[]>;
+        lit: 'x' | 'y' | 3 | true | null;
+        o: string | null;
+        u: number | string;
+        un: number | boolean;
+        untyped: string;
+        cls: unknown;
+        any: unknown;
+        t: string[];
+      }
+    >
+  >();
+  // Optional inputs may be omitted.
+  expectType<Equal<InferInputs<'question, hint: Optional[str] -> answer'>, { question: string; hint?: string | null }>>();
+  // Whitespace, defaults and a line break are read as the run-time parser reads them.
+  expectType<Equal<InferInputs<'  a : int = 3 ,\n b->c'>, { a: number; b: string }>>();
+}
+
+export async function mistakes(): Promise<void> {
+  const predict = new Predict('question: str, k: Optional[int] -> answer: float');
+  // @ts-expect-error a typo in an input name
+  await predict.forward({ questoin: 'q' });
+  // @ts-expect-error a typo in an optional input name (excess property)
+  await predict.forward({ question: 'q', kk: 3 });
+  // @ts-expect-error a wrong input type
+  await predict.forward({ question: 3 });
+  const prediction = await predict.forward({ question: 'q' });
+  // @ts-expect-error an output the signature does not have
+  void prediction.answr;
+  // @ts-expect-error a wrong output type
+  const text: string = prediction.answer;
+  void text;
+
+  const classify = new Predict("text -> label: Literal['billing', 'technical']");
+  const { label } = await classify.forward({ text: 't' });
+  // @ts-expect-error a value the Literal does not allow
+  if (label === 'sales') return;
+}
+
+export async function examplesAndLooseValues(): Promise<void> {
+  const predict = new Predict('question -> answer');
+  // An Example (e.g. example.inputs()) stays accepted.
+  const example = new Example({ question: 'q', answer: 'a' }).withInputs('question');
+  await predict.forward(example.inputs());
+  // Loosely typed values keep compiling.
+  const loose: Record<string, unknown> = { question: 'q' };
+  await predict.forward(loose);
+  await predict.forward(valueOf<Prediction>());
+}
+
+export async function looseFallback(text: string): Promise<void> {
+  // A non-literal signature gives the loose types.
+  const predict = new Predict(text);
+  const prediction = await predict.forward({ anything: 1 });
+  expectType<Equal<typeof prediction, Prediction>>();
+  // So does text the type parser does not accept (the run-time parser reports it).
+  expectType<Equal<InferOutputs<'a -> b -> c'>, InferOutputs<string>>>();
+  // A signature past the parser's bound falls back instead of failing to compile.
+  type Many = `${'a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, b0, b1, b2, b3, b4, b5, b6, b7, b8, b9, c0, c1, c2, c3, c4, c5, c6, c7, c8, c9'}, ${'d0, d1, d2, d3, d4, d5, d6, d7, d8, d9, e0, e1, e2, e3, e4, e5, e6, e7, e8, e9'} -> out`;
+  expectType<Equal<InferInputs<Many>, Record<string, unknown>>>();
+  expectType<Equal<InferOutputs<'a -> b: list[list[list[list[list[list[list[str]]]]]]]'>, InferOutputs<string>>>();
+  // A class-form signature is loose too.
+  class QA extends Signature {}
+  const fromClass = await new Predict(QA).forward({ question: 'q' });
+  expectType<Equal<typeof fromClass, Prediction>>();
+}
+
+export async function typedSignatureValues(): Promise<void> {
+  const parsed = signature('question -> answer: int');
+  const prediction = await new Predict(parsed).forward({ question: 'q' });
+  expectType<Equal<typeof prediction.answer, number>>();
+  // A typed Signature is still a Signature.
+  const bare: Signature = Signature.parse('a: int -> b');
+  void bare;
+}
+
+export async function chainOfThought(): Promise<void> {
+  const cot = new ChainOfThought('question -> answer: int');
+  const { reasoning, answer } = await cot.forward({ question: 'q' });
+  expectType<Equal<typeof reasoning, string>>();
+  expectType<Equal<typeof answer, number>>();
+  // @ts-expect-error a typo through ChainOfThought
+  await cot.forward({ questio: 'q' });
+  // A typed predictor is assignable where a bare one is expected.
+  const predictors: Predict[] = [new Predict('a -> b: int')];
+  const modules: ChainOfThought[] = [cot];
+  void predictors;
+  void modules;
+}
+
+export class FieldInitializer {
+  // A field initializer keeps its inferred type.
+  generate = new ChainOfThought('question -> answer: bool');
+
+  async run(): Promise<boolean> {
+    const { answer } = await this.generate.forward({ question: 'q' });
+    return answer;
+  }
+}
