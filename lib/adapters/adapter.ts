@@ -1,6 +1,7 @@
 import type { BaseLM, LMCallOptions } from '../lm/base-lm';
 import type { ChatMessage } from '../lm/chat-message';
 import type { Example } from '../primitives/example';
+import { OutputValidationError, describeProblem, describeValue } from '../errors';
 import { Signature } from '../signatures/signature';
 import { emptyResponseError } from './output-fields';
 
@@ -51,11 +52,43 @@ export abstract class Adapter {
     const signature = Signature.from(request.signature);
     const messages = this.format(signature, request.demos, request.inputs);
     const { outputs } = await lm.call(messages, this.lmOptions(signature, options));
-    return outputs.map((output: string | null | undefined) => {
+    const completions = outputs.map((output: string | null | undefined) => {
       if (typeof output !== 'string' || output === '') throw emptyResponseError(this.constructor.name, signature, output);
       const values = this.parse(signature, output);
       for (const field of signature.outputFields) if (!Object.hasOwn(values, field.name)) values[field.name] = null;
       return values;
     });
+    if (!signature.outputFields.some((field) => field.schema !== undefined)) return completions;
+    for (const values of completions) await validateWithSchemas(this.constructor.name, signature, values, outputs);
+    return completions;
+  }
+}
+
+/**
+ * Validates each Standard Schema-typed output through `~standard.validate` (awaited, so async
+ * validators work) and stores the schema's output value (its transforms applied).
+ * @throws {OutputValidationError} OUTPUT_INVALID listing the schema's issues in `details.issues`.
+ */
+async function validateWithSchemas(adapter: string, signature: Signature, values: Record<string, unknown>, outputs: readonly unknown[]): Promise<void> {
+  for (const field of signature.outputFields) {
+    if (field.schema === undefined) continue;
+    const result = await field.schema['~standard'].validate(values[field.name]);
+    if (result.issues === undefined) {
+      values[field.name] = result.value;
+      continue;
+    }
+    const issues = result.issues.map((issue) => ({
+      message: issue.message,
+      path: (issue.path ?? []).map((segment) => (typeof segment === 'object' && segment !== null ? segment.key : segment)),
+    }));
+    const listed = issues.map((issue) => (issue.path.length === 0 ? issue.message : `${issue.path.map(String).join('.')}: ${issue.message}`)).join('; ');
+    throw new OutputValidationError(
+      describeProblem(
+        `Output field "${field.name}" fails its schema: ${listed}.`,
+        describeValue(values[field.name], 300),
+        "Ask for values that satisfy the schema (e.g. in the field's desc or the instructions), or relax the schema.",
+      ),
+      { details: { adapter, field: field.name, fields: [field.name], issues, lmResponse: outputs.length === 1 ? outputs[0] : outputs } },
+    );
   }
 }

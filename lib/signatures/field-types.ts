@@ -13,8 +13,8 @@ export type LiteralValue = string | number | boolean | null;
  */
 export type FieldType =
   | { readonly kind: 'str' | 'int' | 'float' | 'bool' | 'any' | 'none' }
-  | { readonly kind: 'list'; readonly item?: FieldType }
-  | { readonly kind: 'dict'; readonly key?: FieldType; readonly value?: FieldType }
+  | { readonly kind: 'list'; readonly item?: FieldType; readonly jsonSchema?: Readonly<Record<string, unknown>> }
+  | { readonly kind: 'dict'; readonly key?: FieldType; readonly value?: FieldType; readonly jsonSchema?: Readonly<Record<string, unknown>> }
   | { readonly kind: 'literal'; readonly values: readonly LiteralValue[] }
   | { readonly kind: 'union'; readonly members: readonly FieldType[] }
   | { readonly kind: 'class'; readonly ctor: new () => object; readonly name: string };

@@ -1,3 +1,4 @@
+import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { annotationName, STR_TYPE, type FieldType } from './field-types';
 import { inferPrefix } from './infer-prefix';
 
@@ -28,6 +29,8 @@ export class Field {
   readonly constraints: string | undefined;
   /** The type's name as prompts print it (`int`, `Union[int, NoneType]`). */
   readonly annotation: string;
+  /** The Standard Schema that typed the field (`type` is derived from it); LM outputs are validated with it. */
+  readonly schema: StandardSchemaV1 | undefined;
 
   constructor(init: {
     name: string;
@@ -37,6 +40,7 @@ export class Field {
     prefix?: string;
     isTypeUndefined?: boolean;
     constraints?: string;
+    schema?: StandardSchemaV1;
   }) {
     this.name = init.name;
     this.kind = init.kind;
@@ -46,6 +50,7 @@ export class Field {
     this.isTypeUndefined = init.isTypeUndefined ?? init.type === undefined;
     this.constraints = init.constraints;
     this.annotation = annotationName(this.type);
+    this.schema = init.schema;
     Object.freeze(this);
   }
 
@@ -64,6 +69,8 @@ export class Field {
       prefix: changes.prefix ?? this.prefix,
       isTypeUndefined: changes.type === undefined ? this.isTypeUndefined : false,
       constraints: 'constraints' in changes ? changes.constraints : this.constraints,
+      // A new type replaces what the schema said.
+      schema: changes.type === undefined ? this.schema : undefined,
     });
   }
 }

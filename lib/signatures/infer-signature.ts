@@ -217,6 +217,15 @@ type OptionalKeys<Fields extends FieldEntry[]> = { [F in Fields[number] as F[2] 
 type InputObject<Fields extends FieldEntry[]> = Simplify<RequiredKeys<Fields> & OptionalKeys<Fields>>;
 type OutputObject<Fields extends FieldEntry[]> = Simplify<{ [F in Fields[number] as F[0]]: F[1] }>;
 
+/** The TypeScript type of one DSPy type spelling (`'list[int]'` → `number[]`); `unknown` when the parser does not accept it. */
+export type InferFieldType<T extends string> = string extends T
+  ? unknown
+  : ParseUnion<TrimLeft<T>, []> extends [infer Type, infer Rest extends string]
+    ? TrimLeft<Rest> extends ''
+      ? Type
+      : unknown
+    : unknown;
+
 /** The inputs object a signature text declares (`'question: str, k: int -> answer'` → `{ question: string; k: number }`). */
 export type InferInputs<S extends string> = string extends S
   ? LooseInputs

@@ -66,8 +66,11 @@ function rawSchema(type: FieldType | undefined): JsonSchema {
     case 'any':
       return {};
     case 'list':
+      // A Standard Schema field keeps the JSON Schema its library gave.
+      if (type.jsonSchema !== undefined) return type.jsonSchema;
       return { type: 'array', items: rawSchema(type.item) };
     case 'dict':
+      if (type.jsonSchema !== undefined) return type.jsonSchema;
       // Pydantic writes `additionalProperties: true` for dict[str, Any].
       return { type: 'object', additionalProperties: type.value === undefined || type.value.kind === 'any' ? true : rawSchema(type.value) };
     case 'literal':

@@ -3,6 +3,7 @@ import { cleanInstructions } from './clean-instructions';
 import { Field, type FieldDefinition, type FieldKind } from './field';
 import { parseFieldType, type FieldType } from './field-types';
 import type { InferInputs, InferOutputs, SIGNATURE_TYPES } from './infer-signature';
+import { fieldsFromSpecs, type FieldSpecInputs, type FieldSpecOutputs, type SignatureFieldSpecs } from './object-form';
 import { parseSignatureText } from './parse-signature';
 import { fieldsFromClass } from './signature-class';
 
@@ -219,8 +220,26 @@ export class Signature<I extends object = object, O extends object = object> {
   }
 }
 
-/** Shorthand for `Signature.parse(text, instructions)`. */
+/**
+ * Shorthand for `Signature.parse(text, instructions)`; or the object form
+ * `signature(inputs, outputs, instructions?)`, each side mapping field names to a Standard Schema,
+ * a DSPy type string, or `{ schema | type, desc?, prefix? }` — typed for the compiler either way.
+ * @example
+ * const triage = signature({ message: z.string() }, { category: z.enum(['billing', 'technical']) }, 'Route the message.');
+ * @throws {SignatureError} SIGNATURE_INVALID for malformed text or field specs.
+ */
 export function signature<S extends string>(text: S, instructions?: string): Signature<InferInputs<S>, InferOutputs<S>>;
-export function signature(text: string, instructions?: string): Signature {
-  return Signature.parse(text, instructions);
+export function signature<const I extends SignatureFieldSpecs, const O extends SignatureFieldSpecs>(
+  inputs: I,
+  outputs: O,
+  instructions?: string,
+): Signature<FieldSpecInputs<I>, FieldSpecOutputs<O>>;
+export function signature(textOrInputs: string | SignatureFieldSpecs, outputsOrInstructions?: string | SignatureFieldSpecs, instructions?: string): Signature {
+  if (typeof textOrInputs === 'string' || outputsOrInstructions === undefined || typeof outputsOrInstructions === 'string') {
+    return Signature.parse(textOrInputs as string, outputsOrInstructions as string | undefined);
+  }
+  if (instructions !== undefined && typeof instructions !== 'string') {
+    throw new SignatureError(describeProblem('Instructions must be a string.', describeValue(instructions), 'Pass the instruction text as the third argument.'));
+  }
+  return new Signature(fieldsFromSpecs(textOrInputs, outputsOrInstructions), instructions);
 }
