@@ -12,9 +12,9 @@ export async function main(): Promise<void> {
 
   // Calls keep arriving while the new version goes live.
   const tickets = Array.from({ length: 60 }, (_, index) => devset[index % devset.length]);
-  const inFlight = tickets.map((ticket) => triage.forward({ message: ticket.message }));
+  const inFlight = tickets.map((ticket) => triage.forward({ message: String(ticket.message) }));
   await supervisor.hotSwap('triage', { start: () => compiled.deepcopy(), version: '2' });
-  const afterSwap = tickets.map((ticket) => triage.forward({ message: ticket.message }));
+  const afterSwap = tickets.map((ticket) => triage.forward({ message: String(ticket.message) }));
 
   const countCorrect = (answers: Prediction[]): number => answers.filter((answer, index) => answer.category === tickets[index].category).length;
   console.log(`in flight during the swap: ${(await Promise.all(inFlight)).length} answered`); // in flight during the swap: 60 answered

@@ -1,6 +1,6 @@
 import type { Logger } from '../logging/logger';
 import { Module } from '../primitives/module';
-import type { Prediction } from '../primitives/prediction';
+import type { ForwardInputs, ForwardResult } from './forward-types';
 import { currentSignal } from '../util/call-scope';
 import { assertRolloutOptions, checkRolloutForwardOptions, runAttemptLoop, runRollout, type RewardFunction, type RolloutForwardOptions, type RolloutOptions } from './rollouts';
 
@@ -21,8 +21,8 @@ export interface BestOfNOptions extends RolloutOptions {
  * const best = new BestOfN(new ChainOfThought('question -> answer'), { n: 3, rewardFn: oneWord, threshold: 1 });
  * const { answer } = await best.forward({ question: 'What is the capital of Belgium?' });
  */
-export class BestOfN extends Module {
-  module: Module;
+export class BestOfN<M extends Module = Module> extends Module {
+  module: M;
   rewardFn: RewardFunction;
   threshold: number;
   n: number;
@@ -30,7 +30,7 @@ export class BestOfN extends Module {
   readonly logger: Logger | undefined;
 
   /** @throws {ConfigurationError} CONFIGURATION_INVALID for a non-module, `n` ≤ 0, a missing reward function or threshold, or an unknown option. */
-  constructor(module: Module, options: BestOfNOptions) {
+  constructor(module: M, options: BestOfNOptions) {
     super();
     assertRolloutOptions('BestOfN', module, options, true);
     this.module = module;
@@ -48,9 +48,10 @@ export class BestOfN extends Module {
    * @throws {EvaluationError} EVALUATION_FAILED when every attempt failed, or wrapping a non-dspex error once failures exceed `failCount`.
    * @throws a dspex error of the module (e.g. `LM_HTTP`) once failures exceed `failCount`; `LM_NOT_CONFIGURED`; the caller's `signal.reason`.
    */
-  async forward(inputs: Record<string, unknown>, options: RolloutForwardOptions = {}): Promise<Prediction> {
+  async forward(typedInputs: ForwardInputs<M>, options: RolloutForwardOptions = {}): Promise<ForwardResult<M>> {
+    const inputs = typedInputs as Readonly<Record<string, unknown>>;
     const { lm, signal = currentSignal() } = checkRolloutForwardOptions('BestOfN', options);
     const loop = { owner: 'BestOfN', module: this.module, n: this.n, failCount: this.failCount, threshold: this.threshold, logger: this.logger, signal, lm } as const;
-    return runAttemptLoop(loop, (copy) => runRollout(copy, { inputs, rewardFn: this.rewardFn, signal }));
+    return runAttemptLoop(loop, (copy) => runRollout(copy, { inputs, rewardFn: this.rewardFn, signal })) as Promise<ForwardResult<M>>;
   }
 }

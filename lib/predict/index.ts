@@ -1,10 +1,12 @@
 export { Predict } from './predict';
 export type { PredictConfig, PredictForwardOptions, PredictState } from './predict';
 export { ChainOfThought } from './chain-of-thought';
+export type { WithReasoning } from './chain-of-thought';
+export type { ForwardInputs, ForwardResult } from './forward-types';
 export { Tool } from './tool';
 export type { ToolFunction, ToolOptions, ToolCallOptions, ToolCallContext } from './tool';
 export { ReAct } from './react';
-export type { ReActOptions, ReActForwardOptions } from './react';
+export type { ReActOptions, ReActForwardOptions, ReActOutputs } from './react';
 export { BestOfN } from './best-of-n';
 export type { BestOfNOptions } from './best-of-n';
 export { Refine } from './refine';

@@ -51,6 +51,8 @@ function completionsOf(input: unknown): Readonly<Record<string, unknown>>[] {
  * const votes = await new ChainOfThought('question -> answer', { n: 5 }).forward({ question });
  * majority(votes).answer;
  */
+export function majority<O extends object>(predictions: Prediction<O> | readonly Prediction<O>[], options?: MajorityOptions): Prediction<O>;
+export function majority(predictionOrCompletions: Prediction | Completions | readonly (Example | Readonly<Record<string, unknown>>)[], options?: MajorityOptions): Prediction;
 export function majority(predictionOrCompletions: Prediction | Completions | readonly (Example | Readonly<Record<string, unknown>>)[], options: MajorityOptions = {}): Prediction {
   validateOptions('majority', options, OPTION_RULES, { error: (message, details) => new ConfigurationError(message, { details }) });
   const completions = completionsOf(predictionOrCompletions);

@@ -4,7 +4,9 @@ import { getRootLogger, LOGGER_OPTION_RULE, type Logger } from '../logging/logge
 import { fieldsOfRecord } from '../primitives/example';
 import { Module, type ForwardOptions } from '../primitives/module';
 import { Prediction } from '../primitives/prediction';
+import type { LooselyTyped, Simplify, SignatureInputs, SignatureOutputs } from '../signatures/infer-signature';
 import { Signature, type SignatureInput } from '../signatures/signature';
+import type { ExampleInput } from '../primitives/example';
 import { currentSignal } from '../util/call-scope';
 import { validateOptions, type OptionRule, type OptionRules } from '../util/validate-options';
 import { ChainOfThought } from './chain-of-thought';
@@ -113,7 +115,10 @@ async function observe(tools: Readonly<Record<string, Tool>>, name: unknown, arg
  * const agent = new ReAct('question -> answer', { tools: [search], maxIters: 5 });
  * const { answer, trajectory } = await agent.forward({ question: 'What is the capital of France?' });
  */
-export class ReAct extends Module {
+/** ReAct's outputs: the signature's, plus `trajectory` and the extract step's `reasoning`. */
+export type ReActOutputs<O> = Simplify<{ trajectory: Record<string, unknown>; reasoning: string } & O>;
+
+export class ReAct<S extends SignatureInput = SignatureInput, I = SignatureInputs<S>, O extends object = ReActOutputs<SignatureOutputs<S>>> extends Module {
   signature: Signature;
   maxIters: number;
   /** The tools by name, `finish` last. */
@@ -126,7 +131,7 @@ export class ReAct extends Module {
    * @throws {ConfigurationError} CONFIGURATION_INVALID when `maxIters` is not a whole number ≥ 1 or an option is unknown.
    * @throws {ToolError} TOOL_INVALID for a tool that is not a function or `Tool`, a duplicate name, or a tool named `finish`.
    */
-  constructor(signature: SignatureInput, options: ReActOptions) {
+  constructor(signature: S, options: ReActOptions) {
     super();
     validateOptions('ReAct', options, REACT_OPTION_RULES, { error: invalid, allowUndefined: false });
     const maxIters = options.maxIters ?? DEFAULT_MAX_ITERS;
@@ -147,13 +152,15 @@ export class ReAct extends Module {
    * @throws {ConfigurationError} CONFIGURATION_INVALID for a per-call `maxIters` that is not a whole number ≥ 1, or an unknown per-call option.
    * @throws the caller's `signal.reason` when the signal aborts; LM errors from the predictors.
    */
-  async forward(inputs: Record<string, unknown>, options: ReActForwardOptions = {}): Promise<Prediction> {
+  forward<T extends Readonly<Record<string, unknown>>>(inputs: LooselyTyped<T>, options?: ReActForwardOptions): Promise<Prediction<O>>;
+  forward(inputs: I | ExampleInput, options?: ReActForwardOptions): Promise<Prediction<O>>;
+  async forward(inputs: I | ExampleInput, options: ReActForwardOptions = {}): Promise<Prediction<O>> {
     validateOptions('ReAct.forward', options, REACT_FORWARD_RULES, { error: invalid });
     const { lm } = options;
     const signal = options.signal ?? currentSignal();
     signal?.throwIfAborted();
     const maxIters = options.maxIters ?? this.maxIters;
-    const fields = fieldsOfRecord(inputs);
+    const fields = fieldsOfRecord(inputs as Readonly<Record<string, unknown>>);
     const trajectory: Record<string, unknown> = {};
     for (let index = 0; index < maxIters; index += 1) {
       signal?.throwIfAborted();
@@ -176,6 +183,6 @@ export class ReAct extends Module {
     }
     signal?.throwIfAborted();
     const extracted = await this.extract.forward({ ...fields, trajectory: formatTrajectory(trajectory) }, { signal, lm });
-    return new Prediction({ trajectory, ...fieldsOfRecord(extracted) });
+    return new Prediction({ trajectory, ...fieldsOfRecord(extracted) }) as Prediction<O>;
   }
 }

@@ -2,7 +2,7 @@ import { ChatAdapter } from '../adapters/chat-adapter';
 import type { BaseLM } from '../lm/base-lm';
 import type { Logger } from '../logging/logger';
 import { Module } from '../primitives/module';
-import type { Prediction } from '../primitives/prediction';
+import type { ForwardInputs, ForwardResult } from './forward-types';
 import { context, currentSettings } from '../settings/settings';
 import { Signature } from '../signatures/signature';
 import { currentSignal } from '../util/call-scope';
@@ -52,8 +52,8 @@ function distinctSignatures(copy: Module): Map<Signature, string> {
  * const refined = new Refine(new ChainOfThought('question -> answer'), { n: 3, rewardFn: oneWord, threshold: 1 });
  * const { answer } = await refined.forward({ question: 'What is the capital of Belgium?' });
  */
-export class Refine extends Module {
-  module: Module;
+export class Refine<M extends Module = Module> extends Module {
+  module: M;
   rewardFn: RewardFunction;
   threshold: number | undefined;
   n: number;
@@ -61,7 +61,7 @@ export class Refine extends Module {
   readonly logger: Logger | undefined;
 
   /** @throws {ConfigurationError} CONFIGURATION_INVALID for a non-module, `n` ≤ 0, a missing reward function, a non-numeric threshold, or an unknown option. */
-  constructor(module: Module, options: RefineOptions) {
+  constructor(module: M, options: RefineOptions) {
     super();
     assertRolloutOptions('Refine', module, options, false);
     this.module = module;
@@ -79,7 +79,8 @@ export class Refine extends Module {
    * @throws {EvaluationError} EVALUATION_FAILED when every attempt failed, or wrapping a non-dspex error once failures exceed `failCount`.
    * @throws a dspex error of the module once failures exceed `failCount`; `LM_NOT_CONFIGURED`; the caller's `signal.reason`.
    */
-  async forward(inputs: Record<string, unknown>, options: RolloutForwardOptions = {}): Promise<Prediction> {
+  async forward(typedInputs: ForwardInputs<M>, options: RolloutForwardOptions = {}): Promise<ForwardResult<M>> {
+    const inputs = typedInputs as Readonly<Record<string, unknown>>;
     const { lm, signal = currentSignal() } = checkRolloutForwardOptions('Refine', options);
     const adapter = currentSettings().adapter ?? new ChatAdapter();
     let advice: Record<string, unknown> | undefined;
@@ -94,7 +95,7 @@ export class Refine extends Module {
         // The per-call LM, else the configured one, else the module's (DSPy asks `dspy.settings.lm`).
         advice = await offerFeedback({ copy, inputs, attempt, rewardFn: this.rewardFn, threshold: this.threshold, lm: lm ?? currentSettings().lm ?? base, signal });
       },
-    );
+    ) as Promise<ForwardResult<M>>;
   }
 }
 

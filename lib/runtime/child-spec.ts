@@ -31,11 +31,11 @@ export interface RateLimit {
  * @example
  * await supervisor.startChild({ id: 'qa', start: () => new QA(), restart: 'permanent', timeoutMs: 30_000, retries: 1 });
  */
-export interface ChildSpec {
+export interface ChildSpec<M extends ChildInstance = ChildInstance> {
   /** Unique among the supervisor's children; also the checkpoint key. */
   readonly id: string;
-  /** Creates a fresh instance: a `Module`, or a `Supervisor` for a nested tree. Called again on every restart. */
-  readonly start: () => ChildInstance | Promise<ChildInstance>;
+  /** Creates a fresh instance: a `Module`, or a `Supervisor` for a nested tree. Called again on every restart. Its `forward` types the `ModuleRef`. */
+  readonly start: () => M | Promise<M>;
   /** When the child is restarted after it exits (default `'permanent'`). */
   readonly restart?: RestartPolicy;
   /** Calls running at once on the child (default 16). */

@@ -3,7 +3,7 @@ export type { SupervisorOptions, SupervisorStatus, StopOptions } from './supervi
 export type { ChildSpec, ChildInstance, Fallback, FallbackFunction, CheckpointPolicy, RateLimit } from './child-spec';
 export type { RestartPolicy, ExitReason } from './restart-policy';
 export type { RestartStrategy } from './restart-strategy';
-export type { ModuleRef, ModuleRefStatus, SupervisedCallOptions } from './module-ref';
+export type { ModuleRef, ModuleRefOf, ModuleRefStatus, SupervisedCallOptions } from './module-ref';
 export type { Registry, ChildSummary } from './registry';
 export type {
   RegistryEvent,

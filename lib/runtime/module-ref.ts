@@ -24,7 +24,7 @@ export interface SupervisedCallOptions {
  * const qa = await supervisor.startChild({ id: 'qa', start: () => new QA() });
  * const prediction = await qa.forward({ question: 'Why is the sky blue?' }, { timeoutMs: 30_000 });
  */
-export interface ModuleRef {
+export interface ModuleRef<I = Record<string, unknown>, P = Prediction> {
   readonly id: string;
   /** The version now serving (changed by `hotSwap`). */
   readonly version: string;
@@ -36,7 +36,7 @@ export interface ModuleRef {
    * @throws {ChildStoppedError} CHILD_STOPPED; {SupervisorStoppedError} SUPERVISOR_STOPPED; {SupervisorEscalationError} SUPERVISOR_ESCALATION — unless a fallback serves the call.
    * @throws {InputValidationError} INPUT_INVALID when inputs are not an object or options are invalid.
    */
-  forward(inputs: Record<string, unknown>, options?: SupervisedCallOptions): Promise<Prediction>;
+  forward(inputs: I, options?: SupervisedCallOptions): Promise<P>;
   /**
    * A parameter of the live instance. While the child restarts, waits for the new instance (at
    * most its `timeoutMs`, or 5 s).
@@ -57,6 +57,13 @@ export interface ModuleRef {
   /** The last `n` (default all) of the last 1000 calls, oldest first. */
   history(n?: number): CallRecord[];
 }
+
+/**
+ * The `ModuleRef` of a child whose `start` returns `M`: typed by `M.forward`'s inputs and result
+ * (`ref.forward({ mesage })` is a compile error when `M.forward` takes `{ message }`); loose for a
+ * `Supervisor` or a module whose `forward` takes any inputs.
+ */
+export type ModuleRefOf<M> = M extends { forward(inputs: infer I, ...rest: never[]): Promise<infer P> } ? ModuleRef<I, P> : ModuleRef;
 
 /** The `ModuleRef` the registry hands out; every method delegates to the supervisor's child. */
 export class ChildRef implements ModuleRef {

@@ -4,11 +4,11 @@ import { ParameterStore } from '../primitives/parameter-store';
 import type { CheckpointStore } from './checkpoint-store';
 import { errorSummary, logExit } from './exit-log';
 import { Child, type ChildHost } from './child';
-import { assertChildReferences, resolveChildSpec, type ChildSpec } from './child-spec';
+import { assertChildReferences, resolveChildSpec, type ChildInstance, type ChildSpec } from './child-spec';
 import { systemClock, unrefTimer, type Clock, type ClockTimer } from './clock';
 import { performHotSwap, type HotSwapOptions } from './hot-swap';
 import { MemoryCheckpointStore } from './memory-checkpoint-store';
-import type { ModuleRef } from './module-ref';
+import type { ModuleRef, ModuleRefOf } from './module-ref';
 import { ChildRegistry, type Registry } from './registry';
 import type { StopReason } from './registry-event';
 import { RestartIntensity } from './restart-intensity';
@@ -91,8 +91,8 @@ export class Supervisor {
    * checkpoint) and returns its ref.
    * @throws {ChildSpecError} CHILD_SPEC_INVALID; {ChildExistsError} CHILD_EXISTS; {ModuleCrashedError} MODULE_CRASHED when `start` throws.
    */
-  startChild(spec: ChildSpec): Promise<ModuleRef> {
-    return this.#serialized(async () => {
+  startChild<M extends ChildInstance>(spec: ChildSpec<M>): Promise<ModuleRefOf<M>> {
+    return this.#serialized(async (): Promise<ModuleRef> => {
       this.#assertAccepting();
       const resolved = resolveChildSpec(spec, { checkpoint: this.#defaultCheckpoint });
       if (this.#children.has(resolved.id)) {
@@ -111,7 +111,7 @@ export class Supervisor {
       child.activate(instance, { isRestart: false });
       this.#registry.emit({ type: 'started', id: child.id, version: child.version });
       return child.ref;
-    });
+    }) as Promise<ModuleRefOf<M>>;
   }
 
   /**
