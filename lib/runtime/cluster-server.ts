@@ -110,11 +110,12 @@ export class ServedChild implements ServeHandle {
     // close() stops fetching jobs and waits for the running ones; queued jobs stay for other workers.
     await closeWithinBudget(this.#worker, this.#spec?.shutdownMs ?? 5000);
     const { supervisor, store, commands, log } = this.#context;
-    await commands.hdel(this.#keys.workers, this.#token).catch((error: unknown) => log.warn({ err: error, child: this.id }, 'worker entry not removed'));
+    // The child stops (and writes its last checkpoint) before the entry goes, so `retire` resolves after that write.
     if (supervisor.registry.lookup(this.id) !== undefined) {
       await supervisor.terminateChild(this.id).catch(() => undefined);
       await supervisor.deleteChild(this.id).catch(() => undefined);
     }
+    await commands.hdel(this.#keys.workers, this.#token).catch((error: unknown) => log.warn({ err: error, child: this.id }, 'worker entry not removed'));
     store.forget(this.id);
     this.#context.onStopped(this);
   }
