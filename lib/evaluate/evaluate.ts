@@ -70,7 +70,7 @@ function checkOptions(owner: string, options: unknown, rules: OptionRules, allow
 
 /**
  * Runs a program over a devset in parallel and scores it with a metric (DSPy's `dspy.Evaluate`).
- * `run(program)` returns `{ score, results }`: the score is a percentage (0–100, two decimals).
+ * `run(program)` returns `{ score, results, usage }`: the score is a percentage (0–100, two decimals), `usage` the tokens and cost of the run's LM calls.
  * @example
  * const evaluate = new Evaluate({ devset, metric: answerExactMatch, displayProgress: true });
  * const { score } = await evaluate.run(program);

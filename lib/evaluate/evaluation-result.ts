@@ -1,5 +1,5 @@
 import type { Example } from '../primitives/example';
-import type { Prediction } from '../primitives/prediction';
+import type { LMUsage, Prediction } from '../primitives/prediction';
 import type { MetricValue } from './metric';
 
 /** One evaluated example: the example, what the program predicted, and the metric's value (or `failureScore`). */
@@ -11,4 +11,6 @@ export interface EvaluationResult {
   score: number;
   /** One row per devset example, in devset order; a failed example has an empty Prediction and `failureScore`. */
   results: EvaluationRow[];
+  /** Tokens and cost of every LM call the run made; `cost` is `null` when any call's cost was unknown. */
+  usage: LMUsage;
 }

@@ -3,7 +3,8 @@ import { EvaluationError, describeProblem } from '../errors';
 import type { Logger } from '../logging/logger';
 import type { Example } from '../primitives/example';
 import type { Module } from '../primitives/module';
-import { Prediction } from '../primitives/prediction';
+import { Prediction, type LMUsage } from '../primitives/prediction';
+import { runWithUsageTotals } from '../lm/usage-scope';
 import type { EvaluationResult, EvaluationRow } from './evaluation-result';
 import { inputsOf, percentage } from './example-set';
 import { checkMetricValue, isInvalidMetricValueError, metricNumber, type Metric } from './metric';
@@ -38,9 +39,16 @@ class RunStopped {
  * A program or metric that throws gives that example an empty Prediction and `failureScore`;
  * when failures reach `maxErrors` the remaining examples are cancelled.
  * @throws {EvaluationError} EVALUATION_FAILED after `maxErrors` failures (cause: the last one) or when the metric returns something other than a number or boolean.
+ * The result's `usage` sums every LM call the run made (cache hits add nothing).
  * @throws the caller's `signal.reason` when the signal aborts.
  */
 export async function runEvaluation(run: EvaluationRun): Promise<EvaluationResult> {
+  const usage: LMUsage = { promptTokens: 0, completionTokens: 0, totalTokens: 0, cost: 0 };
+  const scored = await runWithUsageTotals(usage, () => scoreDevset(run));
+  return { ...scored, usage };
+}
+
+async function scoreDevset(run: EvaluationRun): Promise<Omit<EvaluationResult, 'usage'>> {
   const { program, devset, metric, queue, log } = run;
   run.signal?.throwIfAborted();
   // One controller cancels in-flight examples, whether the caller aborted or the run must stop.

@@ -3,6 +3,7 @@ import { ConfigurationError, describeProblem, describeValue } from '../errors';
 import type { LMUsage } from '../primitives/prediction';
 import { cacheKeyOf } from './cache-key';
 import { addToUsageScopes } from './usage-scope';
+import { addUsage, priceOf, type LMPricing, type TokenCounts } from './usage';
 import { DEFAULT_HISTORY_MAX_BYTES, recordGlobally } from './global-history';
 import { LMHistory } from './lm-history';
 import type { ChatMessage } from './chat-message';
@@ -30,11 +31,13 @@ export interface LMCallOptions {
 /** What `forward` returns: one text per completion, and token usage when known. */
 export interface LMOutput {
   outputs: string[];
-  usage?: LMUsage;
+  /** Token counts of this reply; `call()` adds the cost (reported or priced). */
+  usage?: TokenCounts | LMUsage;
   /** The provider's model name, when it reports one. */
   responseModel?: string;
   /** The provider's raw response, kept in history. */
   response?: unknown;
+  /** The cost the provider reported for this reply, in dollars. */
   cost?: number;
   /** True when the reply came from the cache (then `usage` and `cost` are undefined: no LM call was made). */
   cacheHit?: boolean;
@@ -70,6 +73,11 @@ export interface BaseLMOptions extends Omit<LMCallOptions, 'signal'> {
    */
   historyMaxBytes?: number;
   /**
+   * Dollar prices per million prompt (`inputPerMillion`) and completion (`outputPerMillion`) tokens,
+   * used for a call's cost when the provider reports none. Without it such a cost is `null` (unknown).
+   */
+  pricing?: LMPricing;
+  /**
    * `false` turns the cache off for this LM (default `true`); a call can also pass `cache: false`.
    * An object turns it on with this LM's own cache: `{ directory, memoryMaxBytes }` (`directory: null` keeps it in memory only).
    */
@@ -79,7 +87,7 @@ export interface BaseLMOptions extends Omit<LMCallOptions, 'signal'> {
 }
 
 const DEFAULT_HISTORY_SIZE = 10_000;
-const NON_REQUEST_OPTIONS = new Set(['historySize', 'historyMaxBytes', 'cache', 'cacheStore', 'signal']);
+const NON_REQUEST_OPTIONS = new Set(['historySize', 'historyMaxBytes', 'cache', 'cacheStore', 'signal', 'pricing']);
 /** Keys never written to history: credentials (DSPy drops `api_*` kwargs) and headers that may carry them. */
 const UNRECORDED_OPTION = /^(api_|apiKey$|apiBase$|headers$|signal$)/;
 
@@ -103,7 +111,8 @@ export abstract class BaseLM {
   readonly cache: boolean;
   readonly #cacheStore: LMCache | undefined;
   readonly #history: LMHistory;
-  readonly #usage: LMUsage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
+  readonly #usage: LMUsage = { promptTokens: 0, completionTokens: 0, totalTokens: 0, cost: 0 };
+  readonly #pricing: LMPricing | undefined;
 
   constructor(model: string, options: BaseLMOptions = {}) {
     if (typeof model !== 'string' || model.length === 0) {
@@ -112,6 +121,7 @@ export abstract class BaseLM {
     validateClientOptions(new.target.name, options, BASE_LM_RULES);
     const historySize = options.historySize ?? DEFAULT_HISTORY_SIZE;
     this.model = model;
+    this.#pricing = options.pricing === undefined ? undefined : { inputPerMillion: options.pricing.inputPerMillion, outputPerMillion: options.pricing.outputPerMillion };
     this.cache = options.cache !== false;
     this.#cacheStore = options.cacheStore ?? (typeof options.cache === 'object' ? new LMCache(options.cache) : undefined);
     const defaults: Record<string, unknown> = {};
@@ -166,11 +176,10 @@ export abstract class BaseLM {
 
   /** Adds a finished call to history and usage totals. */
   protected record(messages: readonly ChatMessage[], options: LMCallOptions, output: LMOutput): void {
-    if (output.usage !== undefined) {
-      addToUsageScopes(output.usage);
-      this.#usage.promptTokens += output.usage.promptTokens;
-      this.#usage.completionTokens += output.usage.completionTokens;
-      this.#usage.totalTokens += output.usage.totalTokens;
+    const usage = this.#usageOf(output);
+    if (usage !== undefined) {
+      addToUsageScopes(usage);
+      addUsage(this.#usage, usage);
     }
     const recorded: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(options)) if (!UNRECORDED_OPTION.test(key)) recorded[key] = value;
@@ -181,8 +190,8 @@ export abstract class BaseLM {
       options: recorded,
       response: output.response,
       outputs: output.outputs,
-      usage: output.usage,
-      cost: output.cost ?? null,
+      usage,
+      cost: usage?.cost ?? output.cost ?? null,
       timestamp: new Date().toISOString(),
       uuid: randomUUID(),
       model: this.model,
@@ -190,6 +199,15 @@ export abstract class BaseLM {
       modelType: this.modelType,
     };
     recordGlobally(entry, this.#history);
+  }
+
+  /** A call's usage with its cost: the provider's, else priced from `pricing`, else `null` (unknown). */
+  #usageOf(output: LMOutput): LMUsage | undefined {
+    if (output.usage === undefined) return undefined;
+    const { promptTokens, completionTokens, totalTokens } = output.usage;
+    const reported = output.cost ?? ('cost' in output.usage ? output.usage.cost : null);
+    const cost = reported ?? (this.#pricing === undefined ? null : priceOf(output.usage, this.#pricing));
+    return { promptTokens, completionTokens, totalTokens, cost };
   }
 
   /** Strings never kept in history (an LM's API key and credential headers); none by default. */
@@ -202,7 +220,7 @@ export abstract class BaseLM {
     return this.#history.last();
   }
 
-  /** Token usage summed over every call of this LM. */
+  /** Token usage and cost summed over every call of this LM (`cost` is `null` once any call's cost was unknown). */
   get usage(): Readonly<LMUsage> {
     return { ...this.#usage };
   }

@@ -69,7 +69,7 @@ export class Embedder {
   readonly #cacheStore: LMCache | undefined;
   /** Options the Embedder does not know, sent in each request body in snake_case (as DSPy passes kwargs). */
   readonly #requestParameters: Readonly<Record<string, unknown>>;
-  readonly #usage: LMUsage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
+  readonly #usage: LMUsage = { promptTokens: 0, completionTokens: 0, totalTokens: 0, cost: null };
 
   /** @throws {ConfigurationError} CONFIGURATION_INVALID for a bad model, prefix or option. */
   constructor(model: string | EmbeddingFunction, options: EmbedderOptions = {}) {

@@ -31,7 +31,18 @@ export const BASE_LM_RULES: OptionRules = {
   historyMaxBytes: { kind: 'integer', min: 0 },
   cache: { kind: 'custom', check: (value) => (typeof value === 'boolean' || isPlainObject(value) ? undefined : "true, false, or cache options such as { directory: './.cache' }") },
   cacheStore: cacheStoreRule,
+  pricing: { kind: 'custom', check: checkPricing },
 };
+
+/** `pricing` is `{ inputPerMillion, outputPerMillion }`, both finite dollar amounts ≥ 0, and nothing else. */
+function checkPricing(value: unknown): string | undefined {
+  const expected = 'dollar prices per million tokens, e.g. { inputPerMillion: 0.15, outputPerMillion: 0.6 }';
+  if (!isPlainObject(value)) return expected;
+  const keys = Object.keys(value);
+  const isPrice = (price: unknown): boolean => typeof price === 'number' && Number.isFinite(price) && price >= 0;
+  const isValid = keys.length === 2 && isPrice(value.inputPerMillion) && isPrice(value.outputPerMillion);
+  return isValid ? undefined : expected;
+}
 
 /** Every `LM` client option name. */
 export const LM_CLIENT_OPTION_NAMES: readonly string[] = [...Object.keys(TRANSPORT_RULES), ...Object.keys(BASE_LM_RULES)];

@@ -7,6 +7,8 @@ export interface LMUsage {
   promptTokens: number;
   completionTokens: number;
   totalTokens: number;
+  /** Cost in dollars: reported by the provider, else priced from the LM's `pricing`; `null` (never 0) when unknown. */
+  cost: number | null;
 }
 
 // The runtime class; `Prediction` below is its typed face (a class expression keeps the name `Prediction`).

@@ -4,7 +4,7 @@ import type { Adapter } from '../adapters/adapter';
 import type { BaseLM } from '../lm/base-lm';
 import { runWithUsageTotals } from '../lm/usage-scope';
 import { validateOption, validateOptions, type OptionRules } from '../util/validate-options';
-import type { LMUsage } from '../primitives/prediction';
+import type { UsageTotals } from '../lm/usage';
 
 /** One recorded predictor call, as optimizers read traces: `(predictor, inputs, prediction)`. */
 export interface TraceEntry {
@@ -23,8 +23,8 @@ export interface Settings {
   trace?: TraceEntry[];
   /** Largest trace kept (oldest dropped), DSPy's `max_trace_size` (default 10,000). */
   maxTraceSize?: number;
-  /** `context()` only: token counts to which every LM call made inside the context adds its usage. */
-  usage?: LMUsage;
+  /** `context()` only: totals to which every LM call made inside the context adds its usage and cost (`cost` may be left out: it starts at 0). */
+  usage?: UsageTotals;
 }
 
 let globalSettings: Settings = {};
@@ -33,7 +33,13 @@ const scoped = new AsyncLocalStorage<Settings>();
 const invalid = (message: string, details: Record<string, unknown>): ConfigurationError => new ConfigurationError(message, { details });
 
 const isUsageTotals = (value: unknown): boolean =>
-  value !== null && typeof value === 'object' && ['promptTokens', 'completionTokens', 'totalTokens'].every((key) => typeof (value as Record<string, unknown>)[key] === 'number');
+  value !== null &&
+  typeof value === 'object' &&
+  ['promptTokens', 'completionTokens', 'totalTokens'].every((key) => typeof (value as Record<string, unknown>)[key] === 'number') &&
+  isCostTotal((value as Record<string, unknown>).cost);
+
+/** A running cost: a number, `null` (unknown), or left out (starts at 0). */
+const isCostTotal = (cost: unknown): boolean => cost === undefined || cost === null || typeof cost === 'number';
 
 const BASE_RULES: OptionRules = {
   lm: { kind: 'custom', check: (value) => (value !== null && typeof (value as BaseLM).call === 'function' ? undefined : "an LM (a BaseLM subclass), e.g. new LM('openai/gpt-4o-mini')") },
@@ -44,12 +50,12 @@ const BASE_RULES: OptionRules = {
 
 const CONFIGURE_RULES: OptionRules = {
   ...BASE_RULES,
-  usage: { kind: 'custom', check: () => 'left out: usage is a context() setting (context({ usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 } }, fn))' },
+  usage: { kind: 'custom', check: () => 'left out: usage is a context() setting (context({ usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0, cost: 0 } }, fn))' },
 };
 
 const CONTEXT_RULES: OptionRules = {
   ...BASE_RULES,
-  usage: { kind: 'custom', check: (value) => (isUsageTotals(value) ? undefined : 'token totals: { promptTokens: 0, completionTokens: 0, totalTokens: 0 }') },
+  usage: { kind: 'custom', check: (value) => (isUsageTotals(value) ? undefined : 'usage totals: { promptTokens: 0, completionTokens: 0, totalTokens: 0, cost: 0 }') },
 };
 
 /**

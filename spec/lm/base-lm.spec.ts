@@ -31,7 +31,7 @@ describe('BaseLM', () => {
     const lm = makeLM();
     await lm.call(messages);
     await lm.call(messages);
-    expect(lm.usage).toEqual({ promptTokens: 4, completionTokens: 2, totalTokens: 6 });
+    expect(lm.usage).toEqual({ promptTokens: 4, completionTokens: 2, totalTokens: 6, cost: 1 });
     expect(lm.history[0]).toMatchObject({ prompt: null, messages, outputs: ['t=undefined'], cost: 0.5, model: 'echo', modelType: 'chat' });
     expect(typeof lm.history[0].uuid).toBe('string');
   });

@@ -66,7 +66,7 @@ describe('LM cache', () => {
       await lm.call(messages);
       expect(lm.history).toHaveLength(2);
       expect(lm.history[1]).toMatchObject({ outputs: lm.history[0].outputs, usage: undefined, cost: null });
-      expect(lm.usage).toEqual({ promptTokens: 10, completionTokens: 5, totalTokens: 15 });
+      expect(lm.usage).toEqual({ promptTokens: 10, completionTokens: 5, totalTokens: 15, cost: null });
     });
 
     it('misses when the rolloutId differs', async () => {

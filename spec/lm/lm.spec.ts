@@ -110,7 +110,7 @@ describe('LM', () => {
       const lm = makeLM();
       await lm.call(messages, { rolloutId: 1 });
       await lm.call(messages, { rolloutId: 2 });
-      expect(lm.usage).toEqual({ promptTokens: 20, completionTokens: 10, totalTokens: 30 });
+      expect(lm.usage).toEqual({ promptTokens: 20, completionTokens: 10, totalTokens: 30, cost: null });
       expect(lm.history).toHaveLength(2);
       expect(lm.history[1]).toMatchObject({ messages, outputs: [`echo 0: ${messages[1].content}`], model: 'openai/gpt-4o-mini', options: { rolloutId: 2 } });
     });

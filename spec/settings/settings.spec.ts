@@ -64,8 +64,8 @@ describe('usage per context', () => {
       await context({ usage: inner }, () => new Predict('q -> a').forward({ q: '2' }));
     });
     await new Predict('q -> a').forward({ q: '3' }, { lm });
-    expect(outer).toEqual({ promptTokens: 20, completionTokens: 4, totalTokens: 24 });
-    expect(inner).toEqual({ promptTokens: 10, completionTokens: 2, totalTokens: 12 });
+    expect(outer).toEqual({ promptTokens: 20, completionTokens: 4, totalTokens: 24, cost: null });
+    expect(inner).toEqual({ promptTokens: 10, completionTokens: 2, totalTokens: 12, cost: null });
     expect(lm.usage.totalTokens).toBe(36);
   });
 
