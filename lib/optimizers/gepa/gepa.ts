@@ -133,7 +133,7 @@ export class GEPA implements Teleprompter {
       optimizerFail('GEPA', 'the budget cannot score the program once on the valset.', `${maxMetricCalls} metric calls for ${valset.length} valset examples`, 'Raise the budget or pass a smaller valset.', { option: 'maxMetricCalls' });
     }
     const { metric, reflectionLM, reflectionMinibatchSize = 3, candidateSelectionStrategy = 'pareto', useMerge = true, seed = 0, trackStats = false, displayProgress = false } = this.options;
-    const usage: LMUsage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
+    const usage: LMUsage = { promptTokens: 0, completionTokens: 0, totalTokens: 0, cost: 0 };
     const counters = { metricCalls: 0, lmCalls: 0 };
     const progress = createProgressDisplay({ isEnabled: displayProgress, total: maxMetricCalls, label: 'GEPA' });
     this.#log.info({ maxMetricCalls, trainset: trainset.length, valset: valset.length }, 'gepa started');

@@ -113,7 +113,7 @@ describe('GEPA', () => {
     const { lmCalls, metricCalls, usage } = compiled.optimization;
     // One predictor call per example run, plus one reflection call per proposal.
     expect(lmCalls).toBe(metricCalls + log.prompts.length);
-    expect(usage).toEqual({ promptTokens: 0, completionTokens: 0, totalTokens: 0 });
+    expect(usage).toEqual({ promptTokens: 0, completionTokens: 0, totalTokens: 0, cost: null });
   });
 
   it('mutates the best candidate with candidateSelectionStrategy current_best', async () => {
