@@ -38,7 +38,7 @@ export type { AdapterCallRequest } from './adapters';
 export * from './lm/public';
 
 export { configure, context, resetSettings } from './settings';
-export type { Settings, TraceEntry } from './settings';
+export type { Settings, TraceEntry, Callback, CallbackStart, CallbackEnd } from './settings';
 
 export { Predict, ChainOfThought, Tool, ReAct, BestOfN, Refine, Parallel, MultiChainComparison, majority } from './predict';
 export type * from './predict';

@@ -15,7 +15,12 @@ export interface AdapterCallRequest {
   inputs: Readonly<Record<string, unknown>>;
   /** Per-call LM options (already merged over the predictor's config), including `n`, `temperature` and `signal`. */
   options: LMCallOptions;
+  /** Runs each step (format, the LM call, parse of each completion) so the caller can observe it (Predict fires callbacks). */
+  observe?: AdapterStepObserver;
 }
+
+/** Wraps one step of `Adapter.call`: `run` does the step; `inputs` and the result describe it. */
+export type AdapterStepObserver = <T>(step: 'format' | 'lm' | 'parse', instance: object, inputs: Readonly<Record<string, unknown>>, run: () => T) => T;
 
 /**
  * The adapter contract: how a signature, demos and inputs become chat messages, and how an LM
@@ -47,14 +52,16 @@ export abstract class Adapter {
    * @throws the LM's own errors (`LM_HTTP`, `LM_TIMEOUT`, …), and `signal.reason` when the call is aborted.
    */
   async call(lm: BaseLM, request: AdapterCallRequest): Promise<Record<string, unknown>[]> {
-    const { options } = request;
+    const { options, observe } = request;
     options.signal?.throwIfAborted();
     const signature = Signature.from(request.signature);
-    const messages = this.format(signature, request.demos, request.inputs);
-    const { outputs } = await lm.call(messages, this.lmOptions(signature, options));
+    const { demos, inputs } = request;
+    const messages = observe ? observe('format', this, { signature, demos, inputs }, () => this.format(signature, demos, inputs)) : this.format(signature, demos, inputs);
+    const lmOptions = this.lmOptions(signature, options);
+    const { outputs } = await (observe ? observe('lm', lm, { messages, options: lmOptions }, () => lm.call(messages, lmOptions)) : lm.call(messages, lmOptions));
     const completions = outputs.map((output: string | null | undefined) => {
       if (typeof output !== 'string' || output === '') throw emptyResponseError(this.constructor.name, signature, output);
-      const values = this.parse(signature, output);
+      const values = observe ? observe('parse', this, { signature, completion: output }, () => this.parse(signature, output)) : this.parse(signature, output);
       for (const field of signature.outputFields) if (!Object.hasOwn(values, field.name)) values[field.name] = null;
       return values;
     });

@@ -4,6 +4,7 @@ import { getRootLogger, LOGGER_OPTION_RULE, type Logger } from '../logging/logge
 import type { Example } from '../primitives/example';
 import { isModule } from '../primitives/module-brand';
 import type { Module } from '../primitives/module';
+import { activeCallbacks, runWithCallbacks } from '../settings/callbacks';
 import { validateOption, validateOptions, type OptionRules } from '../util/validate-options';
 import type { EvaluationResult } from './evaluation-result';
 import { assertExampleSet } from './example-set';
@@ -104,6 +105,12 @@ export class Evaluate {
    * @throws the caller's `signal.reason` when the run is cancelled.
    */
   async run(program: Module, overrides: EvaluateRunOptions = {}): Promise<EvaluationResult> {
+    const callbacks = activeCallbacks();
+    if (callbacks === undefined) return this.#run(program, overrides);
+    return runWithCallbacks(callbacks, 'Evaluate', this, { program, ...overrides }, () => this.#run(program, overrides));
+  }
+
+  async #run(program: Module, overrides: EvaluateRunOptions): Promise<EvaluationResult> {
     validateOption('Evaluate.run', 'program', program, { kind: 'custom', required: true, check: (value) => (isModule(value) ? undefined : 'a Module, e.g. evaluate.run(new QA())') }, { error: invalid });
     checkOptions('Evaluate.run', overrides, RUN_RULES, true);
     const devset = overrides.devset ?? this.devset;

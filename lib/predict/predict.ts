@@ -6,6 +6,7 @@ import { Example, fieldsOfRecord, type ExampleInput } from '../primitives/exampl
 import { Module, type ForwardOptions } from '../primitives/module';
 import { PREDICTOR_BRAND, registerPredictorFactory, type PredictorContract } from '../primitives/module-brand';
 import { Prediction } from '../primitives/prediction';
+import { adapterObserver } from '../settings/callbacks';
 import { currentSettings } from '../settings/settings';
 import { admitsNone } from '../signatures/field-types';
 import type { LooselyTyped, SignatureInputs, SignatureOutputs } from '../signatures/infer-signature';
@@ -125,7 +126,8 @@ export class Predict<S extends SignatureInput = SignatureInput, I = SignatureInp
     }
     if (signal !== undefined) lmOptions = { ...lmOptions, signal };
     const adapter: Adapter = settings.adapter ?? DEFAULT_ADAPTER;
-    const completions = await adapter.call(lm, { signature: this.signature, demos: options.demos ?? this.demos, inputs: fields, options: lmOptions });
+    const request = { signature: this.signature, demos: options.demos ?? this.demos, inputs: fields, options: lmOptions, observe: adapterObserver(settings.callbacks) };
+    const completions = await adapter.call(lm, request);
     const prediction = Prediction.fromCompletions(completions);
     const trace = settings.trace;
     if (trace !== undefined) {

@@ -1,4 +1,5 @@
 import { ToolError, describeProblem, describeValue } from '../errors';
+import { activeCallbacks, runWithCallbacks } from '../settings/callbacks';
 import { isPlainObject } from '../util/is-plain-object';
 import { validateOptions, type OptionRules } from '../util/validate-options';
 import { pythonRepr } from '../util/python-format';
@@ -128,6 +129,12 @@ export class Tool {
    * @throws the caller's `signal.reason` when the signal aborts.
    */
   async call(args: unknown, options: ToolCallOptions = {}): Promise<unknown> {
+    const callbacks = activeCallbacks();
+    if (callbacks === undefined) return this.#call(args, options);
+    return runWithCallbacks(callbacks, 'Tool', this, isPlainObject(args) ? args : { args }, () => this.#call(args, options));
+  }
+
+  async #call(args: unknown, options: ToolCallOptions): Promise<unknown> {
     const callerSignal = options.signal;
     callerSignal?.throwIfAborted();
     if (!isPlainObject(args)) {

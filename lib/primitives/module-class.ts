@@ -2,6 +2,7 @@ import { membersOf, type MemberSpec } from '../decorators/class-metadata';
 import { DecoratorUsageError, InputValidationError, describeProblem, describeValue } from '../errors';
 import { runInCallScope } from '../util/call-scope';
 import { getPredictorFactory, isModule } from './module-brand';
+import { observeModuleCall } from './module-call-hook';
 import { INTERNALS, internalsOf, type ModuleInternals } from './module-internals';
 import { constraintsOf } from './parameter-constraints';
 import { ParameterHandle, type ParameterDescriptor } from './parameter-handle';
@@ -99,7 +100,14 @@ function defineMemberAccessor(prototype: object, spec: MemberSpec): void {
 }
 
 function wrapForward(original: (this: object, inputs: unknown, options?: { signal?: AbortSignal }) => Promise<unknown>) {
-  const wrapped = function forward(this: object, inputs: unknown, options?: { signal?: AbortSignal }): Promise<unknown> {
+  const invoke = (self: object, inputs: unknown, options?: { signal?: AbortSignal }): Promise<unknown> => {
+    const signal = options?.signal;
+    if (signal === undefined) return original.call(self, inputs, options);
+    if (signal.aborted) return Promise.reject(signal.reason);
+    // The signal reaches inner Predict calls through the async context.
+    return runInCallScope({ signal }, () => original.call(self, inputs, options));
+  };
+  const wrapped = function forward(this: { forward?: unknown }, inputs: unknown, options?: { signal?: AbortSignal }): Promise<unknown> {
     try {
       assertNotShadowed(this);
       if (inputs === null || typeof inputs !== 'object' || Array.isArray(inputs)) {
@@ -107,11 +115,9 @@ function wrapForward(original: (this: object, inputs: unknown, options?: { signa
           describeProblem(`${this.constructor.name}.forward takes an object of named inputs.`, describeValue(inputs), 'Call forward({ question: … }).'),
         );
       }
-      const signal = options?.signal;
-      if (signal === undefined) return original.call(this, inputs, options);
-      if (signal.aborted) return Promise.reject(signal.reason);
-      // The signal reaches inner Predict calls through the async context.
-      return runInCallScope({ signal }, () => original.call(this, inputs, options));
+      // Only the call dispatched on the instance is observed, not a subclass's `super.forward(…)`.
+      if (this.forward === wrapped) return observeModuleCall(this, inputs as Record<string, unknown>, () => invoke(this, inputs, options));
+      return invoke(this, inputs, options);
     } catch (error) {
       return Promise.reject(error);
     }

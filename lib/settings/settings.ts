@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { ConfigurationError } from '../errors';
 import type { Adapter } from '../adapters/adapter';
+import { checkCallbacks, type Callback } from './callback';
 import type { BaseLM } from '../lm/base-lm';
 import { runWithUsageTotals } from '../lm/usage-scope';
 import { validateOption, validateOptions, type OptionRules } from '../util/validate-options';
@@ -25,6 +26,8 @@ export interface Settings {
   maxTraceSize?: number;
   /** `context()` only: totals to which every LM call made inside the context adds its usage and cost (`cost` may be left out: it starts at 0). */
   usage?: UsageTotals;
+  /** Hooks run around module, LM, adapter, tool and evaluation calls (a `context()` value replaces the configured list). */
+  callbacks?: readonly Callback[];
 }
 
 let globalSettings: Settings = {};
@@ -46,6 +49,7 @@ const BASE_RULES: OptionRules = {
   adapter: { kind: 'custom', check: (value) => (value !== null && typeof (value as Adapter).call === 'function' ? undefined : 'an Adapter, e.g. new ChatAdapter()') },
   trace: { kind: 'custom', check: (value) => (Array.isArray(value) ? undefined : 'an array ([] starts recording)') },
   maxTraceSize: { kind: 'integer', min: 1 },
+  callbacks: { kind: 'custom', check: checkCallbacks },
 };
 
 const CONFIGURE_RULES: OptionRules = {

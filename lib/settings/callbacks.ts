@@ -1,0 +1,75 @@
+import { randomUUID } from 'node:crypto';
+import type { AdapterStepObserver } from '../adapters/adapter';
+import { getRootLogger, type Logger } from '../logging/logger';
+import { registerModuleCallHook } from '../primitives/module-call-hook';
+import type { Callback, CallbackEnd, CallbackKind, CallbackStart } from './callback';
+import { currentSettings } from './settings';
+
+let log: Logger | undefined;
+
+function fire(callbacks: readonly Callback[], hook: keyof Callback, event: CallbackStart | CallbackEnd): void {
+  for (const callback of callbacks) {
+    const handler = callback[hook] as ((event: CallbackStart | CallbackEnd) => unknown) | undefined;
+    if (typeof handler !== 'function') continue;
+    const report = (error: unknown): void => {
+      log ??= getRootLogger().child({ component: 'callbacks' });
+      log.warn({ err: error, hook, callId: event.callId }, `callback ${hook} threw; the call goes on`);
+    };
+    try {
+      const result = handler.call(callback, event);
+      if (result instanceof Promise) result.catch(report);
+    } catch (error) {
+      report(error);
+    }
+  }
+}
+
+/** The callbacks in force here, or undefined when there are none (the fast path). */
+export function activeCallbacks(): readonly Callback[] | undefined {
+  const callbacks = currentSettings().callbacks;
+  return callbacks === undefined || callbacks.length === 0 ? undefined : callbacks;
+}
+
+/**
+ * Runs `run` between the start and end hooks of `kind` (one fresh `callId`); the end hook also
+ * fires when `run` throws or rejects, with the error, which is then rethrown.
+ */
+export function runWithCallbacks<T>(callbacks: readonly Callback[], kind: CallbackKind, instance: object, inputs: Readonly<Record<string, unknown>>, run: () => T): T {
+  const callId = randomUUID();
+  const end = `on${kind}End` as keyof Callback;
+  fire(callbacks, `on${kind}Start` as keyof Callback, { callId, instance, inputs });
+  let result: T;
+  try {
+    result = run();
+  } catch (error) {
+    fire(callbacks, end, { callId, instance, outputs: null, error });
+    throw error;
+  }
+  if (result instanceof Promise) {
+    return result.then(
+      (outputs: unknown) => {
+        fire(callbacks, end, { callId, instance, outputs, error: null });
+        return outputs;
+      },
+      (error: unknown) => {
+        fire(callbacks, end, { callId, instance, outputs: null, error });
+        throw error;
+      },
+    ) as T;
+  }
+  fire(callbacks, end, { callId, instance, outputs: result, error: null });
+  return result;
+}
+
+const STEP_KINDS = { format: 'AdapterFormat', lm: 'Lm', parse: 'AdapterParse' } as const;
+
+/** The observer `Predict` hands its adapter so format, LM and parse hooks fire; undefined without callbacks. */
+export function adapterObserver(callbacks: readonly Callback[] | undefined): AdapterStepObserver | undefined {
+  if (callbacks === undefined || callbacks.length === 0) return undefined;
+  return (step, instance, inputs, run) => runWithCallbacks(callbacks, STEP_KINDS[step], instance, inputs, run);
+}
+
+registerModuleCallHook((module, inputs, run) => {
+  const callbacks = activeCallbacks();
+  return callbacks === undefined ? run() : runWithCallbacks(callbacks, 'Module', module, inputs, run);
+});
