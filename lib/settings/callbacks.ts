@@ -35,9 +35,12 @@ export function activeCallbacks(): readonly Callback[] | undefined {
  * fires when `run` throws or rejects, with the error, which is then rethrown.
  */
 export function runWithCallbacks<T>(callbacks: readonly Callback[], kind: CallbackKind, instance: object, inputs: Readonly<Record<string, unknown>>, run: () => T): T {
-  const callId = randomUUID();
+  const start = `on${kind}Start` as keyof Callback;
   const end = `on${kind}End` as keyof Callback;
-  fire(callbacks, `on${kind}Start` as keyof Callback, { callId, instance, inputs });
+  // Callbacks without this kind's hooks cost nothing more here.
+  if (!callbacks.some((callback) => typeof callback[start] === 'function' || typeof callback[end] === 'function')) return run();
+  const callId = randomUUID();
+  fire(callbacks, start, { callId, instance, inputs });
   let result: T;
   try {
     result = run();
