@@ -6,6 +6,7 @@ import { addToUsageScopes } from './usage-scope';
 import { addUsage, priceOf, type LMPricing, type TokenCounts } from './usage';
 import { DEFAULT_HISTORY_MAX_BYTES, recordGlobally } from './global-history';
 import { LMHistory } from './lm-history';
+import { recordInCallScope } from '../util/call-scope';
 import type { ChatMessage } from './chat-message';
 import { getDefaultLMCache, LMCache, type LMCacheOptions } from './lm-cache';
 import { BASE_LM_RULES, validateClientOptions } from './lm-client-options';
@@ -199,6 +200,7 @@ export abstract class BaseLM {
       modelType: this.modelType,
     };
     recordGlobally(entry, this.#history);
+    recordInCallScope({ render: () => renderHistory([entry]) });
   }
 
   /** A call's usage with its cost: the provider's, else priced from `pricing`, else `null` (unknown). */

@@ -1,7 +1,7 @@
 import { ChatAdapter } from '../adapters/chat-adapter';
 import type { Adapter } from '../adapters/adapter';
 import { InputValidationError, LMNotConfiguredError, StateValidationError, describeProblem, describeValue } from '../errors';
-import { renderHistory, type BaseLM, type LMCallOptions, type LMHistoryEntry } from '../lm/base-lm';
+import type { BaseLM, LMCallOptions } from '../lm/base-lm';
 import { Example, fieldsOfRecord, type ExampleInput } from '../primitives/example';
 import { Module, type ForwardOptions } from '../primitives/module';
 import { PREDICTOR_BRAND, registerPredictorFactory, type PredictorContract } from '../primitives/module-brand';
@@ -192,12 +192,6 @@ export class Predict<S extends SignatureInput = SignatureInput, I = SignatureInp
       this.signature = signature;
       this.lm = lm;
     };
-  }
-
-  /** The recent calls of the LM this predictor uses, for `Module.inspectHistory`. */
-  recentHistory(): { uuid: string; timestamp: string; text: string }[] {
-    const lm = this.lm ?? currentSettings().lm;
-    return (lm?.history ?? []).slice(-50).map((entry: LMHistoryEntry) => ({ uuid: entry.uuid, timestamp: entry.timestamp, text: renderHistory([entry]) }));
   }
 }
 

@@ -1,6 +1,7 @@
 import { membersOf, type MemberSpec } from '../decorators/class-metadata';
 import { DecoratorUsageError, InputValidationError, describeProblem, describeValue } from '../errors';
-import { runInCallScope } from '../util/call-scope';
+import { currentCallScope, runInCallScope, type RecordedCall } from '../util/call-scope';
+import { RingBuffer } from '../util/ring-buffer';
 import { getPredictorFactory, isModule } from './module-brand';
 import { observeModuleCall } from './module-call-hook';
 import { INTERNALS, internalsOf, type ModuleInternals } from './module-internals';
@@ -99,25 +100,39 @@ function defineMemberAccessor(prototype: object, spec: MemberSpec): void {
   });
 }
 
+/** LM calls each module keeps for `inspectHistory` (the LM's own history keeps many more). */
+const MODULE_HISTORY_SIZE = 100;
+
+function moduleHistory(module: object): RingBuffer<RecordedCall> {
+  const internals = internalsOf(module);
+  internals.history ??= new RingBuffer(MODULE_HISTORY_SIZE);
+  return internals.history;
+}
+
 function wrapForward(original: (this: object, inputs: unknown, options?: { signal?: AbortSignal }) => Promise<unknown>) {
-  const invoke = (self: object, inputs: unknown, options?: { signal?: AbortSignal }): Promise<unknown> => {
-    const signal = options?.signal;
-    if (signal === undefined) return original.call(self, inputs, options);
-    if (signal.aborted) return Promise.reject(signal.reason);
-    // The signal reaches inner Predict calls through the async context.
-    return runInCallScope({ signal }, () => original.call(self, inputs, options));
-  };
   const wrapped = function forward(this: { forward?: unknown }, inputs: unknown, options?: { signal?: AbortSignal }): Promise<unknown> {
     try {
+      const parent = currentCallScope();
+      // A subclass's `super.forward(inputs)`: this call was checked and scoped by the outer wrapper.
+      const isSuperCall = parent?.module === this && parent.inputs === inputs && (options?.signal === undefined || options.signal === parent.signal);
+      if (isSuperCall) return original.call(this, inputs, options);
       assertNotShadowed(this);
       if (inputs === null || typeof inputs !== 'object' || Array.isArray(inputs)) {
         throw new InputValidationError(
           describeProblem(`${this.constructor.name}.forward takes an object of named inputs.`, describeValue(inputs), 'Call forward({ question: … }).'),
         );
       }
+      const signal = options?.signal ?? parent?.signal;
+      if (signal?.aborted === true) return Promise.reject(signal.reason);
+      // The signal reaches inner Predict calls, and their LM calls reach this module's history, through the async context.
+      const history = moduleHistory(this);
+      const outer = parent?.histories ?? [];
+      // A module calling itself again records each LM call once.
+      const histories = outer.includes(history) ? outer : [...outer, history];
+      const run = (): Promise<unknown> => runInCallScope({ signal, histories, module: this, inputs }, () => original.call(this, inputs, options));
       // Only the call dispatched on the instance is observed, not a subclass's `super.forward(…)`.
-      if (this.forward === wrapped) return observeModuleCall(this, inputs as Record<string, unknown>, () => invoke(this, inputs, options));
-      return invoke(this, inputs, options);
+      if (this.forward === wrapped) return observeModuleCall(this, inputs as Record<string, unknown>, run);
+      return run();
     } catch (error) {
       return Promise.reject(error);
     }

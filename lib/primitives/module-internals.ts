@@ -1,6 +1,8 @@
 import type { MemberSpec } from '../decorators/class-metadata';
 import type { ParameterHandle } from './parameter-handle';
 import type { ParameterStore } from './parameter-store';
+import type { RecordedCall } from '../util/call-scope';
+import type { RingBuffer } from '../util/ring-buffer';
 
 /** Where a module keeps what its decorated members and modes need; not enumerable, not copied by spreads. */
 export const INTERNALS = Symbol('dspex.module.internals');
@@ -18,6 +20,8 @@ export interface ModuleInternals {
   stateListeners: Set<() => void> | undefined;
   /** Set once the shadowing check (useDefineForClassFields) has passed. */
   checked: boolean;
+  /** The last LM calls made under this module's `forward` (DSPy's per-module history); created on first call. */
+  history?: RingBuffer<RecordedCall>;
 }
 
 export function newInternals(): ModuleInternals {

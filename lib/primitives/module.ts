@@ -35,11 +35,6 @@ export interface BatchOptions {
   signal?: AbortSignal;
 }
 
-/** Anything with a history to print (predictors record their recent LM calls). */
-interface HistoryPrinter {
-  recentHistory?(): readonly { timestamp: string; text: string }[];
-}
-
 /**
  * The base of every dspex program. Subclass it, declare members (decorated or plain), and
  * implement `forward`. The base gives DSPy's introspection (`namedParameters`, …), modes,
@@ -269,15 +264,13 @@ export abstract class Module {
     return Promise.all(examples.map((example) => queue.add(() => this.forward(toInputs(example), { signal: options.signal }))));
   }
 
-  /** Prints the last `n` LM calls made by this module's predictors to stdout and returns the text. */
+  /**
+   * Prints the last `n` LM calls made under this module's `forward` (each once, oldest first; the
+   * module keeps its last 100, as DSPy keeps a history per module) to stdout and returns the text.
+   */
   inspectHistory(n = 1): string {
-    const entries = this.predictors()
-      .flatMap((predictor) => (predictor as HistoryPrinter).recentHistory?.() ?? [])
-      .sort((left, right) => (left.timestamp < right.timestamp ? -1 : left.timestamp > right.timestamp ? 1 : 0));
-    const text = entries
-      .slice(-n)
-      .map((entry) => entry.text)
-      .join('');
+    const calls = internalsOf(this).history?.last(n) ?? [];
+    const text = calls.map((call) => call.render()).join('');
     process.stdout.write(text);
     return text;
   }

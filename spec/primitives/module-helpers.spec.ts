@@ -67,4 +67,52 @@ describe('Module helpers', () => {
     expect(text).toContain('User message:');
     expect(program.inspectHistory(2).match(/System message:/g)).toHaveLength(2);
   });
+
+  describe('inspectHistory with predictors sharing one LM', () => {
+    /** Silences the printing; the returned text is what is asserted. */
+    function inspect(module: Module, n: number): string {
+      const write = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+      try {
+        return module.inspectHistory(n);
+      } finally {
+        write.mockRestore();
+      }
+    }
+
+    it('shows each call once, oldest first, instead of repeating the newest', async () => {
+      configure({ lm: new DummyLM([{ draft: 'first draft' }, { reasoning: 'r', answer: 'first answer' }, { draft: 'second draft' }, { reasoning: 'r', answer: 'second answer' }]) });
+      const program = new Pipeline();
+      await program.forward({ question: 'one?' });
+      await program.forward({ question: 'two?' });
+      const text = inspect(program, 4);
+      expect(text.match(/System message:/g)).toHaveLength(4);
+      const order = ['first draft', 'first answer', 'second draft', 'second answer'].map((reply) => text.indexOf(reply));
+      expect(order.every((position) => position >= 0)).toBe(true);
+      expect([...order].sort((left, right) => left - right)).toEqual(order);
+    });
+
+    it('keeps a history per module: calls of another program on the same LM are not shown', async () => {
+      configure({ lm: new DummyLM([{ draft: 'mine' }, { reasoning: 'r', answer: 'mine too' }, { answer: 'someone else' }]) });
+      const program = new Pipeline();
+      await program.forward({ question: 'q?' });
+      const other = new Predict('question -> answer');
+      await other.forward({ question: 'other?' });
+      expect(inspect(program, 10).match(/System message:/g)).toHaveLength(2);
+      expect(inspect(program, 10)).not.toContain('someone else');
+      expect(inspect(other, 10)).toContain('someone else');
+      expect(inspect(program.draft, 10).match(/System message:/g)).toHaveLength(1);
+    });
+
+    it('records each call once when a subclass calls super.forward', async () => {
+      class Checked extends Pipeline {
+        override async forward(inputs: { question: string }): Promise<Prediction> {
+          return super.forward(inputs);
+        }
+      }
+      configure({ lm: new DummyLM([{ draft: 'd' }, { reasoning: 'r', answer: 'a' }]) });
+      const program = new Checked();
+      await program.forward({ question: 'q?' });
+      expect(inspect(program, 10).match(/System message:/g)).toHaveLength(2);
+    });
+  });
 });
