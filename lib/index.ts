@@ -33,7 +33,7 @@ export type {
 } from './primitives';
 
 export { Adapter, ChatAdapter, JSONAdapter } from './adapters';
-export type { AdapterCallRequest } from './adapters';
+export type { AdapterCallRequest, ChatAdapterOptions, JSONAdapterOptions } from './adapters';
 
 export * from './lm/public';
 

@@ -1,4 +1,6 @@
 export { Adapter } from './adapter';
 export type { AdapterCallRequest } from './adapter';
 export { ChatAdapter } from './chat-adapter';
+export type { ChatAdapterOptions } from './chat-adapter';
 export { JSONAdapter } from './json-adapter';
+export type { JSONAdapterOptions } from './json-adapter';

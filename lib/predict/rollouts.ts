@@ -77,7 +77,7 @@ export function checkRolloutForwardOptions(owner: string, options: unknown): Rol
  * (DSPy's `module.get_lm() or settings.lm`).
  * @throws {LMNotConfiguredError} LM_NOT_CONFIGURED when there is none.
  */
-export function rolloutBaseLM(owner: string, module: Module): BaseLM {
+function rolloutBaseLM(owner: string, module: Module): BaseLM {
   const lm = module.getLM() ?? currentSettings().lm;
   if (lm === undefined) {
     throw new LMNotConfiguredError(describeProblem(`${owner} has no LM to copy for its rollouts.`, 'no predictor LM and no configured lm', 'Call configure({ lm }) or module.setLM(lm).'));
@@ -86,7 +86,7 @@ export function rolloutBaseLM(owner: string, module: Module): BaseLM {
 }
 
 /** Attempt `index`'s LM: a copy at temperature 1.0 with its own rollout id (start + index), so the cache never repeats an attempt. */
-export function rolloutLM(base: BaseLM, index: number): BaseLM {
+function rolloutLM(base: BaseLM, index: number): BaseLM {
   const start = typeof base.options.rolloutId === 'number' ? base.options.rolloutId : 0;
   return base.copy({ rolloutId: start + index, temperature: 1 });
 }
@@ -118,7 +118,7 @@ export async function runRollout(
  * DSPy's failure rule for BestOfN and Refine, per call: the failure of attempt `index` is rethrown
  * when `index > remaining`; otherwise one is taken off `remaining` and the next attempt runs.
  */
-export class FailureBudget {
+class FailureBudget {
   #remaining: number;
 
   constructor(failCount: number) {
@@ -134,7 +134,7 @@ export class FailureBudget {
 }
 
 /** The error a failed rollout search rejects with: dspex errors as they are, anything else wrapped. */
-export function rolloutError(owner: string, error: unknown): DspexError {
+function rolloutError(owner: string, error: unknown): DspexError {
   if (DspexError.is(error)) return error;
   const message = error instanceof Error ? error.message : String(error);
   return new EvaluationError(describeProblem(`${owner}: an attempt failed: ${message}`, undefined, 'See the cause (the module or the reward function threw).'), { cause: error });
@@ -144,7 +144,7 @@ export function rolloutError(owner: string, error: unknown): DspexError {
  * Rejects when every attempt failed but none was rethrown (DSPy returns None then; a dspex
  * module always returns a Prediction).
  */
-export function noPredictionError(owner: string, attempts: number, lastError: unknown): EvaluationError {
+function noPredictionError(owner: string, attempts: number, lastError: unknown): EvaluationError {
   return new EvaluationError(describeProblem(`${owner}: all ${attempts} attempt(s) failed.`, undefined, 'See the cause for the last failure; raise n or fix the module.'), {
     cause: lastError,
     details: { attempts },
@@ -152,7 +152,7 @@ export function noPredictionError(owner: string, attempts: number, lastError: un
 }
 
 /** Appends the chosen attempt's trace to the caller's trace, if one is being recorded (DSPy extends `settings.trace`). */
-export function extendCallerTrace(entries: readonly TraceEntry[]): void {
+function extendCallerTrace(entries: readonly TraceEntry[]): void {
   const { trace, maxTraceSize = 10_000 } = currentSettings();
   if (trace === undefined || entries.length === 0) return;
   trace.push(...entries);

@@ -1,4 +1,3 @@
-import type { MemberSpec } from '../decorators/class-metadata';
 import type { ParameterHandle } from './parameter-handle';
 import type { ParameterStore } from './parameter-store';
 import type { RecordedCall } from '../util/call-scope';
@@ -42,5 +41,3 @@ export function internalsOf(module: object): ModuleInternals {
   return (module as { [INTERNALS]: ModuleInternals })[INTERNALS];
 }
 
-/** The members declared on a module's class, indexed by name. */
-export type MemberTable = ReadonlyMap<string, MemberSpec>;

@@ -13,7 +13,7 @@ export type NamedParameterValue = ParameterHandle | Predict;
  * insertion order, with decorated members placed where they were first assigned (an unassigned
  * one takes its declaration position). Parameters appear as their handles.
  */
-export function attributeEntries(module: object): [string, unknown][] {
+function attributeEntries(module: object): [string, unknown][] {
   const ownKeys = Object.keys(module);
   const members = classInfoOf(module).members;
   const own = (key: string): [string, unknown] => [key, (module as Record<string, unknown>)[key]];
@@ -100,7 +100,7 @@ type PathSegment = { kind: 'name' | 'key'; key: string } | { kind: 'index'; inde
 const SEGMENT = /([^.[\]]+)|\[(\d+)\]|\['([^']*)'\]|\[([^\]'[]+)\]/g;
 
 /** Splits `retrieve.k`, `hops[0].k`, `tools['search']` into segments; undefined when malformed. */
-export function parsePath(path: string): PathSegment[] | undefined {
+function parsePath(path: string): PathSegment[] | undefined {
   const segments: PathSegment[] = [];
   let consumed = 0;
   for (const match of path.matchAll(SEGMENT)) {
