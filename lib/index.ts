@@ -46,7 +46,7 @@ export type * from './predict';
 export { Evaluate, answerExactMatch, answerPassageMatch } from './evaluate';
 export type * from './evaluate';
 
-export { LabeledFewShot, BootstrapFewShot, BootstrapFewShotWithRandomSearch, KNNFewShot, Ensemble, ParameterSearch } from './optimizers';
+export { LabeledFewShot, BootstrapFewShot, BootstrapFewShotWithRandomSearch, KNNFewShot, Ensemble, ParameterSearch, COPRO, MIPROv2 } from './optimizers';
 export type * from './optimizers';
 export { GEPA } from './optimizers';
 

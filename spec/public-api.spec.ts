@@ -74,6 +74,8 @@ const BUILT = [
   'Ensemble',
   'ParameterSearch',
   'GEPA',
+  'COPRO',
+  'MIPROv2',
 ];
 
 describe('public API', () => {
