@@ -5,7 +5,7 @@ import type { Module } from '../primitives/module';
 import { BootstrapFewShot } from './bootstrap-few-shot';
 import type { DemoCandidates } from './grounded-proposer';
 import { labelDemos } from './labeled-few-shot';
-import type { SeededRandom } from './seeded-random';
+import type { SeededRandom } from '../util/seeded-random';
 
 /** Options of `createDemoCandidates` (DSPy's `create_n_fewshot_demo_sets`). */
 export interface DemoCandidatesOptions {

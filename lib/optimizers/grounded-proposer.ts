@@ -8,7 +8,7 @@ import { createDatasetSummary } from './dataset-summary';
 import type { OptimizerRun } from './optimizer-run';
 import { programSource } from './program-source';
 import { DESCRIBE_MODULE, DESCRIBE_PROGRAM, PROPOSER_TIPS, generateInstructionSignature, stripPrefix } from './proposer-signatures';
-import type { SeededRandom } from './seeded-random';
+import type { SeededRandom } from '../util/seeded-random';
 
 /** A demo set per candidate, per predictor index (DSPy's `demo_candidates`). */
 export type DemoCandidates = (Example | Record<string, unknown>)[][][];

@@ -5,7 +5,7 @@ import type { DemoCandidates } from './grounded-proposer';
 import { createOptimizerProgress } from './optimizer-progress';
 import type { OptimizerRun } from './optimizer-run';
 import { setPredictorPrompt } from './predictor-instructions';
-import type { SeededRandom } from './seeded-random';
+import type { SeededRandom } from '../util/seeded-random';
 import { TPESampler, type CategoricalParams } from './tpe-sampler';
 
 /** One entry of MIPROv2's trial log (`compiled.optimization.trials`). */

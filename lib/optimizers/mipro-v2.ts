@@ -18,7 +18,7 @@ import {
 } from './instruction-optimizer-options';
 import { searchPromptParameters, type MIPROTrial } from './mipro-search';
 import { OptimizerRun } from './optimizer-run';
-import { SeededRandom } from './seeded-random';
+import { SeededRandom } from '../util/seeded-random';
 import type { CompileOptions, Teleprompter } from './teleprompter';
 
 /** DSPy's `AUTO_RUN_SETTINGS`: candidates `n` and valset size per preset. */

@@ -1,4 +1,4 @@
-import { SeededRandom } from './seeded-random';
+import { SeededRandom } from '../util/seeded-random';
 
 /**
  * A Tree-structured Parzen Estimator over categorical parameters, as Optuna's

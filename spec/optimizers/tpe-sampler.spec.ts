@@ -1,4 +1,4 @@
-import { SeededRandom } from '../../lib/optimizers/seeded-random';
+import { SeededRandom } from '../../lib/util/seeded-random';
 import { TPESampler, defaultGamma, defaultWeights, type CategoricalParams, type CategoricalSpace } from '../../lib/optimizers/tpe-sampler';
 
 /** A seeded landscape: each parameter's choices add a random quality; one combination is best. */
