@@ -115,7 +115,7 @@ const COMPILE_KEYS = ['trainset', 'valset', 'signal'];
  * @example
  * const copro = new COPRO({ metric: answerExactMatch, breadth: 4, depth: 2 });
  * const compiled = await copro.compile(program, { trainset });
- * console.log(compiled.optimization.score);
+ * const { score, lmCalls } = compiled.optimization;
  */
 export class COPRO implements Teleprompter {
   readonly metric: Metric;

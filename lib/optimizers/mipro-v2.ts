@@ -131,7 +131,7 @@ function fail(problem: string, received: string, fix: string, option: string): n
  * @example
  * const mipro = new MIPROv2({ metric: answerExactMatch, auto: 'light' });
  * const compiled = await mipro.compile(program, { trainset, valset });
- * console.log(compiled.optimization.score);
+ * const { score, lmCalls } = compiled.optimization;
  */
 export class MIPROv2 implements Teleprompter {
   readonly options: Readonly<MIPROv2Options>;
