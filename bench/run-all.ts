@@ -4,6 +4,7 @@
  */
 import { run as foundation } from './foundation.bench';
 import { run as gepa } from './gepa.bench';
+import { run as instructionOptimizers } from './instruction-optimizers.bench';
 import { run as lm } from './lm.bench';
 import { run as optimizers } from './optimizers.bench';
 import { run as react } from './react.bench';
@@ -12,6 +13,7 @@ import { run as runtime } from './runtime.bench';
 const BENCHES: Record<string, () => Promise<void>> = {
   foundation,
   gepa,
+  instructionOptimizers,
   lm,
   optimizers,
   react,
