@@ -34,7 +34,7 @@ export async function main(): Promise<void> {
   const supervisor = new Supervisor({ logger });
   const service = await supervisor.startChild({ id: 'categorize', start: () => new Categorize(), version: 'baseline' });
   const questions = devset.slice(0, 40);
-  const inFlight = questions.map((example) => service.forward({ question: example.question }));
+  const inFlight = questions.map((example) => service.forward({ question: String(example.question) }));
   await supervisor.hotSwap('categorize', {
     version: 'mipro-v2',
     start: async () => {
@@ -43,7 +43,7 @@ export async function main(): Promise<void> {
       return program;
     },
   });
-  const afterSwap = questions.map((example) => service.forward({ question: example.question }));
+  const afterSwap = questions.map((example) => service.forward({ question: String(example.question) }));
   const correct = (answers: Prediction[]): number => answers.filter((answer, index) => answer.answer === questions[index].answer).length;
   console.log(`during the swap: ${(await Promise.all(inFlight)).length} answered`); // during the swap: 40 answered
   console.log(`after the swap: ${correct(await Promise.all(afterSwap))} of 40 correct, version ${service.version}`);

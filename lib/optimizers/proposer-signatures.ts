@@ -8,7 +8,7 @@ import { Signature } from '../signatures/signature';
 
 /** Builds a signature from `[name, desc]` inputs and outputs (every field a `str`). */
 function build(instructions: string, inputs: readonly [string, string][], outputs: readonly [string, string][]): Signature {
-  let signature = Signature.parse(`${inputs.map(([name]) => name).join(', ')} -> ${outputs.map(([name]) => name).join(', ')}`, instructions);
+  let signature: Signature = Signature.parse(`${inputs.map(([name]) => name).join(', ')} -> ${outputs.map(([name]) => name).join(', ')}`, instructions);
   for (const [name, desc] of [...inputs, ...outputs]) signature = signature.withUpdatedFields(name, { desc });
   return signature;
 }
