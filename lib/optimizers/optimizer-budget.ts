@@ -20,7 +20,7 @@ export interface OptimizationCost {
 export class OptimizerBudget {
   lmCalls = 0;
   metricCalls = 0;
-  readonly usage: LMUsage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
+  readonly usage: LMUsage = { promptTokens: 0, completionTokens: 0, totalTokens: 0, cost: 0 };
   /** The most metric calls allowed (Infinity: no cap). */
   readonly maxMetricCalls: number;
 
