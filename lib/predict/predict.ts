@@ -5,6 +5,7 @@ import type { BaseLM, LMCallOptions } from '../lm/base-lm';
 import { Example, fieldsOfRecord, type ExampleInput } from '../primitives/example';
 import { Module, type ForwardOptions } from '../primitives/module';
 import { PREDICTOR_BRAND, registerPredictorFactory, type PredictorContract } from '../primitives/module-brand';
+import { loadPredictorState } from '../primitives/module-state';
 import { Prediction } from '../primitives/prediction';
 import { adapterObserver } from '../settings/callbacks';
 import { currentSettings } from '../settings/settings';
@@ -158,7 +159,8 @@ export class Predict<S extends SignatureInput = SignatureInput, I = SignatureInp
 
   /** Applies a predictor state (DSPy's layout), all or nothing. */
   override loadState(state: PredictState | Record<string, unknown>, options: { allowUnsafeLmState?: boolean } = {}): this {
-    this.prepareLoadState(state, { ...options, name: 'self' })();
+    // The same checks as Module.loadState (nesting, prototype keys), then all or nothing.
+    loadPredictorState(this, state, { ...options, name: 'self' });
     return this;
   }
 

@@ -1,4 +1,5 @@
 import { isPlainObject } from '../util/is-plain-object';
+import { setOwnProperty } from '../util/own-property';
 import { isModule } from './module-brand';
 import { INTERNALS, internalsOf, type ModuleInternals } from './module-internals';
 import { notifyModuleStateChange } from './module-class';
@@ -31,7 +32,10 @@ export function deepCopyModule<T extends object>(module: T, copies = new Map<obj
     for (const [name, value] of source.members) internals.members.set(name, deepCopyValue(value, copies));
   }
   for (const key of Object.keys(module)) {
-    (copy as Record<string, unknown>)[key] = deepCopyValue((module as Record<string, unknown>)[key], copies);
+    const value = deepCopyValue((module as Record<string, unknown>)[key], copies);
+    // Assignment, so accessors a Module class installs still run; only "__proto__" must not reach the prototype setter.
+    if (key === '__proto__') setOwnProperty(copy, key, value);
+    else (copy as Record<string, unknown>)[key] = value;
   }
   return copy;
 }
@@ -50,7 +54,7 @@ function deepCopyValue(value: unknown, copies: Map<object, object>): unknown {
   if (isPlainObject(value)) {
     const copy: Record<string, unknown> = Object.getPrototypeOf(value) === null ? Object.create(null) : {};
     copies.set(value, copy);
-    for (const key of Object.keys(value)) copy[key] = deepCopyValue(value[key], copies);
+    for (const key of Object.keys(value)) setOwnProperty(copy, key, deepCopyValue(value[key], copies));
     return copy;
   }
   if (value instanceof Date) return new Date(value.getTime());

@@ -1,5 +1,6 @@
 import { InputValidationError, describeProblem, describeValue } from '../errors';
 import { isPlainObject } from '../util/is-plain-object';
+import { setOwnProperty } from '../util/own-property';
 import { isUnsafeKey } from '../util/unsafe-keys';
 
 const STORE = Symbol('dspex.example.store');
@@ -14,7 +15,7 @@ function toPlainData(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(toPlainData);
   if (isPlainObject(value)) {
     const result: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) result[key] = toPlainData(item);
+    for (const [key, item] of Object.entries(value)) setOwnProperty(result, key, toPlainData(item));
     return result;
   }
   return value;
@@ -138,7 +139,7 @@ export class Example {
 
   /** The fields as plain data (nested Examples converted too), as saved in demos. */
   toJSON(): Record<string, unknown> {
-    return toPlainData(Object.assign({}, this[STORE])) as Record<string, unknown>;
+    return toPlainData({ ...this[STORE] }) as Record<string, unknown>;
   }
 
   /** Alias of `toJSON()`, DSPy's `toDict`. */

@@ -1,5 +1,6 @@
-import { StateValidationError, describeProblem, describeValue } from '../errors';
+import { DspexError, StateValidationError, describeProblem, describeValue } from '../errors';
 import { isPlainObject } from '../util/is-plain-object';
+import { exceedsNestingDepth, MAX_NESTING_DEPTH } from '../util/nesting-depth';
 import { isUnsafeKey } from '../util/unsafe-keys';
 import { collectNamedParameters, findParameterHandle } from './named-members';
 import { ParameterHandle } from './parameter-handle';
@@ -42,20 +43,75 @@ function jsonCopy(value: unknown): unknown {
   return value === undefined ? null : JSON.parse(JSON.stringify(value));
 }
 
-/** Rejects `__proto__`, `constructor` and `prototype` keys anywhere in loaded data. */
-function assertNoUnsafeKeys(value: unknown, path: string): void {
+// A predictor's record lists; their records' field values are data (an LM's output may hold any key).
+const RECORD_LISTS: ReadonlySet<string> = new Set(['demos', 'traces', 'train']);
+
+function unsafeKeyError(key: string, path: string): StateValidationError {
+  return new StateValidationError(describeProblem(`Saved state has a forbidden key "${key}" at ${path}.`, key, 'Remove it; state files must not carry prototype keys.'), {
+    details: { path, key },
+  });
+}
+
+/**
+ * Rejects `__proto__`, `constructor` and `prototype` keys where loaded state names things
+ * (predictors, entries, field names, parameters, LM settings). Inside a demo's (or trace's) field
+ * values they are data, kept as own keys by every copy, so state dspex saved always loads back.
+ * `recordListDepth` is how deep the `demos`/`traces`/`train` keys sit (1 in a module state, 0 in a predictor's).
+ */
+function assertNoUnsafeKeys(value: unknown, path: string, recordListDepth: number, depth = 0): void {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => assertNoUnsafeKeys(item, `${path}[${index}]`));
-  } else if (value !== null && typeof value === 'object') {
-    for (const key of Object.keys(value)) {
-      if (isUnsafeKey(key)) {
-        throw new StateValidationError(describeProblem(`Saved state has a forbidden key "${key}" at ${path}.`, key, 'Remove it; state files must not carry prototype keys.'), {
-          details: { path, key },
-        });
-      }
-      assertNoUnsafeKeys((value as Record<string, unknown>)[key], `${path}.${key}`);
+    value.forEach((item, index) => assertNoUnsafeKeys(item, `${path}[${index}]`, recordListDepth, depth + 1));
+    return;
+  }
+  if (value === null || typeof value !== 'object') return;
+  for (const [key, item] of Object.entries(value)) {
+    if (isUnsafeKey(key)) throw unsafeKeyError(key, path);
+    if (depth === recordListDepth && RECORD_LISTS.has(key) && Array.isArray(item)) {
+      item.forEach((record, index) => {
+        if (record === null || typeof record !== 'object') return;
+        for (const field of Object.keys(record)) if (isUnsafeKey(field)) throw unsafeKeyError(field, `${path}.${key}[${index}]`);
+      });
+    } else {
+      assertNoUnsafeKeys(item, `${path}.${key}`, recordListDepth, depth + 1);
     }
   }
+}
+
+/**
+ * The checks every loaded state passes before anything reads it: nesting within
+ * `MAX_NESTING_DEPTH` (no cycles), and no prototype keys where the state names things.
+ * @throws {StateValidationError} STATE_INVALID
+ */
+export function assertLoadableState(state: unknown, recordListDepth: number): void {
+  if (exceedsNestingDepth(state)) {
+    throw new StateValidationError(
+      describeProblem(`Saved state nests more than ${MAX_NESTING_DEPTH} levels deep (or holds a cycle).`, 'a deeper value', 'Load state written by dumpState() or save(); DSPy state is never this deep.'),
+      { details: { maxDepth: MAX_NESTING_DEPTH } },
+    );
+  }
+  assertNoUnsafeKeys(state, 'state', recordListDepth);
+}
+
+/** Runs a validation step, turning anything but a DspexError (a malformed value a reader did not expect) into STATE_INVALID. */
+function validatingStep<T>(step: () => T): T {
+  try {
+    return step();
+  } catch (error) {
+    if (DspexError.is(error)) throw error;
+    throw new StateValidationError(describeProblem('Saved state could not be read.', error instanceof Error ? error.message : String(error), 'Load state written by dumpState() or save().'), {
+      cause: error,
+    });
+  }
+}
+
+/**
+ * A standalone predictor's `loadState`: the same checks as a module's, then the predictor's own
+ * validation, then the change, all or nothing.
+ * @throws {StateValidationError} STATE_INVALID; the predictor is unchanged.
+ */
+export function loadPredictorState(predictor: PredictorContract, state: unknown, options: LoadStateOptions & { name: string }): void {
+  validatingStep(() => assertLoadableState(state, 0));
+  validatingStep(() => predictor.prepareLoadState(state, options))();
 }
 
 /**
@@ -68,7 +124,12 @@ export function loadModuleState(module: object, state: unknown, options: LoadSta
   if (!isPlainObject(state)) {
     throw new StateValidationError(describeProblem('Module state must be an object keyed by predictor name.', describeValue(state), 'Pass what dumpState() or DSPy save() produced.'));
   }
-  assertNoUnsafeKeys(state, 'state');
+  const commits = validatingStep(() => prepareModuleState(module, state, options));
+  for (const commit of commits) commit();
+}
+
+function prepareModuleState(module: object, state: Record<string, unknown>, options: LoadStateOptions): (() => void)[] {
+  assertLoadableState(state, 1);
   const commits: (() => void)[] = [];
   const predictors: [string, PredictorContract][] = [];
   const scalarNames = new Set<string>();
@@ -110,5 +171,5 @@ export function loadModuleState(module: object, state: unknown, options: LoadSta
       commits.push(() => handle.assign(value, 'load'));
     }
   }
-  for (const commit of commits) commit();
+  return commits;
 }

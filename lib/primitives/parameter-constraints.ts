@@ -12,6 +12,8 @@ export interface ParameterBounds {
 /** The class-validator constraints on one property, compiled once per class for fast checks. */
 export interface ParameterConstraints {
   readonly bounds: ParameterBounds;
+  /** True when `@IsOptional()` lets the parameter hold null. */
+  readonly allowsNull: boolean;
   /** Problems with `value` (empty when valid), as class-validator words them. */
   validate(value: unknown): string[];
 }
@@ -69,13 +71,19 @@ function compile(ctor: Function, property: string): ParameterConstraints {
   const targetName = ctor.name;
   return {
     bounds: Object.freeze(bounds),
+    allowsNull: isOptional,
     validate(value: unknown): string[] {
       if (checks.length === 0 || (isOptional && (value === null || value === undefined))) return [];
       const problems: string[] = [];
       for (const check of checks) {
         const args: ValidationArguments = { value, constraints: check.constraints, targetName, object: {}, property };
         const values = check.each && Array.isArray(value) ? value : [value];
-        if (!values.every((item) => check.validate(item, { ...args, value: item }) === true)) problems.push(check.message(args));
+        try {
+          if (!values.every((item) => check.validate(item, { ...args, value: item }) === true)) problems.push(check.message(args));
+        } catch (error) {
+          // A validator that throws on an odd value (a user's custom one, say) rejects it instead of escaping as a TypeError.
+          problems.push(`${property} could not be validated: ${error instanceof Error ? error.message : String(error)}`);
+        }
       }
       return problems;
     },

@@ -1,4 +1,5 @@
 import { ParameterValidationError, describeProblem, describeValue } from '../errors';
+import { jsonDataProblem } from '../util/json-data-problem';
 import { RingBuffer } from '../util/ring-buffer';
 import type { ParameterBounds, ParameterConstraints } from './parameter-constraints';
 import type { ParameterStore } from './parameter-store';
@@ -61,6 +62,7 @@ export class ParameterHandle {
     this.requiresGrad = descriptor.requiresGrad;
     this.#store = descriptor.shared === undefined ? undefined : store;
     this.#onChange = onChange;
+    this.#store?.bindCheck(descriptor.shared!, this);
   }
 
   /** The member name on its module. */
@@ -106,6 +108,10 @@ export class ParameterHandle {
   bindStore(store: ParameterStore): void {
     if (this.#descriptor.shared === undefined) return;
     const local = this.#value;
+    if (this.#store !== store) {
+      this.#store?.unbindCheck(this.#descriptor.shared, this);
+      store.bindCheck(this.#descriptor.shared, this);
+    }
     this.#store = store;
     store.bindParameter(this.#descriptor.shared, this);
     if (!store.has(this.#descriptor.shared) && local !== undefined) store.set(this.#descriptor.shared, local);
@@ -115,13 +121,21 @@ export class ParameterHandle {
    * Problems `value` would have as this parameter's value (empty when valid); changes nothing.
    */
   check(value: unknown): string[] {
+    let dataProblem: string | undefined;
+    try {
+      dataProblem = jsonDataProblem(value, this.name);
+    } catch {
+      dataProblem = `${this.name} cannot be read as JSON data`;
+    }
+    // Only what save() and loadState() carry unchanged: checking constraints on anything else could throw.
+    if (dataProblem !== undefined) return [`${dataProblem}; parameters hold plain JSON data (it must survive dumpState and save)`];
     const problems: string[] = [];
     const expectedType = this.#type;
     const actualType = valueTypeOf(value);
-    if (expectedType !== undefined && actualType !== undefined && actualType !== expectedType) {
+    if (value === null && expectedType !== undefined && !this.#descriptor.constraints.allowsNull) {
+      problems.push(`${this.name} must be a ${expectedType}, like its first value; null needs @IsOptional()`);
+    } else if (expectedType !== undefined && actualType !== undefined && actualType !== expectedType) {
       problems.push(`${this.name} must be a ${expectedType}, like its first value`);
-    } else if (typeof value === 'number' && !Number.isFinite(value)) {
-      problems.push(`${this.name} must be a finite number`);
     }
     problems.push(...this.#descriptor.constraints.validate(value));
     return problems;
@@ -153,10 +167,11 @@ export class ParameterHandle {
       return;
     }
     const previous = this.value;
+    // The store first: it also checks the other parameters bound to the key, and may refuse.
+    if (this.#store !== undefined) this.#store.set(this.#descriptor.shared!, value);
     this.#type ??= valueTypeOf(value);
     this.#history ??= new RingBuffer(HISTORY_SIZE);
     this.#history.push({ value, previous, at: Date.now(), source });
-    if (this.#store !== undefined) this.#store.set(this.#descriptor.shared!, value);
     this.#value = value;
     this.#onChange?.();
   }
