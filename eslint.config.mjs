@@ -32,6 +32,11 @@ export default defineConfig([
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
+    // Type tests declare values only to check their types with `typeof` and @ts-expect-error.
+    files: ['spec/types/**/*.ts'],
+    rules: { '@typescript-eslint/no-unused-vars': 'off' },
+  },
+  {
     files: ['**/*.js'],
     languageOptions: { sourceType: 'commonjs', globals: commonJsGlobals },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

@@ -124,17 +124,28 @@ export async function run(): Promise<void> {
   for (const [name, signatureText, reply] of replyAttacks()) {
     const signature = Signature.parse(signatureText);
     for (const [adapterName, adapter] of adapters) {
-      allMet = report(`${adapterName}: ${name}`, runAttack(() => adapter.parse(signature, reply), 'ADAPTER_PARSE')) && allMet;
+      allMet =
+        report(
+          `${adapterName}: ${name}`,
+          runAttack(() => adapter.parse(signature, reply), 'ADAPTER_PARSE'),
+        ) && allMet;
     }
   }
   section('attack: 1 MB signature strings through Signature.parse (< 50 ms, or SignatureError)');
   for (const [name, text] of signatureAttacks()) {
-    allMet = report(name, runAttack(() => Signature.parse(text, ''), 'SIGNATURE_INVALID')) && allMet;
+    allMet =
+      report(
+        name,
+        runAttack(() => Signature.parse(text, ''), 'SIGNATURE_INVALID'),
+      ) && allMet;
   }
   section('attack: beyond the targets (no target; linear, shown for scale)');
   const manyFields = `${Array.from({ length: 100_000 }, (_, index) => `f${index}`).join(', ')} -> answer`;
   const fields = runAttack(() => Signature.parse(manyFields, ''), 'SIGNATURE_INVALID');
-  record(`100,000 input fields (${(manyFields.length / MEGABYTE).toFixed(1)} MB) → ${fields.outcome}`, `${formatDuration(fields.medianMs * 1e6)} (worst ${formatDuration(fields.worstMs * 1e6)})`);
+  record(
+    `100,000 input fields (${(manyFields.length / MEGABYTE).toFixed(1)} MB) → ${fields.outcome}`,
+    `${formatDuration(fields.medianMs * 1e6)} (worst ${formatDuration(fields.worstMs * 1e6)})`,
+  );
   record('attack: every input within its target', allMet ? 'yes' : 'no', 'yes', allMet);
 }
 

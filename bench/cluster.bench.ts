@@ -50,7 +50,13 @@ const killWorker = (child: ChildProcess): Promise<void> =>
   });
 
 /** Runs `count` calls with at most `inFlight` at once; returns the wall time and each call's latency. */
-async function drive(cluster: Cluster, count: number, inFlight: number, delayMs: number, onSettled?: (done: number) => void): Promise<{ ms: number; latencies: number[]; settled: number[]; wrong: number }> {
+async function drive(
+  cluster: Cluster,
+  count: number,
+  inFlight: number,
+  delayMs: number,
+  onSettled?: (done: number) => void,
+): Promise<{ ms: number; latencies: number[]; settled: number[]; wrong: number }> {
   const settled = new Array<number>(count).fill(0);
   const latencies: number[] = [];
   let next = 0;
@@ -143,7 +149,12 @@ async function chaos(url: string): Promise<void> {
   await Promise.all(workers.map((worker) => killWorker(worker.process)));
   const lost = settled.filter((count) => count === 0).length;
   const duplicated = settled.filter((count) => count > 1).length;
-  record(`chaos: 10,000 calls, a worker SIGKILLed every second (${kills} kills): lost / duplicated`, `${lost} / ${duplicated}${wrong > 0 ? ` (${wrong} wrong or failed)` : ''}`, '0 / 0', lost === 0 && duplicated === 0 && wrong === 0);
+  record(
+    `chaos: 10,000 calls, a worker SIGKILLed every second (${kills} kills): lost / duplicated`,
+    `${lost} / ${duplicated}${wrong > 0 ? ` (${wrong} wrong or failed)` : ''}`,
+    '0 / 0',
+    lost === 0 && duplicated === 0 && wrong === 0,
+  );
   record('chaos: slowest call (a stalled call recovered by another worker)', `${(percentile(latencies, 1) / 1000).toFixed(1)} s`);
 }
 

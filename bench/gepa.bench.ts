@@ -2,7 +2,12 @@ import pino from 'pino';
 import { DummyLM, Example, GEPA, Module, Predict, Prediction, Predictor, context, type GEPAMetric } from 'dspex';
 import { formatDuration, record, section } from './harness';
 
-const RULES: Record<string, string> = { dates: 'Write dates as YYYY-MM-DD.', distances: 'Give distances in kilometres.', names: 'Spell names in full.', money: 'Round amounts to whole euros.' };
+const RULES: Record<string, string> = {
+  dates: 'Write dates as YYYY-MM-DD.',
+  distances: 'Give distances in kilometres.',
+  names: 'Spell names in full.',
+  money: 'Round amounts to whole euros.',
+};
 const QUESTION = /\[\[ ## question ## \]\]\n(.*)/;
 
 class QA extends Module {

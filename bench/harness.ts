@@ -66,7 +66,9 @@ export async function measure(name: string, operation: () => unknown, options: M
 
 /** Records a figure measured some other way (heap bytes, counts), printed in the same table. */
 export function record(name: string, value: string, target?: string, meetsTarget?: boolean): void {
-  process.stdout.write(`${name.padEnd(58)} ${value.padStart(14)}  ${target ? `target ${target}`.padEnd(20) : ''.padEnd(20)} ${meetsTarget === undefined ? '' : meetsTarget ? 'ok' : 'MISSED'}\n`);
+  process.stdout.write(
+    `${name.padEnd(58)} ${value.padStart(14)}  ${target ? `target ${target}`.padEnd(20) : ''.padEnd(20)} ${meetsTarget === undefined ? '' : meetsTarget ? 'ok' : 'MISSED'}\n`,
+  );
 }
 
 function report(measurement: Measurement): void {

@@ -68,17 +68,28 @@ export async function run(): Promise<void> {
   record("MIPROv2 auto 'light' (100 train / 100 val)", `${baseline} → ${await devScore(miproCompiled)}`, 'well above baseline');
 
   section("MIPROv2 auto 'light', 100 train / 100 val: framework time (instant scripted LMs)");
-  const instant = await measure('MIPROv2.compile (instant LM)', () => context({ lm: makeTaskLM() }, () => light.compile(new Categorize(), { trainset, valset })), {
-    batch: 1,
-    samples: 5,
-    warmupSamples: 1,
-    targetNs: 2e9,
-  });
+  const instant = await measure(
+    'MIPROv2.compile (instant LM)',
+    () => context({ lm: makeTaskLM() }, () => light.compile(new Categorize(), { trainset, valset })),
+    {
+      batch: 1,
+      samples: 5,
+      warmupSamples: 1,
+      targetNs: 2e9,
+    },
+  );
   record('  framework time per compile', formatDuration(instant.medianNs), '< 2 s', instant.medianNs < 2e9);
 
   section("MIPROv2 auto 'light', 100 train / 100 val: LMs answering after 10 ms, concurrency 16");
   let optimization = miproCompiled.optimization;
-  const slow = new MIPROv2({ metric: categoryMatch, auto: 'light', promptModel: new DelayedLM(makePromptLM(1), 10), concurrency: 16, displayProgress: false, logger });
+  const slow = new MIPROv2({
+    metric: categoryMatch,
+    auto: 'light',
+    promptModel: new DelayedLM(makePromptLM(1), 10),
+    concurrency: 16,
+    displayProgress: false,
+    logger,
+  });
   await measure(
     'MIPROv2.compile (10 ms LM)',
     async () => {
@@ -90,7 +101,11 @@ export async function run(): Promise<void> {
   record('  LM calls (task + prompt)', String(optimization.lmCalls));
   record('  program runs in the search (minibatches + full evals)', String(programRuns), "DSPy's estimate 35 × 10 + 100 × 3 = 650", programRuns === 650);
   record('  metric calls (search + bootstrapping)', String(optimization.metricCalls));
-  record('  prompt-model requests', String(optimization.lmCalls - optimization.metricCalls), "DSPy's estimate 10 + 3 + 2 = 15 (its proposer really makes 3 per instruction)");
+  record(
+    '  prompt-model requests',
+    String(optimization.lmCalls - optimization.metricCalls),
+    "DSPy's estimate 10 + 3 + 2 = 15 (its proposer really makes 3 per instruction)",
+  );
 
   section('TPE vs random search: trials until the best (instruction, demo set) pair of 2 predictors (5 × 6 each), median of 20 seeds');
   const space = { '0_predictor_demos': 6, '0_predictor_instruction': 5, '1_predictor_demos': 6, '1_predictor_instruction': 5 };

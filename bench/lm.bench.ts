@@ -29,7 +29,13 @@ const REPLY = JSON.stringify({
   id: 'chatcmpl-bench',
   object: 'chat.completion',
   model: 'bench-model',
-  choices: [{ index: 0, message: { role: 'assistant', content: '[[ ## reasoning ## ]]\nKnown fact.\n\n[[ ## answer ## ]]\nParis\n\n[[ ## completed ## ]]' }, finish_reason: 'stop' }],
+  choices: [
+    {
+      index: 0,
+      message: { role: 'assistant', content: '[[ ## reasoning ## ]]\nKnown fact.\n\n[[ ## answer ## ]]\nParis\n\n[[ ## completed ## ]]' },
+      finish_reason: 'stop',
+    },
+  ],
   usage: { prompt_tokens: 120, completion_tokens: 20, total_tokens: 140 },
 });
 
@@ -141,7 +147,13 @@ export async function run(): Promise<void> {
       { batch: 200, samples: 200 },
     );
 
-    const diskAndMemory = new LM('openai/bench-model', { baseURL, apiKey: 'sk-bench', cacheStore: new LMCache({ directory, logger }), logger, historySize: 1000 });
+    const diskAndMemory = new LM('openai/bench-model', {
+      baseURL,
+      apiKey: 'sk-bench',
+      cacheStore: new LMCache({ directory, logger }),
+      logger,
+      historySize: 1000,
+    });
     let rollout = 0;
     await measure('LM.call, cache miss (memory + disk write)', () => diskAndMemory.call(messages, { rolloutId: (rollout += 1) }), { batch: 5, samples: 60 });
 

@@ -1,5 +1,20 @@
 import pino from 'pino';
-import { BaseLM, BootstrapFewShot, Evaluate, Example, Module, Predict, Prediction, Predictor, answerExactMatch, context, type BaseLMOptions, type ChatMessage, type LMCallOptions, type LMOutput } from 'dspex';
+import {
+  BaseLM,
+  BootstrapFewShot,
+  Evaluate,
+  Example,
+  Module,
+  Predict,
+  Prediction,
+  Predictor,
+  answerExactMatch,
+  context,
+  type BaseLMOptions,
+  type ChatMessage,
+  type LMCallOptions,
+  type LMOutput,
+} from 'dspex';
 import { formatDuration, measure, record, section } from './harness';
 
 const QUESTION = /\[\[ ## question ## \]\]\n(.*)/;
@@ -71,11 +86,15 @@ export async function run(): Promise<void> {
     warmupSamples: 1,
   });
   const sequential = new BootstrapFewShot({ metric: answerExactMatch, maxBootstrappedDemos: 100, concurrency: 1, displayProgress: false, logger });
-  await measure('BootstrapFewShot.compile, every example, concurrency 1 (DSPy)', () => context({ lm: slowLM }, () => sequential.compile(new QA(), { trainset: trainset.slice(0, 20) })), {
-    batch: 1,
-    samples: 1,
-    warmupSamples: 0,
-  });
+  await measure(
+    'BootstrapFewShot.compile, every example, concurrency 1 (DSPy)',
+    () => context({ lm: slowLM }, () => sequential.compile(new QA(), { trainset: trainset.slice(0, 20) })),
+    {
+      batch: 1,
+      samples: 1,
+      warmupSamples: 0,
+    },
+  );
   record('  (20 examples only: 100 would take ~5 s)', '');
 
   section('evaluate: 1,000 examples, LM answering after 10 ms');
@@ -102,7 +121,11 @@ export async function run(): Promise<void> {
   });
   record('  per example (Evaluate + Predict + ChatAdapter)', formatDuration(perExample.medianNs / 1000), '< 30.00 µs', perExample.medianNs / 1000 < 30_000);
   const echo = new Echo();
-  const evaluateOnly = await measure('Evaluate.run, 1,000 examples of a program without LM', () => evaluate.run(echo), { batch: 1, samples: 20, warmupSamples: 5 });
+  const evaluateOnly = await measure('Evaluate.run, 1,000 examples of a program without LM', () => evaluate.run(echo), {
+    batch: 1,
+    samples: 20,
+    warmupSamples: 5,
+  });
   record('  per example (Evaluate alone)', formatDuration(evaluateOnly.medianNs / 1000));
 }
 

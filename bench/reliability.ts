@@ -68,9 +68,19 @@ async function availabilityUnderCrashes(): Promise<void> {
     const metrics = ref.metrics();
     return metrics.calls === metrics.successes + metrics.failures;
   });
-  record('availability: healthy calls answered right / healthy calls', `${answered} / ${healthy.length} = ${percent(answered, healthy.length)}`, '100.00 %', answered === healthy.length);
+  record(
+    'availability: healthy calls answered right / healthy calls',
+    `${answered} / ${healthy.length} = ${percent(answered, healthy.length)}`,
+    '100.00 %',
+    answered === healthy.length,
+  );
   record('  injected crashes / restarts', `${calls.length - healthy.length} / ${refs.reduce((sum, ref) => sum + ref.metrics().restarts, 0)}`, undefined);
-  record('  supervisor status; calls = successes + failures per child', `${supervisor.status}; ${balanced}`, 'running; true', supervisor.status === 'running' && balanced);
+  record(
+    '  supervisor status; calls = successes + failures per child',
+    `${supervisor.status}; ${balanced}`,
+    'running; true',
+    supervisor.status === 'running' && balanced,
+  );
   await supervisor.stop();
 }
 
@@ -94,7 +104,12 @@ async function hotSwapKeyedCalls(): Promise<void> {
     duplicated += Math.max(0, (counts.get(key) ?? 0) - 1);
   }
   const rejected = outcomes.filter((outcome) => outcome.status === 'rejected').length;
-  record('hot swap, 600 concurrent keyed calls: lost / duplicated / rejected', `${lost} / ${duplicated} / ${rejected}`, '0 / 0 / 0', lost + duplicated + rejected === 0);
+  record(
+    'hot swap, 600 concurrent keyed calls: lost / duplicated / rejected',
+    `${lost} / ${duplicated} / ${rejected}`,
+    '0 / 0 / 0',
+    lost + duplicated + rejected === 0,
+  );
   record('  served by old / new instance', `${old.served.length} / ${next.served.length}`, undefined);
   await supervisor.stop();
 }
@@ -139,7 +154,14 @@ async function checkpointCorruption(): Promise<void> {
     let detected = 0;
     let served = 0;
     const folder = path.join(dir, 'victim');
-    const newestFile = async (): Promise<string> => path.join(folder, (await readdir(folder)).filter((name) => name.endsWith('.ckpt')).sort().pop()!);
+    const newestFile = async (): Promise<string> =>
+      path.join(
+        folder,
+        (await readdir(folder))
+          .filter((name) => name.endsWith('.ckpt'))
+          .sort()
+          .pop()!,
+      );
     const damages: [string, (bytes: Buffer) => Buffer][] = [
       ['truncation', (bytes) => bytes.subarray(0, Math.floor(bytes.length / 2))],
       ['garbage', (bytes) => Buffer.from(Array.from({ length: bytes.length }, () => random.below(256)))],
@@ -166,7 +188,12 @@ async function checkpointCorruption(): Promise<void> {
       if (corrupt === 1) detected += 1;
       if (loaded !== undefined && (loaded.state.parameters as { payload: string }).payload === 'newest') served += 1;
     }
-    record(`checkpoint corruption (truncation, garbage, 1,000 byte flips): detected`, `${detected} / ${trials} = ${percent(detected, trials)}`, '100.00 %', detected === trials);
+    record(
+      `checkpoint corruption (truncation, garbage, 1,000 byte flips): detected`,
+      `${detected} / ${trials} = ${percent(detected, trials)}`,
+      '100.00 %',
+      detected === trials,
+    );
     record('  corrupt newest checkpoint served', String(served), '0', served === 0);
   } finally {
     await rm(dir, { recursive: true, force: true });

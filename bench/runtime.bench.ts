@@ -73,8 +73,14 @@ async function forwardOverhead(): Promise<void> {
   let directBest = Number.POSITIVE_INFINITY;
   let supervisedBest = Number.POSITIVE_INFINITY;
   for (let round = 0; round < 3; round += 1) {
-    directBest = Math.min(directBest, (await measure(`direct module.forward (round ${round + 1})`, () => direct.forward(inputs), { batch: 1000, samples: 100 })).medianNs);
-    supervisedBest = Math.min(supervisedBest, (await measure(`ModuleRef.forward (round ${round + 1})`, () => ref.forward(inputs), { batch: 1000, samples: 100 })).medianNs);
+    directBest = Math.min(
+      directBest,
+      (await measure(`direct module.forward (round ${round + 1})`, () => direct.forward(inputs), { batch: 1000, samples: 100 })).medianNs,
+    );
+    supervisedBest = Math.min(
+      supervisedBest,
+      (await measure(`ModuleRef.forward (round ${round + 1})`, () => ref.forward(inputs), { batch: 1000, samples: 100 })).medianNs,
+    );
   }
   const overhead = supervisedBest - directBest;
   record('ModuleRef.forward overhead over direct forward (median)', formatDuration(overhead), '< 5.00 µs', overhead < 5_000);
@@ -131,7 +137,12 @@ async function hotSwapUnderLoad(): Promise<void> {
     await supervisor.stop();
   }
   durations.sort((left, right) => left - right);
-  record(`hot swap under ${total.toLocaleString('en')} concurrent calls (${trials} trials): lost / duplicated`, `${lost} / ${duplicated}`, '0 / 0', lost === 0 && duplicated === 0);
+  record(
+    `hot swap under ${total.toLocaleString('en')} concurrent calls (${trials} trials): lost / duplicated`,
+    `${lost} / ${duplicated}`,
+    '0 / 0',
+    lost === 0 && duplicated === 0,
+  );
   record('  rejected calls', String(rejected), '0', rejected === 0);
   record('  swap with the calls in flight (median)', formatDuration(durations[Math.floor(durations.length / 2)]), undefined);
 }

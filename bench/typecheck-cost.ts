@@ -20,7 +20,11 @@ function signatureText(index: number): string {
 }
 
 function source(typed: boolean): string {
-  const lines = [`import { Predict } from 'dspex';`, `export async function run(inputs: Record<string, unknown>): Promise<unknown[]> {`, `  const values: unknown[] = [];`];
+  const lines = [
+    `import { Predict } from 'dspex';`,
+    `export async function run(inputs: Record<string, unknown>): Promise<unknown[]> {`,
+    `  const values: unknown[] = [];`,
+  ];
   for (let index = 0; index < 100; index += 1) {
     const text = JSON.stringify(signatureText(index));
     lines.push(`  const p${index} = new Predict(${typed ? text : `${text} as string`});`);
@@ -61,7 +65,9 @@ export function run(): void {
       typed.push(checkMs(typedFile));
     }
     const [typedMs, looseMs] = [median(typed), median(loose)];
-    console.log(`type-check, 100 signatures x 6 fields (median of ${ROUNDS}): typed ${typedMs.toFixed(0)} ms, loose ${looseMs.toFixed(0)} ms, added ${(typedMs - looseMs).toFixed(0)} ms`);
+    console.log(
+      `type-check, 100 signatures x 6 fields (median of ${ROUNDS}): typed ${typedMs.toFixed(0)} ms, loose ${looseMs.toFixed(0)} ms, added ${(typedMs - looseMs).toFixed(0)} ms`,
+    );
   } finally {
     rmSync(directory, { recursive: true, force: true });
   }

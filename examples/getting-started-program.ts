@@ -13,10 +13,7 @@ class FactChecker extends Module {
 
 export async function main(): Promise<void> {
   configure({
-    lm: new DummyLM([
-      { reasoning: 'The claim is about where the Eiffel Tower stands.', question: 'In which city is the Eiffel Tower?' },
-      { verdict: true },
-    ]),
+    lm: new DummyLM([{ reasoning: 'The claim is about where the Eiffel Tower stands.', question: 'In which city is the Eiffel Tower?' }, { verdict: true }]),
   });
 
   const checker = new FactChecker();

@@ -17,11 +17,19 @@ export async function main(): Promise<void> {
 
   // A failed pair gives null; returnFailedExamples also hands back the failed examples and their errors.
   const withFailures = new Parallel({ returnFailedExamples: true, maxErrors: 5, logger: pino({ level: 'silent' }) });
-  const { results: partial, failedExamples, exceptions } = await withFailures.forward([
+  const {
+    results: partial,
+    failedExamples,
+    exceptions,
+  } = await withFailures.forward([
     [qa, { question: 'What is the capital of Spain?' }],
     [qa, { query: 'a wrong input name' }],
   ]);
-  console.log(partial.map((result) => result?.answer ?? null), failedExamples, (exceptions[0] as { code: string }).code); // [ 'Madrid', null ] [ { query: 'a wrong input name' } ] INPUT_INVALID
+  console.log(
+    partial.map((result) => result?.answer ?? null),
+    failedExamples,
+    (exceptions[0] as { code: string }).code,
+  ); // [ 'Madrid', null ] [ { query: 'a wrong input name' } ] INPUT_INVALID
 }
 
 if (require.main === module) void main();

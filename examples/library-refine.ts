@@ -9,7 +9,8 @@ export async function main(): Promise<void> {
   const prompts: ChatMessage[][] = [];
   // Scripted replies: the review (OfferFeedback) gets advice keyed by predictor name, the program its attempts.
   const lm = new DummyLM((messages) => {
-    if (messages[0].content.includes('assign blame')) return { discussion: 'The answer was a sentence.', advice: { predict: 'Answer with the city name only.' } };
+    if (messages[0].content.includes('assign blame'))
+      return { discussion: 'The answer was a sentence.', advice: { predict: 'Answer with the city name only.' } };
     prompts.push([...messages]);
     return attempts[prompts.length - 1];
   });

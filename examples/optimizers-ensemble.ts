@@ -15,7 +15,9 @@ export async function main(): Promise<void> {
   console.log(prediction.answer, ensemble.compiled); // Paris true
 
   // Without a reduceFn you get every answer, as completions.
-  const all = await context({ lm: new DummyLM([{ answer: 'a' }, { answer: 'b' }]) }, () => new Ensemble().compile(programs.slice(0, 2)).forward({ question: 'Pick one.' }));
+  const all = await context({ lm: new DummyLM([{ answer: 'a' }, { answer: 'b' }]) }, () =>
+    new Ensemble().compile(programs.slice(0, 2)).forward({ question: 'Pick one.' }),
+  );
   console.log(all.completions?.field('answer')); // [ 'a', 'b' ]
 }
 

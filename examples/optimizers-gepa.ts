@@ -30,7 +30,8 @@ const reflectionLM = new DummyLM((messages) => {
   return '```\n' + [current, ...learned].join(' ') + '\n```';
 });
 
-const tickets = (topics: string[]): Example[] => topics.map((topic, index) => new Example({ ticket: `#${index}: ${topic} please`, team: TEAMS[topic] }).withInputs('ticket'));
+const tickets = (topics: string[]): Example[] =>
+  topics.map((topic, index) => new Example({ ticket: `#${index}: ${topic} please`, team: TEAMS[topic] }).withInputs('ticket'));
 const trainset = tickets(['refund', 'password', 'invoice', 'refund', 'password', 'invoice']);
 const valset = tickets(['invoice', 'refund', 'password', 'password', 'refund', 'invoice']);
 

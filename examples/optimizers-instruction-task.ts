@@ -99,7 +99,8 @@ export function makePromptLM(seed = 0): DummyLM {
       const added = missing.length > 0 && random() < 0.6 ? ` ${missing[Math.floor(random() * missing.length)].text}` : '';
       return { proposed_instruction: `${best}${added}`, proposed_prefix_for_output_field: 'Answer:' };
     }
-    if (outputs.includes('`proposed_prefix_for_output_field`')) return { proposed_instruction: withRandomRules(base, 0.35), proposed_prefix_for_output_field: 'Answer:' };
+    if (outputs.includes('`proposed_prefix_for_output_field`'))
+      return { proposed_instruction: withRandomRules(base, 0.35), proposed_prefix_for_output_field: 'Answer:' };
     return { proposed_instruction: withRandomRules(base, 0.5) };
   });
 }

@@ -43,7 +43,10 @@ const topicOf = (question: string | undefined): string | undefined => FACTS.find
 export function makeLM(): DummyLM {
   return new DummyLM((messages) => {
     const question = questionIn(messages[messages.length - 1]);
-    const demoTopics = messages.slice(0, -1).filter((message) => message.role === 'user').map((message) => topicOf(questionIn(message)));
+    const demoTopics = messages
+      .slice(0, -1)
+      .filter((message) => message.role === 'user')
+      .map((message) => topicOf(questionIn(message)));
     const fact = FACTS.find(([known]) => known === question);
     return { answer: fact !== undefined && demoTopics.includes(fact[2]) ? fact[1] : 'I do not know' };
   });

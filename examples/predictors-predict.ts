@@ -7,10 +7,7 @@ export async function main(): Promise<void> {
   classify.lm = lm;
 
   // Demos are worked examples put into the prompt; optimizers choose them for you.
-  classify.demos = [
-    new Example({ message: 'WIN A FREE CRUISE!!! Click now', label: 'spam' }),
-    { message: 'Lunch at noon tomorrow?', label: 'not spam' },
-  ];
+  classify.demos = [new Example({ message: 'WIN A FREE CRUISE!!! Click now', label: 'spam' }), { message: 'Lunch at noon tomorrow?', label: 'not spam' }];
 
   const first = await classify.forward({ message: 'Your account is locked, send your password' });
   console.log(first.label); // spam

@@ -52,7 +52,9 @@ export async function main(): Promise<void> {
     migrate: (oldState) => ({ ...oldState, parameters: { threshold: (oldState.parameters as { strictness: number }).strictness } }),
   });
   const results = await Promise.all([...inFlight, moderator.forward({ text: 'after the swap' })]);
-  console.log(`during the swap: ${results.filter((result) => result.version === 1).length} calls on v1, ${results.filter((result) => result.version === 2).length} on v2, none lost`);
+  console.log(
+    `during the swap: ${results.filter((result) => result.version === 1).length} calls on v1, ${results.filter((result) => result.version === 2).length} on v2, none lost`,
+  );
   console.log(`registry events: ${events.join(' ')}`);
   const { calls, successes, failures, restarts, latencyMs } = moderator.metrics();
   console.log('final metrics:', { calls, successes, failures, restarts, latencyMs });

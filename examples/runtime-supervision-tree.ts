@@ -52,7 +52,10 @@ export async function main(): Promise<void> {
   });
   const firstTeam = team!;
   const toolsRestarted = new Promise<void>((resolve) => root.registry.on('restarted', (event) => event.id === 'tools' && resolve()));
-  await firstTeam.registry.lookup('search')!.forward({ query: 'otp', crash: true }).catch(() => undefined);
+  await firstTeam.registry
+    .lookup('search')!
+    .forward({ query: 'otp', crash: true })
+    .catch(() => undefined);
   await toolsRestarted;
   // restarted tools
   console.log(firstTeam.status, team!.status, team !== firstTeam); // stopped running true (the escalated team was stopped and replaced)

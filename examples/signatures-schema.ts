@@ -24,7 +24,10 @@ export async function main(): Promise<void> {
   console.log(category, confidence); // technical 0.75
 
   // Values are validated by the schema after parsing; a failure lists the schema's issues.
-  route.lm = new DummyLM([{ category: 'billing', confidence: '2' }, { category: 'billing', confidence: '2' }]);
+  route.lm = new DummyLM([
+    { category: 'billing', confidence: '2' },
+    { category: 'billing', confidence: '2' },
+  ]);
   try {
     await route.forward({ message: 'Refund please.' });
   } catch (error) {

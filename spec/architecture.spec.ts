@@ -94,7 +94,14 @@ describe('architecture', () => {
       state.set(file, 'visiting');
       stack.push(file);
       for (const target of graph.get(file) ?? []) {
-        if (state.get(target) === 'visiting') cycles.push(stack.slice(stack.indexOf(target)).concat(target).map((entry) => path.relative(LIB, entry)).join(' → '));
+        if (state.get(target) === 'visiting')
+          cycles.push(
+            stack
+              .slice(stack.indexOf(target))
+              .concat(target)
+              .map((entry) => path.relative(LIB, entry))
+              .join(' → '),
+          );
         else if (!state.has(target)) visit(target);
       }
       stack.pop();

@@ -100,7 +100,10 @@ describe('public API', () => {
       .filter((value): value is typeof DspexError => typeof value === 'function' && value.prototype instanceof DspexError);
     expect(errorClasses.length).toBeGreaterThan(20);
     for (const ErrorClass of errorClasses) {
-      const instance = ErrorClass.name === 'LMHttpError' ? new (ErrorClass as never as new (m: string, o: object) => DspexError)('x', { status: 500 }) : new (ErrorClass as never as new (m: string) => DspexError)('x');
+      const instance =
+        ErrorClass.name === 'LMHttpError'
+          ? new (ErrorClass as never as new (m: string, o: object) => DspexError)('x', { status: 500 })
+          : new (ErrorClass as never as new (m: string) => DspexError)('x');
       expect(DspexError.is(instance)).toBe(true);
       expect(instance.name).toBe(ErrorClass.name);
       expect(instance.code).toMatch(/^[A-Z_]+$/);

@@ -56,9 +56,13 @@ export abstract class Adapter {
     options.signal?.throwIfAborted();
     const signature = Signature.from(request.signature);
     const { demos, inputs } = request;
-    const messages = observe ? observe('format', this, { signature, demos, inputs }, () => this.format(signature, demos, inputs)) : this.format(signature, demos, inputs);
+    const messages = observe
+      ? observe('format', this, { signature, demos, inputs }, () => this.format(signature, demos, inputs))
+      : this.format(signature, demos, inputs);
     const lmOptions = this.lmOptions(signature, options);
-    const { outputs } = await (observe ? observe('lm', lm, { messages, options: lmOptions }, () => lm.call(messages, lmOptions)) : lm.call(messages, lmOptions));
+    const { outputs } = await (observe
+      ? observe('lm', lm, { messages, options: lmOptions }, () => lm.call(messages, lmOptions))
+      : lm.call(messages, lmOptions));
     const completions = outputs.map((output: string | null | undefined) => {
       if (typeof output !== 'string' || output === '') throw emptyResponseError(this.constructor.name, signature, output);
       const values = observe ? observe('parse', this, { signature, completion: output }, () => this.parse(signature, output)) : this.parse(signature, output);

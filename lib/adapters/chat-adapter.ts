@@ -93,7 +93,6 @@ export class ChatAdapter extends TemplateAdapter {
     return formatChatFieldsBlock(fieldsOfRecord(values));
   }
 
-
   /**
    * Reads `[[ ## name ## ]]` sections: the first section of each output field wins, other
    * sections are ignored, and `[[ ## completed ## ]]` is optional. Missing `Optional` outputs are null.

@@ -130,7 +130,10 @@ export class JSONAdapter extends TemplateAdapter {
           describeValue(text, 300),
           'The LM must answer with a JSON object holding the output fields.',
         ),
-        { fields: resolved.outputFields.map((field) => field.name), details: { adapter: 'JSONAdapter', lmResponse: text, ...(tooDeep ? { maxDepth: MAX_NESTING_DEPTH } : {}) } },
+        {
+          fields: resolved.outputFields.map((field) => field.name),
+          details: { adapter: 'JSONAdapter', lmResponse: text, ...(tooDeep ? { maxDepth: MAX_NESTING_DEPTH } : {}) },
+        },
       );
     }
     const object = read.object;

@@ -13,8 +13,7 @@ export interface ValidationProblem {
 
 /** The outcome of validating a value against a field type: the converted value, or why it does not fit. */
 export type LaxResult =
-  | { readonly ok: true; readonly value: unknown }
-  | { readonly ok: false; readonly message: string; readonly problems?: readonly ValidationProblem[] };
+  { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly message: string; readonly problems?: readonly ValidationProblem[] };
 
 const TRUE_WORDS = new Set(['1', 'on', 't', 'true', 'y', 'yes']);
 const FALSE_WORDS = new Set(['0', 'off', 'f', 'false', 'n', 'no']);
@@ -35,7 +34,11 @@ function shortRepr(value: unknown, depth = 0): string {
   if (value === null || typeof value !== 'object' || value instanceof Map || value instanceof Set) return pythonRepr(value);
   if (depth >= 3) return Array.isArray(value) ? '[...]' : '{...}';
   const more = (count: number): string => (count > MESSAGE_ITEMS ? ', ...' : '');
-  if (Array.isArray(value)) return `[${value.slice(0, MESSAGE_ITEMS).map((item) => shortRepr(item, depth + 1)).join(', ')}${more(value.length)}]`;
+  if (Array.isArray(value))
+    return `[${value
+      .slice(0, MESSAGE_ITEMS)
+      .map((item) => shortRepr(item, depth + 1))
+      .join(', ')}${more(value.length)}]`;
   const keys = Object.keys(value);
   const entries = keys.slice(0, MESSAGE_ITEMS).map((key) => `${pythonStringRepr(key)}: ${shortRepr((value as Record<string, unknown>)[key], depth + 1)}`);
   return `{${entries.join(', ')}${more(keys.length)}}`;

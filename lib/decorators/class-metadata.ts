@@ -71,10 +71,9 @@ export function assertDecoratableProperty(decorator: string, target: object, pro
     );
   }
   if (typeof propertyKey !== 'string') {
-    throw new DecoratorUsageError(
-      describeProblem(`@${decorator} cannot decorate a symbol-keyed member.`, String(propertyKey), 'Use a string property name.'),
-      { details: { decorator, member: String(propertyKey) } },
-    );
+    throw new DecoratorUsageError(describeProblem(`@${decorator} cannot decorate a symbol-keyed member.`, String(propertyKey), 'Use a string property name.'), {
+      details: { decorator, member: String(propertyKey) },
+    });
   }
 }
 
@@ -104,7 +103,12 @@ function recordOwn<T extends KeyedSpec>(key: symbol, owner: Function, spec: T, d
 
 /** Records a module member (`@Parameter`, `@Predictor`, `@SubModule`) on its declaring class. */
 export function recordMember(owner: Function, spec: Omit<MemberSpec, 'owner'>): void {
-  recordOwn(MODULE_MEMBERS_KEY, owner, { ...spec, owner }, (entry) => `@${entry.kind === 'subModule' ? 'SubModule' : entry.kind === 'parameter' ? 'Parameter' : 'Predictor'}`);
+  recordOwn(
+    MODULE_MEMBERS_KEY,
+    owner,
+    { ...spec, owner },
+    (entry) => `@${entry.kind === 'subModule' ? 'SubModule' : entry.kind === 'parameter' ? 'Parameter' : 'Predictor'}`,
+  );
   memberCache.delete(owner);
 }
 

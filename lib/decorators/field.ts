@@ -21,8 +21,14 @@ export interface FieldOptions {
 const FIELD_OPTION_RULES: OptionRules = {
   desc: { kind: 'string', allowEmpty: true },
   prefix: { kind: 'string', allowEmpty: true },
-  type: { kind: 'custom', check: (value) => (typeof value === 'string' || typeof value === 'function' ? undefined : "a DSPy type string or a class, e.g. type: 'int'") },
-  schema: { kind: 'custom', check: (value) => (isStandardSchema(value) ? undefined : 'a Standard Schema (Zod 4, Valibot, ArkType, …), e.g. schema: z.string()') },
+  type: {
+    kind: 'custom',
+    check: (value) => (typeof value === 'string' || typeof value === 'function' ? undefined : "a DSPy type string or a class, e.g. type: 'int'"),
+  },
+  schema: {
+    kind: 'custom',
+    check: (value) => (isStandardSchema(value) ? undefined : 'a Standard Schema (Zod 4, Valibot, ArkType, …), e.g. schema: z.string()'),
+  },
   jsonSchema: { kind: 'object' },
 };
 

@@ -18,7 +18,10 @@ export interface ParameterOptions {
 const PARAMETER_OPTION_RULES: OptionRules = {
   description: { kind: 'string', allowEmpty: true },
   requiresGrad: { kind: 'boolean' },
-  learningRate: { kind: 'custom', check: (value) => (typeof value === 'number' && Number.isFinite(value) && value > 0 ? undefined : 'a finite number greater than 0') },
+  learningRate: {
+    kind: 'custom',
+    check: (value) => (typeof value === 'number' && Number.isFinite(value) && value > 0 ? undefined : 'a finite number greater than 0'),
+  },
   momentum: { kind: 'custom', check: (value) => (typeof value === 'number' && value >= 0 && value < 1 ? undefined : 'a number in [0, 1)') },
   shared: { kind: 'string' },
 };

@@ -13,7 +13,9 @@ export interface SubModuleOptions {
  * @throws {DecoratorUsageError} DECORATOR_MISUSE on a static or symbol member, unknown options, or a second decorator.
  */
 export function SubModule(options: SubModuleOptions = {}): PropertyDecorator {
-  validateDecoratorOptions('SubModule', options, { type: { kind: 'custom', check: (value) => (typeof value === 'function' ? undefined : 'a thunk returning a class, e.g. () => MyModule') } });
+  validateDecoratorOptions('SubModule', options, {
+    type: { kind: 'custom', check: (value) => (typeof value === 'function' ? undefined : 'a thunk returning a class, e.g. () => MyModule') },
+  });
   return (target, propertyKey) => {
     assertDecoratableProperty('SubModule', target, propertyKey);
     recordMember(target.constructor, { name: propertyKey, kind: 'subModule', options: { ...options } });

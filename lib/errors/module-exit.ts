@@ -8,7 +8,10 @@ import { DspexError, type DspexErrorOptions } from './dspex-error';
 export class ModuleExit extends DspexError {
   readonly reason = 'normal' as const;
 
-  constructor(message = 'The module ended itself normally (ModuleExit). Nothing to fix: a permanent child restarts, others stay stopped.', options?: DspexErrorOptions) {
+  constructor(
+    message = 'The module ended itself normally (ModuleExit). Nothing to fix: a permanent child restarts, others stay stopped.',
+    options?: DspexErrorOptions,
+  ) {
     super('MODULE_EXIT', message, options);
   }
 }

@@ -111,7 +111,13 @@ export class Evaluate {
   }
 
   async #run(program: Module, overrides: EvaluateRunOptions): Promise<EvaluationResult> {
-    validateOption('Evaluate.run', 'program', program, { kind: 'custom', required: true, check: (value) => (isModule(value) ? undefined : 'a Module, e.g. evaluate.run(new QA())') }, { error: invalid });
+    validateOption(
+      'Evaluate.run',
+      'program',
+      program,
+      { kind: 'custom', required: true, check: (value) => (isModule(value) ? undefined : 'a Module, e.g. evaluate.run(new QA())') },
+      { error: invalid },
+    );
     checkOptions('Evaluate.run', overrides, RUN_RULES, true);
     const devset = overrides.devset ?? this.devset;
     const signal = combineSignals(this.signal, overrides.signal);

@@ -11,7 +11,11 @@ type ErrorClass = new (message: string, options?: { details?: Record<string, unk
 export function assertExampleSet(owner: string, name: string, value: unknown, ErrorType: ErrorClass): asserts value is readonly Example[] {
   if (!Array.isArray(value) || value.length === 0) {
     throw new ErrorType(
-      describeProblem(`${owner} needs a non-empty ${name}.`, describeValue(value), `Pass ${name}: [new Example({ question, answer }).withInputs('question'), …].`),
+      describeProblem(
+        `${owner} needs a non-empty ${name}.`,
+        describeValue(value),
+        `Pass ${name}: [new Example({ question, answer }).withInputs('question'), …].`,
+      ),
       { details: { option: name } },
     );
   }
@@ -20,7 +24,11 @@ export function assertExampleSet(owner: string, name: string, value: unknown, Er
     const item: unknown = value[index];
     const problem = item instanceof Example ? 'has no input keys' : 'is not an Example';
     throw new ErrorType(
-      describeProblem(`${owner}: ${name}[${index}] ${problem}.`, describeValue(item instanceof Example ? item.toJSON() : item), "Build each item as new Example({ … }).withInputs('question')."),
+      describeProblem(
+        `${owner}: ${name}[${index}] ${problem}.`,
+        describeValue(item instanceof Example ? item.toJSON() : item),
+        "Build each item as new Example({ … }).withInputs('question').",
+      ),
       { details: { option: name, index } },
     );
   }

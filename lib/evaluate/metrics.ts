@@ -17,7 +17,11 @@ function referenceAnswers(metricName: string, example: Example): string[] {
   if (typeof answer === 'string') return [answer];
   if (Array.isArray(answer) && answer.length > 0 && answer.every((item) => typeof item === 'string')) return answer;
   throw new EvaluationError(
-    describeProblem(`${metricName} needs example.answer to be a string or a non-empty list of strings.`, describeValue(answer), "Give each example an answer, e.g. new Example({ question, answer: 'Paris' })."),
+    describeProblem(
+      `${metricName} needs example.answer to be a string or a non-empty list of strings.`,
+      describeValue(answer),
+      "Give each example an answer, e.g. new Example({ question, answer: 'Paris' }).",
+    ),
     { details: { metric: metricName } },
   );
 }
@@ -80,7 +84,11 @@ export function answerPassageMatch(example: Example, prediction: Prediction, _tr
   const passages = typeof context === 'string' ? [context] : context;
   if (!Array.isArray(passages) || !passages.every((passage) => typeof passage === 'string')) {
     throw new EvaluationError(
-      describeProblem('answerPassageMatch needs prediction.context to be a list of passages (strings).', describeValue(context), 'Return the retrieved passages as a "context" field.'),
+      describeProblem(
+        'answerPassageMatch needs prediction.context to be a list of passages (strings).',
+        describeValue(context),
+        'Return the retrieved passages as a "context" field.',
+      ),
       { details: { metric: 'answerPassageMatch', field: 'context' } },
     );
   }

@@ -122,7 +122,8 @@ export abstract class BaseLM {
     validateClientOptions(new.target.name, options, BASE_LM_RULES);
     const historySize = options.historySize ?? DEFAULT_HISTORY_SIZE;
     this.model = model;
-    this.#pricing = options.pricing === undefined ? undefined : { inputPerMillion: options.pricing.inputPerMillion, outputPerMillion: options.pricing.outputPerMillion };
+    this.#pricing =
+      options.pricing === undefined ? undefined : { inputPerMillion: options.pricing.inputPerMillion, outputPerMillion: options.pricing.outputPerMillion };
     this.cache = options.cache !== false;
     this.#cacheStore = options.cacheStore ?? (typeof options.cache === 'object' ? new LMCache(options.cache) : undefined);
     const defaults: Record<string, unknown> = {};
@@ -270,7 +271,12 @@ export abstract class BaseLM {
 
 function isCachedOutput(value: unknown): value is CachedOutput {
   // Disk entries are untrusted: anything but a list of strings is treated as a miss.
-  return typeof value === 'object' && value !== null && Array.isArray((value as CachedOutput).outputs) && (value as CachedOutput).outputs.every((output) => typeof output === 'string');
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    Array.isArray((value as CachedOutput).outputs) &&
+    (value as CachedOutput).outputs.every((output) => typeof output === 'string')
+  );
 }
 
 function toSnakeCase(key: string): string {

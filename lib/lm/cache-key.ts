@@ -4,18 +4,7 @@ import { createHash } from 'node:crypto';
  * Request keys that never take part in a cache key: credentials and endpoints (DSPy ignores
  * `api_key`, `api_base` and `base_url` in `dspy/clients/lm.py`), plus dspex's own call controls.
  */
-const IGNORED_KEYS = new Set([
-  'apiKey',
-  'api_key',
-  'apiBase',
-  'api_base',
-  'baseURL',
-  'baseUrl',
-  'base_url',
-  'headers',
-  'signal',
-  'cache',
-]);
+const IGNORED_KEYS = new Set(['apiKey', 'api_key', 'apiBase', 'api_base', 'baseURL', 'baseUrl', 'base_url', 'headers', 'signal', 'cache']);
 
 /**
  * The cache key of a request: SHA-256 hex of its key-sorted JSON, as DSPy's `Cache.cache_key`.

@@ -5,7 +5,18 @@ import type { ChatMessage } from './chat-message';
 import { TRANSPORT_OPTION_NAMES } from './lm-client-options';
 
 /** Options that steer dspex itself and are never sent (DSPy strips `rollout_id` the same way). */
-const UNSENT_OPTIONS = new Set(['rolloutId', 'rollout_id', 'cache', 'cacheStore', 'signal', 'historySize', 'historyMaxBytes', 'model', 'messages', ...TRANSPORT_OPTION_NAMES]);
+const UNSENT_OPTIONS = new Set([
+  'rolloutId',
+  'rollout_id',
+  'cache',
+  'cacheStore',
+  'signal',
+  'historySize',
+  'historyMaxBytes',
+  'model',
+  'messages',
+  ...TRANSPORT_OPTION_NAMES,
+]);
 
 /**
  * Checks the request options an LM understands, in its constructor and on each call.
@@ -23,7 +34,8 @@ export function checkRequestOptions(options: Readonly<Record<string, unknown>>, 
   if (stop != null && typeof stop !== 'string' && !(Array.isArray(stop) && stop.every((item) => typeof item === 'string'))) {
     throw badOption(owner, 'stop', 'a string or a list of strings', stop, "stop: ['\\n\\n']");
   }
-  if (rolloutId != null && (typeof rolloutId !== 'number' || !Number.isFinite(rolloutId))) throw badOption(owner, 'rolloutId', 'a number', rolloutId, 'rolloutId: 1');
+  if (rolloutId != null && (typeof rolloutId !== 'number' || !Number.isFinite(rolloutId)))
+    throw badOption(owner, 'rolloutId', 'a number', rolloutId, 'rolloutId: 1');
   if (responseFormat != null && !isPlainObject(responseFormat)) {
     throw badOption(owner, 'responseFormat', 'an object', responseFormat, "responseFormat: { type: 'json_object' }");
   }
@@ -34,7 +46,12 @@ export function checkRequestOptions(options: Readonly<Record<string, unknown>>, 
  * (`maxTokens` → `max_tokens`, or `max_completion_tokens` for OpenAI reasoning models, which refuse
  * `max_tokens`). Unset (`undefined`/`null`) options are left out, so the server's defaults apply.
  */
-export function buildChatRequest(modelName: string, messages: readonly ChatMessage[], options: LMCallOptions, isReasoningModel: boolean): Record<string, unknown> {
+export function buildChatRequest(
+  modelName: string,
+  messages: readonly ChatMessage[],
+  options: LMCallOptions,
+  isReasoningModel: boolean,
+): Record<string, unknown> {
   const body: Record<string, unknown> = { model: modelName, messages: messages.map((message) => ({ role: message.role, content: message.content })) };
   for (const [key, value] of Object.entries(options)) {
     if (value === undefined || value === null || UNSENT_OPTIONS.has(key)) continue;
@@ -64,5 +81,8 @@ export function toCamelCase(key: string): string {
 }
 
 function badOption(owner: string, name: string, expected: string, value: unknown, example: string): ConfigurationError {
-  return new ConfigurationError(describeProblem(`${owner} option ${name} must be ${expected}.`, describeValue(value), `Pass e.g. ${example}, or leave it out.`), { details: { option: name } });
+  return new ConfigurationError(
+    describeProblem(`${owner} option ${name} must be ${expected}.`, describeValue(value), `Pass e.g. ${example}, or leave it out.`),
+    { details: { option: name } },
+  );
 }

@@ -126,7 +126,9 @@ export class DiskCache {
       this.#bytes -= size;
       removed.push(key);
     }
-    await Promise.all(removed.map((key) => unlink(this.#pathOf(key)).catch((error: unknown) => this.#log.debug({ err: error, key }, 'could not remove trimmed cache entry'))));
+    await Promise.all(
+      removed.map((key) => unlink(this.#pathOf(key)).catch((error: unknown) => this.#log.debug({ err: error, key }, 'could not remove trimmed cache entry'))),
+    );
     this.#log.debug({ removed: removed.length, bytes: this.#bytes, maxBytes: this.maxBytes }, 'disk cache trimmed, oldest entries first');
   }
 

@@ -47,7 +47,9 @@ export class DummyLM extends BaseLM {
       );
     }
     if (options.adapter !== undefined && typeof options.adapter?.formatFieldsBlock !== 'function') {
-      throw new ConfigurationError(describeProblem('DummyLM adapter must have formatFieldsBlock().', describeValue(options.adapter), 'Pass new ChatAdapter() or new JSONAdapter().'));
+      throw new ConfigurationError(
+        describeProblem('DummyLM adapter must have formatFieldsBlock().', describeValue(options.adapter), 'Pass new ChatAdapter() or new JSONAdapter().'),
+      );
     }
     this.followExamples = followExamples === true;
     this.#adapter = adapter;

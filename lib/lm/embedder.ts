@@ -83,7 +83,13 @@ export class Embedder {
       return;
     }
     if (typeof model !== 'string' || model.length === 0) {
-      throw new ConfigurationError(describeProblem('An Embedder needs a model name or a function.', describeValue(model), "Pass e.g. 'openai/text-embedding-3-small', or (texts) => vectors."));
+      throw new ConfigurationError(
+        describeProblem(
+          'An Embedder needs a model name or a function.',
+          describeValue(model),
+          "Pass e.g. 'openai/text-embedding-3-small', or (texts) => vectors.",
+        ),
+      );
     }
     this.#dimensions = options.dimensions;
     const provider = resolveProvider(model, options, 'Embedder');
@@ -107,11 +113,14 @@ export class Embedder {
   async embed(texts: readonly string[], options: EmbedOptions = {}): Promise<number[][]> {
     options.signal?.throwIfAborted();
     if (!Array.isArray(texts) || !texts.every((text) => typeof text === 'string')) {
-      throw new InputValidationError(describeProblem('embed() takes a list of strings.', describeValue(texts), "Pass e.g. ['first text', 'second text'] (wrap a single text in a list)."));
+      throw new InputValidationError(
+        describeProblem('embed() takes a list of strings.', describeValue(texts), "Pass e.g. ['first text', 'second text'] (wrap a single text in a list)."),
+      );
     }
     validateOptions('embed', options, EMBED_RULES, { error: invalidOption });
     const batchSize = options.batchSize ?? this.batchSize;
-    const vectors = this.#function === undefined ? await this.#embedHosted(texts, batchSize, options) : await this.#embedLocally(texts, batchSize, options.signal);
+    const vectors =
+      this.#function === undefined ? await this.#embedHosted(texts, batchSize, options) : await this.#embedLocally(texts, batchSize, options.signal);
     checkSameSize(vectors, this.model ?? 'the embedding function');
     return vectors;
   }
@@ -210,5 +219,11 @@ function checkSameSize(vectors: readonly number[][], source: string): void {
 }
 
 function invalidReply(problem: string, received: unknown): LMResponseError {
-  return new LMResponseError(describeProblem(problem, received === undefined ? undefined : describeValue(received, 120), 'Check the model (an embedding model) and the endpoint, or the function.'));
+  return new LMResponseError(
+    describeProblem(
+      problem,
+      received === undefined ? undefined : describeValue(received, 120),
+      'Check the model (an embedding model) and the endpoint, or the function.',
+    ),
+  );
 }

@@ -22,7 +22,8 @@ let maxBytes: number | undefined;
 function historyMaxBytes(): number {
   if (maxBytes === undefined) {
     const fromEnvironment = Number(process.env.DSPEX_HISTORY_MAX_BYTES);
-    maxBytes = Number.isInteger(fromEnvironment) && fromEnvironment >= 0 && process.env.DSPEX_HISTORY_MAX_BYTES !== '' ? fromEnvironment : DEFAULT_HISTORY_MAX_BYTES;
+    maxBytes =
+      Number.isInteger(fromEnvironment) && fromEnvironment >= 0 && process.env.DSPEX_HISTORY_MAX_BYTES !== '' ? fromEnvironment : DEFAULT_HISTORY_MAX_BYTES;
   }
   return maxBytes;
 }

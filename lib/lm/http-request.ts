@@ -79,9 +79,14 @@ function checkRetryAfter(settings: HttpSettings, url: string, result: Extract<At
   const limitMs = Math.min(settings.retry.maxRetryAfterMs, timeLeftMs);
   if (retryAfterMs <= limitMs) return;
   const status = typeof result.error.details.status === 'number' ? result.error.details.status : 0;
-  const limit = retryAfterMs > settings.retry.maxRetryAfterMs ? `maxRetryAfterMs (${settings.retry.maxRetryAfterMs} ms)` : `the time the call has left (${timeLeftMs} ms)`;
+  const limit =
+    retryAfterMs > settings.retry.maxRetryAfterMs ? `maxRetryAfterMs (${settings.retry.maxRetryAfterMs} ms)` : `the time the call has left (${timeLeftMs} ms)`;
   throw new LMHttpError(
-    describeProblem(`The LM endpoint ${url} answered HTTP ${status} and asked to wait ${retryAfterMs} ms before retrying, longer than ${limit}.`, `Retry-After: ${result.retryAfter}`, 'Try again later, or raise maxRetryAfterMs (and timeoutMs) if waiting that long is acceptable.'),
+    describeProblem(
+      `The LM endpoint ${url} answered HTTP ${status} and asked to wait ${retryAfterMs} ms before retrying, longer than ${limit}.`,
+      `Retry-After: ${result.retryAfter}`,
+      'Try again later, or raise maxRetryAfterMs (and timeoutMs) if waiting that long is acceptable.',
+    ),
     { status, cause: result.error, details: { url, retryAfterMs, maxRetryAfterMs: settings.retry.maxRetryAfterMs, attempts: attempt } },
   );
 }
@@ -121,7 +126,11 @@ async function attemptOnce(
     if (callerSignal?.aborted) throw callerSignal.reason;
     if (timedOut) {
       const timeoutError = new LMTimeoutError(
-        describeProblem(`The LM request to ${url} took longer than timeoutMs (${settings.timeoutMs} ms).`, `attempt ${attempt} of ${settings.numRetries + 1}`, 'Raise timeoutMs, or check that the server is not overloaded.'),
+        describeProblem(
+          `The LM request to ${url} took longer than timeoutMs (${settings.timeoutMs} ms).`,
+          `attempt ${attempt} of ${settings.numRetries + 1}`,
+          'Raise timeoutMs, or check that the server is not overloaded.',
+        ),
         { details: { url, timeoutMs: settings.timeoutMs, attempts: attempt } },
       );
       return { kind: 'retryable', error: timeoutError, retryAfter: null };
@@ -170,10 +179,13 @@ function httpStatusError(settings: HttpSettings, url: string, status: number, te
   else if (status === 429) fix = `Rate limited after ${attempt} attempt(s); raise numRetries or send fewer requests at once.`;
   else if (status >= 500) fix = `The server failed after ${attempt} attempt(s); try again later or raise numRetries.`;
   else fix = 'The server rejected the request; check the options (temperature, maxTokens, …) this model accepts.';
-  return new LMHttpError(describeProblem(`The LM endpoint ${url} answered HTTP ${status}.`, bodyExcerpt === '' ? 'an empty body' : JSON.stringify(bodyExcerpt), fix), {
-    status,
-    details: { url, bodyExcerpt, attempts: attempt },
-  });
+  return new LMHttpError(
+    describeProblem(`The LM endpoint ${url} answered HTTP ${status}.`, bodyExcerpt === '' ? 'an empty body' : JSON.stringify(bodyExcerpt), fix),
+    {
+      status,
+      details: { url, bodyExcerpt, attempts: attempt },
+    },
+  );
 }
 
 function parseJsonBody(settings: HttpSettings, url: string, text: string): unknown {
@@ -181,7 +193,11 @@ function parseJsonBody(settings: HttpSettings, url: string, text: string): unkno
     return JSON.parse(text) as unknown;
   } catch (error) {
     throw new LMResponseError(
-      describeProblem(`The LM endpoint ${url} answered with a body that is not JSON.`, JSON.stringify(excerpt(settings, text)), 'Check that baseURL points at an OpenAI-compatible API (usually ending in /v1).'),
+      describeProblem(
+        `The LM endpoint ${url} answered with a body that is not JSON.`,
+        JSON.stringify(excerpt(settings, text)),
+        'Check that baseURL points at an OpenAI-compatible API (usually ending in /v1).',
+      ),
       { cause: error, details: { url, bodyExcerpt: excerpt(settings, text) } },
     );
   }

@@ -85,7 +85,10 @@ function estimateSize(value: unknown): number {
 }
 
 const CACHE_RULES: OptionRules = {
-  directory: { kind: 'custom', check: (value) => (value === null || (typeof value === 'string' && value.length > 0) ? undefined : 'a folder path, or null for memory only') },
+  directory: {
+    kind: 'custom',
+    check: (value) => (value === null || (typeof value === 'string' && value.length > 0) ? undefined : 'a folder path, or null for memory only'),
+  },
   memoryMaxBytes: { kind: 'integer', min: 0 },
   diskMaxBytes: { kind: 'integer', min: 0 },
   logger: { kind: 'any' },

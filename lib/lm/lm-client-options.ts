@@ -29,7 +29,10 @@ const cacheStoreRule: OptionRule = { kind: 'custom', check: (value) => (value in
 export const BASE_LM_RULES: OptionRules = {
   historySize: { kind: 'integer', min: 0 },
   historyMaxBytes: { kind: 'integer', min: 0 },
-  cache: { kind: 'custom', check: (value) => (typeof value === 'boolean' || isPlainObject(value) ? undefined : "true, false, or cache options such as { directory: './.cache' }") },
+  cache: {
+    kind: 'custom',
+    check: (value) => (typeof value === 'boolean' || isPlainObject(value) ? undefined : "true, false, or cache options such as { directory: './.cache' }"),
+  },
   cacheStore: cacheStoreRule,
   pricing: { kind: 'custom', check: checkPricing },
 };
@@ -82,10 +85,17 @@ export function validateClientOptions(owner: string, options: unknown, rules: Op
       const suggestion = foreign !== undefined && names.includes(foreign) ? foreign : closestName(key, names);
       if (suggestion === undefined) continue;
       // Never print the value: it may be a key passed under a misspelt name.
-      throw invalid(describeProblem(`${owner}: unknown option "${key}".`, `a value of type ${typeof options[key]}`, `Did you mean "${suggestion}"? dspex spells options in camelCase.`), {
-        option: key,
-        suggestion,
-      });
+      throw invalid(
+        describeProblem(
+          `${owner}: unknown option "${key}".`,
+          `a value of type ${typeof options[key]}`,
+          `Did you mean "${suggestion}"? dspex spells options in camelCase.`,
+        ),
+        {
+          option: key,
+          suggestion,
+        },
+      );
     }
   }
   return validateOptions(owner, options, rules, { error: invalid, unknownKeys: 'pass-through' });

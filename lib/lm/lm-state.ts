@@ -16,7 +16,18 @@ export const MAX_STATE_NUM_RETRIES = 10;
 const MAX_VALUE_DEPTH = 100;
 
 /** DSPy's constructor keywords with no dspex meaning: read silently and never sent. */
-const DSPY_ONLY_KEYS = new Set(['_dspy_lm_class', 'model', 'model_type', 'cache', 'num_retries', 'max_completion_tokens', 'finetuning_model', 'launch_kwargs', 'train_kwargs', 'use_developer_role']);
+const DSPY_ONLY_KEYS = new Set([
+  '_dspy_lm_class',
+  'model',
+  'model_type',
+  'cache',
+  'num_retries',
+  'max_completion_tokens',
+  'finetuning_model',
+  'launch_kwargs',
+  'train_kwargs',
+  'use_developer_role',
+]);
 
 /** Endpoint, key and header entries, as DSPy and dspex spell them, and the client option each maps to. */
 const ENDPOINT_KEYS: Readonly<Record<string, 'baseURL' | 'apiKey' | 'headers' | undefined>> = {
@@ -34,7 +45,19 @@ const ENDPOINT_KEYS: Readonly<Record<string, 'baseURL' | 'apiKey' | 'headers' | 
 };
 
 /** Spellings (lower case, no underscores) of client internals that are not `LM` option names. */
-const INTERNAL_NAMES = new Set(['logger', 'callbacks', 'provider', 'cachedir', 'cachedirectory', 'directory', 'diskmaxbytes', 'memorymaxbytes', 'timeout', 'requesttimeout', 'maxretries']);
+const INTERNAL_NAMES = new Set([
+  'logger',
+  'callbacks',
+  'provider',
+  'cachedir',
+  'cachedirectory',
+  'directory',
+  'diskmaxbytes',
+  'memorymaxbytes',
+  'timeout',
+  'requesttimeout',
+  'maxretries',
+]);
 
 /** What `readLMState` found: the model and the options to build the LM with. */
 export interface LMStateReading {
@@ -55,23 +78,36 @@ export interface LMStateReading {
 export function readLMState(state: unknown, settings: { allowUnsafeLmState: boolean; log: Logger }): LMStateReading {
   if (!isPlainObject(state) || typeof state.model !== 'string' || state.model.length === 0) {
     // Name the keys only: a hand-edited state may hold an api_key.
-    throw stateError('LM state needs a "model" string.', isPlainObject(state) ? `an object with keys ${Object.keys(state).join(', ')}` : typeof state, 'Pass the "lm" entry of a saved program, e.g. { "model": "openai/gpt-4o-mini", … }.');
+    throw stateError(
+      'LM state needs a "model" string.',
+      isPlainObject(state) ? `an object with keys ${Object.keys(state).join(', ')}` : typeof state,
+      'Pass the "lm" entry of a saved program, e.g. { "model": "openai/gpt-4o-mini", … }.',
+    );
   }
   if (state._dspy_lm_class !== undefined && state._dspy_lm_class !== DSPY_LM_CLASS) {
-    throw stateError('LM state names another LM class.', describeValue(state._dspy_lm_class), `Only "${DSPY_LM_CLASS}" (or no class) is rebuilt as an LM; build custom LMs yourself.`);
+    throw stateError(
+      'LM state names another LM class.',
+      describeValue(state._dspy_lm_class),
+      `Only "${DSPY_LM_CLASS}" (or no class) is rebuilt as an LM; build custom LMs yourself.`,
+    );
   }
   if (state.model_type != null && state.model_type !== 'chat') {
     throw stateError('dspex LMs speak the chat API only.', describeValue(state.model_type), 'Save the program with model_type "chat".');
   }
   const options: Record<string, unknown> = {};
   if (state.cache != null) {
-    if (typeof state.cache !== 'boolean') throw stateError('LM state "cache" must be true or false.', describeValue(state.cache), 'Save cache as true or false.');
+    if (typeof state.cache !== 'boolean')
+      throw stateError('LM state "cache" must be true or false.', describeValue(state.cache), 'Save cache as true or false.');
     options.cache = state.cache;
   }
   if (state.num_retries != null) {
     const retries = state.num_retries;
     if (typeof retries !== 'number' || !Number.isInteger(retries) || retries < 0 || retries > MAX_STATE_NUM_RETRIES) {
-      throw stateError(`LM state "num_retries" must be a whole number from 0 to ${MAX_STATE_NUM_RETRIES}.`, describeValue(retries), `Save num_retries between 0 and ${MAX_STATE_NUM_RETRIES} (DSPy's default is 3).`);
+      throw stateError(
+        `LM state "num_retries" must be a whole number from 0 to ${MAX_STATE_NUM_RETRIES}.`,
+        describeValue(retries),
+        `Save num_retries between 0 and ${MAX_STATE_NUM_RETRIES} (DSPy's default is 3).`,
+      );
     }
     options.numRetries = retries;
   }
@@ -91,18 +127,26 @@ export function readLMState(state: unknown, settings: { allowUnsafeLmState: bool
       internalKeys.push(key);
       continue;
     }
-    if (!isJsonData(value)) throw stateError(`LM state "${key}" must hold JSON data.`, describeValue(value), 'Save request parameters as numbers, strings, booleans, lists or objects.');
+    if (!isJsonData(value))
+      throw stateError(
+        `LM state "${key}" must hold JSON data.`,
+        describeValue(value),
+        'Save request parameters as numbers, strings, booleans, lists or objects.',
+      );
     options[name] = value;
   }
   // DSPy keeps a reasoning model's limit as max_completion_tokens; dspex names it maxTokens.
   if (state.max_completion_tokens != null && options.maxTokens === undefined) {
-    if (!isJsonData(state.max_completion_tokens)) throw stateError('LM state "max_completion_tokens" must hold JSON data.', describeValue(state.max_completion_tokens), 'Save it as a number.');
+    if (!isJsonData(state.max_completion_tokens))
+      throw stateError('LM state "max_completion_tokens" must hold JSON data.', describeValue(state.max_completion_tokens), 'Save it as a number.');
     options.maxTokens = state.max_completion_tokens;
   }
   if (endpointKeys.length > 0) {
     settings.log.debug(
       { keys: endpointKeys.sort(), honoured: settings.allowUnsafeLmState },
-      settings.allowUnsafeLmState ? 'lm state endpoint and credential keys honoured (allowUnsafeLmState)' : 'lm state endpoint and credential keys dropped; pass allowUnsafeLmState for trusted files',
+      settings.allowUnsafeLmState
+        ? 'lm state endpoint and credential keys honoured (allowUnsafeLmState)'
+        : 'lm state endpoint and credential keys dropped; pass allowUnsafeLmState for trusted files',
     );
   }
   if (internalKeys.length > 0) {

@@ -129,7 +129,10 @@ export class LM extends BaseLM {
       return new LM(reading.model, { ...reading.options, ...trusted } as LMOptions);
     } catch (error) {
       if (error instanceof ConfigurationError) {
-        throw new StateValidationError(describeProblem('LM state holds an invalid setting.', describeValue(error.details.option ?? reading.model), error.message), { cause: error });
+        throw new StateValidationError(
+          describeProblem('LM state holds an invalid setting.', describeValue(error.details.option ?? reading.model), error.message),
+          { cause: error },
+        );
       }
       throw error;
     }
@@ -154,7 +157,11 @@ function checkReasoningOptions(model: string, options: Readonly<Record<string, u
   // OpenAI rejects other values for these models; DSPy refuses them up front (`LM._get_initial_kwargs`).
   if ((temperature != null && temperature !== 1) || (typeof maxTokens === 'number' && maxTokens < 16_000)) {
     throw new ConfigurationError(
-      describeProblem(`OpenAI reasoning models need temperature 1 (or unset) and maxTokens ≥ 16000 (or unset).`, describeValue({ model, temperature, maxTokens }), `Pass e.g. new LM('${model}', { temperature: 1, maxTokens: 16000 }).`),
+      describeProblem(
+        `OpenAI reasoning models need temperature 1 (or unset) and maxTokens ≥ 16000 (or unset).`,
+        describeValue({ model, temperature, maxTokens }),
+        `Pass e.g. new LM('${model}', { temperature: 1, maxTokens: 16000 }).`,
+      ),
       { details: { model } },
     );
   }

@@ -52,7 +52,11 @@ function invalidReply(url: string, problem: string, body: unknown, secrets: read
   let received = scrubText(describeValue(body, 100_000), secrets);
   if (received.length > 200) received = `${received.slice(0, 200)}…`;
   return new LMResponseError(
-    describeProblem(`The chat-completions reply from ${url} ${problem}.`, received, 'Check that baseURL points at an OpenAI-compatible chat API and that the model name is right.'),
+    describeProblem(
+      `The chat-completions reply from ${url} ${problem}.`,
+      received,
+      'Check that baseURL points at an OpenAI-compatible chat API and that the model name is right.',
+    ),
     { details: { url } },
   );
 }

@@ -40,9 +40,12 @@ export function resolveProvider(
   const provider = slash === -1 ? 'openai' : model.slice(0, slash);
   const modelName = slash === -1 ? model : model.slice(slash + 1);
   if (!PROVIDER_PATTERN.test(provider) || modelName.length === 0) {
-    throw new ConfigurationError(describeProblem(`${owner} model names look like "provider/model".`, describeValue(model), "Pass e.g. 'openai/gpt-4o-mini' or 'ollama/llama3.2'."), {
-      details: { model },
-    });
+    throw new ConfigurationError(
+      describeProblem(`${owner} model names look like "provider/model".`, describeValue(model), "Pass e.g. 'openai/gpt-4o-mini' or 'ollama/llama3.2'."),
+      {
+        details: { model },
+      },
+    );
   }
   const keyVariable = `${provider.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_API_KEY`;
   const apiKey = readApiKey(options.apiKey, environment[keyVariable], owner);
@@ -69,7 +72,13 @@ function readApiKey(option: unknown, fromEnvironment: string | undefined, owner:
   if (option === undefined) return nonEmpty(fromEnvironment);
   if (typeof option !== 'string' || option.length === 0) {
     // Never echo the value: it may be a key passed in the wrong place.
-    throw new ConfigurationError(describeProblem(`${owner} apiKey must be a non-empty string.`, typeof option, 'Pass the key as a string, or leave it out to use the environment variable.'));
+    throw new ConfigurationError(
+      describeProblem(
+        `${owner} apiKey must be a non-empty string.`,
+        typeof option,
+        'Pass the key as a string, or leave it out to use the environment variable.',
+      ),
+    );
   }
   return option;
 }
@@ -86,7 +95,13 @@ function checkBaseURL(value: unknown, owner: string): string {
   }
   const trimmed = (value as string).replace(/\/+$/, '');
   if (/\/(chat\/completions|embeddings)$/.test(trimmed)) {
-    throw new ConfigurationError(describeProblem(`${owner} baseURL must stop before the endpoint path.`, describeValue(value), `Pass '${trimmed.replace(/\/(chat\/completions|embeddings)$/, '')}'; dspex adds /chat/completions or /embeddings itself.`));
+    throw new ConfigurationError(
+      describeProblem(
+        `${owner} baseURL must stop before the endpoint path.`,
+        describeValue(value),
+        `Pass '${trimmed.replace(/\/(chat\/completions|embeddings)$/, '')}'; dspex adds /chat/completions or /embeddings itself.`,
+      ),
+    );
   }
   return trimmed;
 }

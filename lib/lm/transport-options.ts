@@ -106,9 +106,16 @@ function checkHeaders(headers: unknown, owner: string): Readonly<Record<string, 
   if (headers === undefined) return {};
   if (!isPlainObject(headers) || !Object.values(headers).every((value) => typeof value === 'string')) {
     // Header values may be credentials: name the problem, never print them.
-    throw new ConfigurationError(describeProblem(`${owner} option headers must be an object of strings.`, Array.isArray(headers) ? 'an array' : typeof headers, "Pass e.g. { 'x-api-version': '2' }."), {
-      details: { option: 'headers' },
-    });
+    throw new ConfigurationError(
+      describeProblem(
+        `${owner} option headers must be an object of strings.`,
+        Array.isArray(headers) ? 'an array' : typeof headers,
+        "Pass e.g. { 'x-api-version': '2' }.",
+      ),
+      {
+        details: { option: 'headers' },
+      },
+    );
   }
   return Object.freeze({ ...(headers as Record<string, string>) });
 }

@@ -73,9 +73,15 @@ export class BootstrapFewShotWithRandomSearch implements Teleprompter {
     this.numCandidatePrograms = numCandidatePrograms;
     this.stopAtScore = stopAtScore;
     if (this.numCandidatePrograms > 0 && probe.maxBootstrappedDemos < 1) {
-      optimizerFail(owner, 'maxBootstrappedDemos must be ≥ 1 when random candidates are built.', probe.maxBootstrappedDemos, 'Pass { maxBootstrappedDemos: 4 }, or numCandidatePrograms: 0.', {
-        option: 'maxBootstrappedDemos',
-      });
+      optimizerFail(
+        owner,
+        'maxBootstrappedDemos must be ≥ 1 when random candidates are built.',
+        probe.maxBootstrappedDemos,
+        'Pass { maxBootstrappedDemos: 4 }, or numCandidatePrograms: 0.',
+        {
+          option: 'maxBootstrappedDemos',
+        },
+      );
     }
     this.options = { ...options };
     this.#bootstrapOptions = bootstrapOptions;
@@ -129,15 +135,31 @@ export class BootstrapFewShotWithRandomSearch implements Teleprompter {
   #seeds(restrict: readonly number[] | undefined): number[] {
     const all = Array.from({ length: this.numCandidatePrograms + 3 }, (_, index) => index - 3);
     if (restrict === undefined) return all;
-    if (!Array.isArray(restrict)) optimizerFail('BootstrapFewShotWithRandomSearch', 'restrict must be a list of seeds.', restrict, 'Pass e.g. { restrict: [-1, 0, 1] }.', { option: 'restrict' });
+    if (!Array.isArray(restrict))
+      optimizerFail('BootstrapFewShotWithRandomSearch', 'restrict must be a list of seeds.', restrict, 'Pass e.g. { restrict: [-1, 0, 1] }.', {
+        option: 'restrict',
+      });
     const chosen = all.filter((seed) => restrict.includes(seed));
     if (chosen.length === 0) {
-      optimizerFail('BootstrapFewShotWithRandomSearch', `restrict matches no candidate seed in −3…${this.numCandidatePrograms - 1}.`, restrict, 'Include at least one seed from that range.', { option: 'restrict' });
+      optimizerFail(
+        'BootstrapFewShotWithRandomSearch',
+        `restrict matches no candidate seed in −3…${this.numCandidatePrograms - 1}.`,
+        restrict,
+        'Include at least one seed from that range.',
+        { option: 'restrict' },
+      );
     }
     return chosen;
   }
 
-  async #candidate<T extends Module>(student: T, seed: number, options: RandomSearchCompileOptions, labeledSample: boolean, maxBootstrappedDemos: number, maxLabeledDemos: number): Promise<T> {
+  async #candidate<T extends Module>(
+    student: T,
+    seed: number,
+    options: RandomSearchCompileOptions,
+    labeledSample: boolean,
+    maxBootstrappedDemos: number,
+    maxLabeledDemos: number,
+  ): Promise<T> {
     const trainset: Example[] = [...options.trainset];
     const teacher = options.teacher;
     if (seed === -3) {

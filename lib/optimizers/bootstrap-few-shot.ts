@@ -152,18 +152,31 @@ function assertSameStructure(student: Module, teacher: Module): void {
   const studentNames = studentPredictors.map(([name]) => name);
   const teacherNames = teacherPredictors.map(([name]) => name);
   if (studentNames.join('\n') !== teacherNames.join('\n')) {
-    optimizerFail(owner, 'student and teacher must have the same predictors, in the same order.', `student ${studentNames.join(', ')}; teacher ${teacherNames.join(', ')}`, 'Use a teacher of the same program class.', {
-      option: 'teacher',
-    });
+    optimizerFail(
+      owner,
+      'student and teacher must have the same predictors, in the same order.',
+      `student ${studentNames.join(', ')}; teacher ${teacherNames.join(', ')}`,
+      'Use a teacher of the same program class.',
+      {
+        option: 'teacher',
+      },
+    );
   }
   studentPredictors.forEach(([name, predictor], index) => {
     const other = teacherPredictors[index][1];
     if (!predictor.signature.equals(other.signature)) {
-      optimizerFail(owner, `student and teacher predictor "${name}" have different signatures.`, `${predictor.signature.toString()} vs ${other.signature.toString()}`, 'Give the teacher the same signatures.', {
-        option: 'teacher',
-        predictor: name,
-      });
+      optimizerFail(
+        owner,
+        `student and teacher predictor "${name}" have different signatures.`,
+        `${predictor.signature.toString()} vs ${other.signature.toString()}`,
+        'Give the teacher the same signatures.',
+        {
+          option: 'teacher',
+          predictor: name,
+        },
+      );
     }
-    if (predictor === other) optimizerFail(owner, `student and teacher share predictor "${name}".`, name, 'Pass a separate teacher instance.', { option: 'teacher', predictor: name });
+    if (predictor === other)
+      optimizerFail(owner, `student and teacher share predictor "${name}".`, name, 'Pass a separate teacher instance.', { option: 'teacher', predictor: name });
   });
 }

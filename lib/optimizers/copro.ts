@@ -149,7 +149,15 @@ export class COPRO implements Teleprompter {
    */
   async compile<T extends Module>(student: T, options: CompileOptions): Promise<OptimizedProgram<T, COPROOptimization>> {
     const signal = checkInstructionCompile('COPRO', student, options, COMPILE_KEYS);
-    const run = new OptimizerRun({ owner: 'COPRO', metric: this.metric, promptModel: this.promptModel, isPromptModelRequired: true, signal, ...this.#run, log: this.#log });
+    const run = new OptimizerRun({
+      owner: 'COPRO',
+      metric: this.metric,
+      promptModel: this.promptModel,
+      isPromptModelRequired: true,
+      signal,
+      ...this.#run,
+      log: this.#log,
+    });
     const devset = options.valset ?? options.trainset;
     return run.scope(() => this.#compile(student, devset, run));
   }
@@ -168,7 +176,12 @@ export class COPRO implements Teleprompter {
     let latestCandidates: Proposal[][] = allCandidates.map((list) => [...list]);
     const evaluated: Map<string, Evaluated>[] = names.map(() => new Map());
     const clone = module.deepcopy();
-    const progress = createOptimizerProgress({ isEnabled: this.#run.displayProgress, total: this.depth * this.breadth * names.length, label: 'COPRO', log: this.#log });
+    const progress = createOptimizerProgress({
+      isEnabled: this.#run.displayProgress,
+      total: this.depth * this.breadth * names.length,
+      label: 'COPRO',
+      log: this.#log,
+    });
     let evaluations = 0;
     let bestScore: number | undefined;
     try {
@@ -202,8 +215,18 @@ export class COPRO implements Teleprompter {
         latestCandidates = [];
         for (let index = 0; index < names.length; index += 1) {
           const ranked = sortByScore([...evaluated[index].values()]);
-          if (this.trackStats) pushStats(stats.best[names[index]], depth, ranked.slice(0, 10).map((candidate) => candidate.score));
-          const proposals = await this.#propose(run, GENERATE_INSTRUCTION_GIVEN_ATTEMPTS, { attempted_instructions: attemptsText(ranked, this.breadth) }, this.breadth);
+          if (this.trackStats)
+            pushStats(
+              stats.best[names[index]],
+              depth,
+              ranked.slice(0, 10).map((candidate) => candidate.score),
+            );
+          const proposals = await this.#propose(
+            run,
+            GENERATE_INSTRUCTION_GIVEN_ATTEMPTS,
+            { attempted_instructions: attemptsText(ranked, this.breadth) },
+            this.breadth,
+          );
           latestCandidates.push(proposals);
           allCandidates[index].push(...proposals);
         }
@@ -214,7 +237,14 @@ export class COPRO implements Teleprompter {
     const all: Evaluated[] = [];
     evaluated.forEach((map, index) => {
       all.push(...map.values());
-      if (this.trackStats) pushStats(stats.best[names[index]], this.depth - 1, sortByScore([...map.values()]).slice(0, 10).map((candidate) => candidate.score));
+      if (this.trackStats)
+        pushStats(
+          stats.best[names[index]],
+          this.depth - 1,
+          sortByScore([...map.values()])
+            .slice(0, 10)
+            .map((candidate) => candidate.score),
+        );
     });
     const ranked = dropDuplicates(sortByScore(all));
     const winner = ranked[0].program as T;
@@ -235,7 +265,10 @@ export class COPRO implements Teleprompter {
     const predictor = new Predict(signature, { n, temperature: this.initTemperature });
     const prediction = await run.withPromptModel(() => predictor.forward(inputs, { signal: run.signal }));
     const completions = prediction.completions?.toArray() ?? [prediction.toJSON()];
-    return completions.map((completion) => ({ instruction: String(completion.proposed_instruction ?? ''), prefix: String(completion.proposed_prefix_for_output_field ?? '') }));
+    return completions.map((completion) => ({
+      instruction: String(completion.proposed_instruction ?? ''),
+      prefix: String(completion.proposed_prefix_for_output_field ?? ''),
+    }));
   }
 }
 
@@ -250,7 +283,11 @@ function attemptsText(ranked: readonly Evaluated[], breadth: number): string[] {
   const lines: string[] = [];
   for (let index = count - 1; index >= 0; index -= 1) {
     const number = count - index;
-    lines.push(`Instruction #${number}: ${ranked[index].instruction}`, `Prefix #${number}: ${ranked[index].prefix}`, `Resulting Score #${number}: ${pythonFloat(ranked[index].score)}`);
+    lines.push(
+      `Instruction #${number}: ${ranked[index].instruction}`,
+      `Prefix #${number}: ${ranked[index].prefix}`,
+      `Resulting Score #${number}: ${pythonFloat(ranked[index].score)}`,
+    );
   }
   return lines;
 }

@@ -50,7 +50,9 @@ export class EnsembledProgram<T extends Module = Module> extends Module {
     const reduced: unknown = await this.reduceFn(predictions);
     if (reduced instanceof Prediction) return reduced;
     if (isPlainObject(reduced)) return new Prediction(reduced);
-    return optimizerFail('Ensemble', 'reduceFn must return a Prediction.', reduced, 'Return one of the predictions, or majority(predictions).', { option: 'reduceFn' });
+    return optimizerFail('Ensemble', 'reduceFn must return a Prediction.', reduced, 'Return one of the predictions, or majority(predictions).', {
+      option: 'reduceFn',
+    });
   }
 }
 
@@ -80,12 +82,24 @@ export class Ensemble {
    */
   compile<T extends Module>(programs: readonly T[]): EnsembledProgram<T> {
     if (!Array.isArray(programs) || programs.length === 0) {
-      optimizerFail('Ensemble', 'compile() needs a non-empty list of programs.', programs, 'Pass e.g. ensemble.compile([programA, programB]).', { option: 'programs' });
+      optimizerFail('Ensemble', 'compile() needs a non-empty list of programs.', programs, 'Pass e.g. ensemble.compile([programA, programB]).', {
+        option: 'programs',
+      });
     }
     const index = programs.findIndex((program) => !isModule(program));
-    if (index >= 0) optimizerFail('Ensemble', `programs[${index}] is not a Module.`, programs[index], 'Pass only programs (Module instances).', { option: 'programs', index });
+    if (index >= 0)
+      optimizerFail('Ensemble', `programs[${index}] is not a Module.`, programs[index], 'Pass only programs (Module instances).', {
+        option: 'programs',
+        index,
+      });
     if (this.size !== undefined && this.size > programs.length) {
-      optimizerFail('Ensemble', `size ${this.size} is larger than the ${programs.length} program(s) given.`, this.size, 'Pass fewer as size, or more programs.', { option: 'size' });
+      optimizerFail(
+        'Ensemble',
+        `size ${this.size} is larger than the ${programs.length} program(s) given.`,
+        this.size,
+        'Pass fewer as size, or more programs.',
+        { option: 'size' },
+      );
     }
     const ensembled = new EnsembledProgram(
       programs.map((program) => program.deepcopy()),

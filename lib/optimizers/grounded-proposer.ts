@@ -91,7 +91,9 @@ export async function proposeInstructions(options: GroundedProposerOptions): Pro
   let dataSummary: string | undefined;
   if (options.dataAware) {
     try {
-      dataSummary = await run.withPromptModel(() => createDatasetSummary(options.trainset, options.viewDataBatchSize, (predictor, inputs) => ask(predictor, inputs, signal)));
+      dataSummary = await run.withPromptModel(() =>
+        createDatasetSummary(options.trainset, options.viewDataBatchSize, (predictor, inputs) => ask(predictor, inputs, signal)),
+      );
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       // As DSPy: without a summary the proposer still runs, without the dataset description.
@@ -120,14 +122,23 @@ export async function proposeInstructions(options: GroundedProposerOptions): Pro
             const inputs = predictor.signature.inputFields.map((field) => field.name).join(', ');
             const outputs = predictor.signature.outputFields.map((field) => field.name).join(', ');
             moduleCode = `${predictor.constructor.name}(${inputs}) -> ${outputs}`;
-            const module = await ask(new Predict(DESCRIBE_MODULE), { program_code: programCode, program_description: programDescription, program_example: demos, module: moduleCode }, signal);
+            const module = await ask(
+              new Predict(DESCRIBE_MODULE),
+              { program_code: programCode, program_description: programDescription, program_example: demos, module: moduleCode },
+              signal,
+            );
             moduleDescription = String(module.module_description ?? '');
           } catch (error) {
             if (signal?.aborted) throw signal.reason;
             log.warn({ err: error }, 'program description failed; proposing without it');
           }
         }
-        const signature = generateInstructionSignature({ useDatasetSummary: dataSummary !== undefined, programAware: options.programAware, useInstructHistory: false, useTip: Boolean(tip) });
+        const signature = generateInstructionSignature({
+          useDatasetSummary: dataSummary !== undefined,
+          programAware: options.programAware,
+          useInstructHistory: false,
+          useTip: Boolean(tip),
+        });
         const generated = await ask(
           new Predict(signature),
           {

@@ -4,7 +4,12 @@ export type { LabeledFewShotOptions, LabeledFewShotCompileOptions } from './labe
 export { BootstrapFewShot } from './bootstrap-few-shot';
 export type { BootstrapFewShotOptions } from './bootstrap-few-shot';
 export { BootstrapFewShotWithRandomSearch } from './bootstrap-few-shot-with-random-search';
-export type { BootstrapFewShotWithRandomSearchOptions, RandomSearchCompileOptions, CandidateProgram, RandomSearchResult } from './bootstrap-few-shot-with-random-search';
+export type {
+  BootstrapFewShotWithRandomSearchOptions,
+  RandomSearchCompileOptions,
+  CandidateProgram,
+  RandomSearchResult,
+} from './bootstrap-few-shot-with-random-search';
 export { KNNFewShot } from './knn-few-shot';
 export type { KNNFewShotOptions } from './knn-few-shot';
 export type { Vectorizer } from './knn';

@@ -31,7 +31,10 @@ export type OptimizedProgram<T extends Module, S extends OptimizationSummary> = 
 export const optimizerOptionError = (message: string, details: Record<string, unknown>): Error => new OptimizerError(message, { details });
 
 /** An LM option: anything with `call()` (a BaseLM subclass). */
-export const LM_RULE: OptionRule = { kind: 'custom', check: (value) => (typeof (value as BaseLM | null)?.call === 'function' ? undefined : "an LM (a BaseLM subclass, e.g. new LM('openai/gpt-4o-mini'))") };
+export const LM_RULE: OptionRule = {
+  kind: 'custom',
+  check: (value) => (typeof (value as BaseLM | null)?.call === 'function' ? undefined : "an LM (a BaseLM subclass, e.g. new LM('openai/gpt-4o-mini'))"),
+};
 
 /** The rules of `InstructionOptimizerRunOptions`. */
 export const RUN_OPTION_RULES: OptionRules = {

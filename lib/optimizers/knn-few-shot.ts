@@ -22,7 +22,10 @@ const OPTION_RULES: OptionRules = {
   vectorizer: {
     kind: 'custom',
     required: true,
-    check: (value) => (typeof (value as Partial<Vectorizer> | null)?.embed === 'function' ? undefined : "an Embedder (an object with embed(texts)), e.g. new Embedder('openai/text-embedding-3-small')"),
+    check: (value) =>
+      typeof (value as Partial<Vectorizer> | null)?.embed === 'function'
+        ? undefined
+        : "an Embedder (an object with embed(texts)), e.g. new Embedder('openai/text-embedding-3-small')",
   },
 };
 
@@ -72,7 +75,9 @@ export class KNNFewShot implements Teleprompter {
       forwardOptions: ForwardOptions = {},
     ): Promise<Prediction> {
       if (!isPlainObject(inputs)) {
-        throw new InputValidationError(describeProblem('KNNFewShot program: forward takes an object of named inputs.', describeValue(inputs), 'Call forward({ question: … }).'));
+        throw new InputValidationError(
+          describeProblem('KNNFewShot program: forward takes an object of named inputs.', describeValue(inputs), 'Call forward({ question: … }).'),
+        );
       }
       const neighbours = await knn.nearest(inputs, forwardOptions.signal);
       const program = await new BootstrapFewShot(bootstrapOptions).compile(base, { trainset: neighbours, teacher, signal: forwardOptions.signal });

@@ -64,19 +64,35 @@ export class KNN {
 
 /** Checks the vectors an embed call returned: `count` of them, all of one size (and of `size` when given). */
 function checkVectors(vectors: unknown, count: number, size: number | undefined, what: string): number[][] {
-  if (!Array.isArray(vectors) || vectors.length !== count || !vectors.every((vector) => Array.isArray(vector) && vector.length > 0 && vector.every((item) => typeof item === 'number'))) {
-    optimizerFail(OWNER, `the vectorizer must return one non-empty list of numbers per text (${count} for ${what}).`, vectors, 'Use an Embedder, or an object whose embed(texts) returns number[][].', {
-      option: 'vectorizer',
-    });
+  if (
+    !Array.isArray(vectors) ||
+    vectors.length !== count ||
+    !vectors.every((vector) => Array.isArray(vector) && vector.length > 0 && vector.every((item) => typeof item === 'number'))
+  ) {
+    optimizerFail(
+      OWNER,
+      `the vectorizer must return one non-empty list of numbers per text (${count} for ${what}).`,
+      vectors,
+      'Use an Embedder, or an object whose embed(texts) returns number[][].',
+      {
+        option: 'vectorizer',
+      },
+    );
   }
   const rows = vectors as number[][];
   const sizes = new Set(rows.map((vector) => vector.length));
   if (size !== undefined) sizes.add(size);
   if (sizes.size > 1) {
-    optimizerFail(OWNER, `the vectorizer returned vectors of different sizes for ${what}.`, [...sizes].join(', '), 'Use one embedding model (and one dimensions setting) for the trainset and every call.', {
-      option: 'vectorizer',
-      sizes: [...sizes],
-    });
+    optimizerFail(
+      OWNER,
+      `the vectorizer returned vectors of different sizes for ${what}.`,
+      [...sizes].join(', '),
+      'Use one embedding model (and one dimensions setting) for the trainset and every call.',
+      {
+        option: 'vectorizer',
+        sizes: [...sizes],
+      },
+    );
   }
   return rows;
 }

@@ -84,7 +84,12 @@ export async function searchPromptParameters(options: MIPROSearchOptions): Promi
     }
   };
   const describe = (params: CategoricalParams): MIPROTrial['params'] =>
-    Object.fromEntries(names.map((name, index) => [name, { instruction: params[`${index}_predictor_instruction`], ...(demoCandidates === undefined ? {} : { demos: params[`${index}_predictor_demos`] }) }]));
+    Object.fromEntries(
+      names.map((name, index) => [
+        name,
+        { instruction: params[`${index}_predictor_instruction`], ...(demoCandidates === undefined ? {} : { demos: params[`${index}_predictor_demos`] }) },
+      ]),
+    );
   const build = (params: CategoricalParams): Module => {
     const candidate = program.deepcopy();
     candidate.predictors().forEach((predictor, index) => {
@@ -122,7 +127,13 @@ export async function searchPromptParameters(options: MIPROSearchOptions): Promi
         bestScore = score;
         bestProgram = candidate.deepcopy();
       }
-      trials.push({ trial: trialNum, kind: minibatch && batchSize < valset.length ? 'minibatch' : 'full', params: describe(params), score, evalCallsSoFar: evalCalls });
+      trials.push({
+        trial: trialNum,
+        kind: minibatch && batchSize < valset.length ? 'minibatch' : 'full',
+        params: describe(params),
+        score,
+        evalCallsSoFar: evalCalls,
+      });
       const key = JSON.stringify(params);
       byCombination.set(key, [...(byCombination.get(key) ?? []), { score, program: candidate, params }]);
       sampler.tell(params, score);

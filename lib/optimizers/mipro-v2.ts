@@ -144,11 +144,24 @@ export class MIPROv2 implements Teleprompter {
     checkOptimizerOptions<MIPROv2Options>('MIPROv2', options, RULES);
     this.auto = options.auto === undefined ? 'light' : options.auto;
     if (this.auto !== null && (options.numCandidates !== undefined || options.numTrials !== undefined)) {
-      fail(`numCandidates and numTrials cannot be set with auto "${this.auto}" (the preset sets them).`, `numCandidates ${options.numCandidates}, numTrials ${options.numTrials}`, 'Leave them out, or pass auto: null with both.', options.numCandidates !== undefined ? 'numCandidates' : 'numTrials');
+      fail(
+        `numCandidates and numTrials cannot be set with auto "${this.auto}" (the preset sets them).`,
+        `numCandidates ${options.numCandidates}, numTrials ${options.numTrials}`,
+        'Leave them out, or pass auto: null with both.',
+        options.numCandidates !== undefined ? 'numCandidates' : 'numTrials',
+      );
     }
     if (this.auto === null && (options.numCandidates === undefined || options.numTrials === undefined)) {
-      const hint = options.numCandidates === undefined ? 'Pass numCandidates (e.g. 6) and numTrials.' : `Pass numTrials too (about ${miproNumTrials(1, false, options.numCandidates)} for one predictor).`;
-      fail('with auto: null, numCandidates and numTrials are required.', `numCandidates ${options.numCandidates}, numTrials ${options.numTrials}`, hint, options.numCandidates === undefined ? 'numCandidates' : 'numTrials');
+      const hint =
+        options.numCandidates === undefined
+          ? 'Pass numCandidates (e.g. 6) and numTrials.'
+          : `Pass numTrials too (about ${miproNumTrials(1, false, options.numCandidates)} for one predictor).`;
+      fail(
+        'with auto: null, numCandidates and numTrials are required.',
+        `numCandidates ${options.numCandidates}, numTrials ${options.numTrials}`,
+        hint,
+        options.numCandidates === undefined ? 'numCandidates' : 'numTrials',
+      );
     }
     this.options = { ...options };
     this.seed = options.seed ?? 9;
@@ -184,7 +197,9 @@ export class MIPROv2 implements Teleprompter {
     const maxBootstrappedDemos = o.maxBootstrappedDemos ?? 4;
     const maxLabeledDemos = o.maxLabeledDemos ?? 4;
     const isZeroShot = maxBootstrappedDemos === 0 && maxLabeledDemos === 0;
-    let { trainset, valset } = splitSets(options.trainset, options.valset);
+    const split = splitSets(options.trainset, options.valset);
+    const trainset = split.trainset;
+    let valset = split.valset;
     const predictorCount = student.predictors().length;
     let minibatch = o.minibatch ?? true;
     let numTrials = o.numTrials!;
@@ -200,7 +215,12 @@ export class MIPROv2 implements Teleprompter {
     }
     const minibatchSize = o.minibatchSize ?? 35;
     if (minibatch && minibatchSize > valset.length) {
-      fail('minibatchSize cannot exceed the size of the valset.', `minibatchSize ${minibatchSize}, valset of ${valset.length}`, 'Pass a smaller minibatchSize, a larger valset, or minibatch: false.', 'minibatchSize');
+      fail(
+        'minibatchSize cannot exceed the size of the valset.',
+        `minibatchSize ${minibatchSize}, valset of ${valset.length}`,
+        'Pass a smaller minibatchSize, a larger valset, or minibatch: false.',
+        'minibatchSize',
+      );
     }
     this.#log.info({ auto: this.auto, numTrials, minibatch, numDemoSets, numInstructions, valset: valset.length }, 'mipro settings');
     const program = student.deepcopy();
@@ -275,7 +295,8 @@ export class MIPROv2 implements Teleprompter {
 /** DSPy's `_set_and_validate_datasets`: without a valset, the last 80% of the trainset (at most 1000) becomes it. */
 function splitSets(trainset: readonly Example[], valset: readonly Example[] | undefined): { trainset: readonly Example[]; valset: readonly Example[] } {
   if (valset !== undefined) return { trainset, valset };
-  if (trainset.length < 2) fail('without a valset the trainset needs at least 2 examples.', `${trainset.length} example(s)`, 'Pass more examples, or a valset.', 'trainset');
+  if (trainset.length < 2)
+    fail('without a valset the trainset needs at least 2 examples.', `${trainset.length} example(s)`, 'Pass more examples, or a valset.', 'trainset');
   const size = Math.min(1000, Math.max(1, Math.floor(trainset.length * 0.8)));
   const cutoff = trainset.length - size;
   return { trainset: trainset.slice(0, cutoff), valset: trainset.slice(cutoff) };

@@ -50,16 +50,33 @@ export function assertOptimizerExamples(owner: string, name: string, value: unkn
  * Checks a program an optimizer will tune: a Module, not compiled (when `isUncompiledRequired`), and
  * with at least one predictor (when `arePredictorsRequired`).
  */
-export function assertProgram(owner: string, name: string, value: unknown, rules: { arePredictorsRequired: boolean; isUncompiledRequired: boolean }): asserts value is Module {
+export function assertProgram(
+  owner: string,
+  name: string,
+  value: unknown,
+  rules: { arePredictorsRequired: boolean; isUncompiledRequired: boolean },
+): asserts value is Module {
   if (!isModule(value)) optimizerFail(owner, `${name} must be a Module.`, value, `Pass your program, e.g. compile(new QA(), { trainset }).`, { option: name });
   const program = value as unknown as Module;
   if (rules.isUncompiledRequired && program.compiled) {
-    optimizerFail(owner, `the ${name} is already compiled.`, `${program.constructor.name} with compiled === true`, 'Pass the original, uncompiled program (or set compiled = false to tune it again).', { option: name });
+    optimizerFail(
+      owner,
+      `the ${name} is already compiled.`,
+      `${program.constructor.name} with compiled === true`,
+      'Pass the original, uncompiled program (or set compiled = false to tune it again).',
+      { option: name },
+    );
   }
   if (rules.arePredictorsRequired && program.namedPredictors().length === 0) {
-    optimizerFail(owner, `the ${name} has no predictors to tune.`, `${program.constructor.name} with no Predict in namedPredictors()`, 'Give the program a Predict or ChainOfThought member (decorated with @Predictor or assigned in the constructor).', {
-      option: name,
-    });
+    optimizerFail(
+      owner,
+      `the ${name} has no predictors to tune.`,
+      `${program.constructor.name} with no Predict in namedPredictors()`,
+      'Give the program a Predict or ChainOfThought member (decorated with @Predictor or assigned in the constructor).',
+      {
+        option: name,
+      },
+    );
   }
 }
 

@@ -48,7 +48,11 @@ export class OptimizerRun {
     const promptLM = options.promptModel ?? taskLM;
     if (options.isPromptModelRequired && promptLM === undefined) {
       throw new OptimizerError(
-        describeProblem(`${options.owner}: no LM to propose instructions with.`, 'no promptModel option and no configured LM', 'Pass { promptModel: lm }, or call configure({ lm }) before compiling.'),
+        describeProblem(
+          `${options.owner}: no LM to propose instructions with.`,
+          'no promptModel option and no configured LM',
+          'Pass { promptModel: lm }, or call configure({ lm }) before compiling.',
+        ),
         { details: { option: 'promptModel' } },
       );
     }
@@ -86,7 +90,14 @@ export class OptimizerRun {
    */
   async evaluate(program: Module, devset: readonly Example[]): Promise<EvaluationResult> {
     this.throwIfAborted();
-    const evaluate = new Evaluate({ devset, metric: this.metric, concurrency: this.#concurrency, maxErrors: this.#maxErrors, displayProgress: false, logger: this.log });
+    const evaluate = new Evaluate({
+      devset,
+      metric: this.metric,
+      concurrency: this.#concurrency,
+      maxErrors: this.#maxErrors,
+      displayProgress: false,
+      logger: this.log,
+    });
     return this.withTaskModel(() => evaluate.run(program, { signal: this.signal }));
   }
 }

@@ -77,7 +77,10 @@ const OPTION_RULES: OptionRules = {
   gridSize: { kind: 'integer', min: 1 },
   parameters: {
     kind: 'custom',
-    check: (value) => (Array.isArray(value) && value.length > 0 && value.every((path) => typeof path === 'string') ? undefined : "a non-empty list of parameter paths, e.g. ['retrieve.k']"),
+    check: (value) =>
+      Array.isArray(value) && value.length > 0 && value.every((path) => typeof path === 'string')
+        ? undefined
+        : "a non-empty list of parameter paths, e.g. ['retrieve.k']",
   },
   maxErrors: MAX_ERRORS_RULE,
   failureScore: { kind: 'number' },
@@ -158,22 +161,38 @@ export class ParameterSearch implements Teleprompter {
   #candidates(student: Module, dimensions: readonly SearchDimension[]): { values: ParameterValues; isBaseline: boolean }[] {
     const baseline: ParameterValues = {};
     for (const dimension of dimensions) baseline[dimension.path] = student.getParameter(dimension.path);
-    const generated = this.strategy === 'grid' ? gridCandidates(dimensions, this.gridSize, this.trials) : randomCandidates(dimensions, this.trials, new SeededRandom(this.seed));
+    const generated =
+      this.strategy === 'grid'
+        ? gridCandidates(dimensions, this.gridSize, this.trials)
+        : randomCandidates(dimensions, this.trials, new SeededRandom(this.seed));
     const seen = new Set<string>();
     const candidates: { values: ParameterValues; isBaseline: boolean }[] = [];
     [baseline, ...generated].forEach((values, index) => {
       const key = JSON.stringify(dimensions.map((dimension) => values[dimension.path]));
-      const isValid = dimensions.every((dimension) => values[dimension.path] !== undefined && student.parameter(dimension.path).check(values[dimension.path]).length === 0);
+      const isValid = dimensions.every(
+        (dimension) => values[dimension.path] !== undefined && student.parameter(dimension.path).check(values[dimension.path]).length === 0,
+      );
       if (seen.has(key) || !isValid) return;
       seen.add(key);
       candidates.push({ values, isBaseline: index === 0 });
     });
-    if (candidates.length === 0) optimizerFail(OWNER, 'no candidate satisfies the parameters\' constraints.', dimensions.map((dimension) => dimension.path), 'Check the class-validator constraints of the searched parameters.');
+    if (candidates.length === 0)
+      optimizerFail(
+        OWNER,
+        "no candidate satisfies the parameters' constraints.",
+        dimensions.map((dimension) => dimension.path),
+        'Check the class-validator constraints of the searched parameters.',
+      );
     return candidates;
   }
 
   /** Evaluates every candidate on a copy of the student through one queue; the first failure cancels the rest. */
-  async #evaluateAll(student: Module, candidates: { values: ParameterValues; isBaseline: boolean }[], valset: readonly Example[], signal: AbortSignal | undefined): Promise<ParameterTrial[]> {
+  async #evaluateAll(
+    student: Module,
+    candidates: { values: ParameterValues; isBaseline: boolean }[],
+    valset: readonly Example[],
+    signal: AbortSignal | undefined,
+  ): Promise<ParameterTrial[]> {
     const queue = new PQueue({ concurrency: this.concurrency });
     const controller = new AbortController();
     const forwardAbort = (): void => controller.abort(signal?.reason);
@@ -230,5 +249,7 @@ export class ParameterSearch implements Teleprompter {
 
 function wrapFailure(error: unknown): EvaluationError {
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return new EvaluationError(describeProblem('A candidate of the parameter search failed.', message, 'See the cause; fix the program or metric.'), { cause: error });
+  return new EvaluationError(describeProblem('A candidate of the parameter search failed.', message, 'See the cause; fix the program or metric.'), {
+    cause: error,
+  });
 }

@@ -26,21 +26,36 @@ export function searchDimensions(program: Module, paths: readonly string[] | und
   if (paths !== undefined) {
     const unknown = paths.filter((path) => !known.has(path));
     if (unknown.length > 0) {
-      optimizerFail(OWNER, `no scalar parameter named ${unknown.map((path) => `"${path}"`).join(', ')}.`, unknown, `Use paths from namedParameters(): ${[...known.keys()].join(', ') || '(none)'}.`, {
-        option: 'parameters',
-      });
+      optimizerFail(
+        OWNER,
+        `no scalar parameter named ${unknown.map((path) => `"${path}"`).join(', ')}.`,
+        unknown,
+        `Use paths from namedParameters(): ${[...known.keys()].join(', ') || '(none)'}.`,
+        {
+          option: 'parameters',
+        },
+      );
     }
   }
-  const chosen = paths === undefined ? handles.filter(([, handle]) => handle.requiresGrad && handle.shared === undefined) : paths.map((path) => [path, known.get(path)!] as [string, ParameterHandle]);
+  const chosen =
+    paths === undefined
+      ? handles.filter(([, handle]) => handle.requiresGrad && handle.shared === undefined)
+      : paths.map((path) => [path, known.get(path)!] as [string, ParameterHandle]);
   const dimensions: SearchDimension[] = [];
   for (const [path, handle] of chosen) {
     const dimension = dimensionOf(path, handle, paths !== undefined);
     if (dimension !== undefined) dimensions.push(dimension);
   }
   if (dimensions.length === 0) {
-    optimizerFail(OWNER, 'the program has no parameter to search.', handles.map(([path]) => path), 'Declare a @Parameter with @Min/@Max (numbers), @IsIn (any type) or a boolean value, and requiresGrad true (the default).', {
-      option: 'parameters',
-    });
+    optimizerFail(
+      OWNER,
+      'the program has no parameter to search.',
+      handles.map(([path]) => path),
+      'Declare a @Parameter with @Min/@Max (numbers), @IsIn (any type) or a boolean value, and requiresGrad true (the default).',
+      {
+        option: 'parameters',
+      },
+    );
   }
   return dimensions;
 }
@@ -48,27 +63,49 @@ export function searchDimensions(program: Module, paths: readonly string[] | und
 function dimensionOf(path: string, handle: ParameterHandle, isRequested: boolean): SearchDimension | undefined {
   const { min, max, isInt, allowed } = handle.bounds;
   if (handle.shared !== undefined) {
-    optimizerFail(OWNER, `parameter "${path}" is shared through a ParameterStore ("${handle.shared}").`, path, 'Search it on an unshared copy, or set it through the store.', { option: 'parameters', parameter: path });
+    optimizerFail(
+      OWNER,
+      `parameter "${path}" is shared through a ParameterStore ("${handle.shared}").`,
+      path,
+      'Search it on an unshared copy, or set it through the store.',
+      { option: 'parameters', parameter: path },
+    );
   }
   if (allowed !== undefined && allowed.length > 0) return { path, kind: 'choice', values: [...allowed] };
   const type = handle.type;
   if (type === 'boolean') return { path, kind: 'choice', values: [false, true] };
   if (type === 'number' || (type === undefined && (min !== undefined || max !== undefined))) {
     if (min === undefined || max === undefined || min > max) {
-      optimizerFail(OWNER, `numeric parameter "${path}" has no search range.`, `min ${String(min)}, max ${String(max)}`, `Add @Min(…) and @Max(…) (class-validator) to "${handle.name}", or set requiresGrad: false.`, {
-        option: 'parameters',
-        parameter: path,
-      });
+      optimizerFail(
+        OWNER,
+        `numeric parameter "${path}" has no search range.`,
+        `min ${String(min)}, max ${String(max)}`,
+        `Add @Min(…) and @Max(…) (class-validator) to "${handle.name}", or set requiresGrad: false.`,
+        {
+          option: 'parameters',
+          parameter: path,
+        },
+      );
     }
     if (!isInt) return { path, kind: 'float', min, max };
     const low = Math.ceil(min);
     const high = Math.floor(max);
-    if (low > high) optimizerFail(OWNER, `integer parameter "${path}" has no whole number between its bounds.`, `min ${min}, max ${max}`, 'Widen @Min/@Max.', { option: 'parameters', parameter: path });
+    if (low > high)
+      optimizerFail(OWNER, `integer parameter "${path}" has no whole number between its bounds.`, `min ${min}, max ${max}`, 'Widen @Min/@Max.', {
+        option: 'parameters',
+        parameter: path,
+      });
     return { path, kind: 'integer', min: low, max: high };
   }
   // Text, lists and objects can only be searched over listed values; skip them unless asked for.
   if (isRequested) {
-    optimizerFail(OWNER, `parameter "${path}" (${type ?? 'unset'}) has no values to search.`, path, `Add @IsIn([...]) to "${handle.name}" listing the values to try.`, { option: 'parameters', parameter: path });
+    optimizerFail(
+      OWNER,
+      `parameter "${path}" (${type ?? 'unset'}) has no values to search.`,
+      path,
+      `Add @IsIn([...]) to "${handle.name}" listing the values to try.`,
+      { option: 'parameters', parameter: path },
+    );
   }
   return undefined;
 }
@@ -104,10 +141,16 @@ export function gridCandidates(dimensions: readonly SearchDimension[], gridSize:
   const axes = dimensions.map((dimension) => gridValues(dimension, gridSize));
   const total = axes.reduce((product, axis) => product * axis.length, 1);
   if (total > maxPoints) {
-    optimizerFail(OWNER, `the grid has ${total} points, more than trials (${maxPoints}).`, axes.map((axis, index) => `${dimensions[index].path}: ${axis.length}`).join(', '), "Lower gridSize, search fewer parameters, raise trials, or use strategy 'random'.", {
-      option: 'trials',
-      points: total,
-    });
+    optimizerFail(
+      OWNER,
+      `the grid has ${total} points, more than trials (${maxPoints}).`,
+      axes.map((axis, index) => `${dimensions[index].path}: ${axis.length}`).join(', '),
+      "Lower gridSize, search fewer parameters, raise trials, or use strategy 'random'.",
+      {
+        option: 'trials',
+        points: total,
+      },
+    );
   }
   let combinations: ParameterValues[] = [{}];
   dimensions.forEach((dimension, index) => {

@@ -2,7 +2,15 @@ import type { Logger } from '../logging/logger';
 import { Module } from '../primitives/module';
 import type { ForwardInputs, ForwardResult } from './forward-types';
 import { currentSignal } from '../util/call-scope';
-import { assertRolloutOptions, checkRolloutForwardOptions, runAttemptLoop, runRollout, type RewardFunction, type RolloutForwardOptions, type RolloutOptions } from './rollouts';
+import {
+  assertRolloutOptions,
+  checkRolloutForwardOptions,
+  runAttemptLoop,
+  runRollout,
+  type RewardFunction,
+  type RolloutForwardOptions,
+  type RolloutOptions,
+} from './rollouts';
 
 /** Options of `new BestOfN(module, options)`. */
 export interface BestOfNOptions extends RolloutOptions {
@@ -51,7 +59,16 @@ export class BestOfN<M extends Module = Module> extends Module {
   async forward(typedInputs: ForwardInputs<M>, options: RolloutForwardOptions = {}): Promise<ForwardResult<M>> {
     const inputs = typedInputs as Readonly<Record<string, unknown>>;
     const { lm, signal = currentSignal() } = checkRolloutForwardOptions('BestOfN', options);
-    const loop = { owner: 'BestOfN', module: this.module, n: this.n, failCount: this.failCount, threshold: this.threshold, logger: this.logger, signal, lm } as const;
+    const loop = {
+      owner: 'BestOfN',
+      module: this.module,
+      n: this.n,
+      failCount: this.failCount,
+      threshold: this.threshold,
+      logger: this.logger,
+      signal,
+      lm,
+    } as const;
     return runAttemptLoop(loop, (copy) => runRollout(copy, { inputs, rewardFn: this.rewardFn, signal })) as Promise<ForwardResult<M>>;
   }
 }

@@ -29,7 +29,11 @@ export type WithReasoning<O> = Simplify<{ reasoning: string } & O>;
  * const cot = new ChainOfThought('question -> answer');
  * const { reasoning, answer } = await cot.forward({ question: 'What is 6 × 7?' });
  */
-export class ChainOfThought<S extends SignatureInput = SignatureInput, I = SignatureInputs<S>, O extends object = WithReasoning<SignatureOutputs<S>>> extends Module {
+export class ChainOfThought<
+  S extends SignatureInput = SignatureInput,
+  I = SignatureInputs<S>,
+  O extends object = WithReasoning<SignatureOutputs<S>>,
+> extends Module {
   predict: Predict;
 
   constructor(signature: S, config: PredictConfig = {}) {

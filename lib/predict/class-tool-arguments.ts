@@ -9,7 +9,14 @@ import { missingArgumentsProblem, unknownArgumentProblem, type ToolArguments, ty
 export type ToolArgumentsClass = new () => object;
 
 // class-validator decorator name → the JSON schema type it implies.
-const TYPE_BY_DECORATOR: Readonly<Record<string, string>> = { isInt: 'integer', isNumber: 'number', isString: 'string', isBoolean: 'boolean', isArray: 'array', isObject: 'object' };
+const TYPE_BY_DECORATOR: Readonly<Record<string, string>> = {
+  isInt: 'integer',
+  isNumber: 'number',
+  isString: 'string',
+  isBoolean: 'boolean',
+  isArray: 'array',
+  isObject: 'object',
+};
 
 function typeFromDesignType(designType: unknown): string | undefined {
   if (designType === String) return 'string';

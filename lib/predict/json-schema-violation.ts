@@ -13,7 +13,14 @@ export type JsonSchemaObject = Readonly<Record<string, unknown>>;
 export function jsonSchemaViolation(value: unknown, schema: JsonSchemaObject): string | undefined {
   const typeProblem = checkType(value, schema.type);
   if (typeProblem !== undefined) return typeProblem;
-  return checkEnumAndConst(value, schema) ?? checkNumber(value, schema) ?? checkString(value, schema) ?? checkArray(value, schema) ?? checkObject(value, schema) ?? checkCombinators(value, schema);
+  return (
+    checkEnumAndConst(value, schema) ??
+    checkNumber(value, schema) ??
+    checkString(value, schema) ??
+    checkArray(value, schema) ??
+    checkObject(value, schema) ??
+    checkCombinators(value, schema)
+  );
 }
 
 function isType(value: unknown, type: string): boolean {
@@ -60,8 +67,10 @@ function checkNumber(value: unknown, schema: JsonSchemaObject): string | undefin
   const { minimum, maximum, exclusiveMinimum, exclusiveMaximum } = schema;
   if (typeof minimum === 'number' && value < minimum) return `${pythonRepr(value)} is less than the minimum of ${pythonRepr(minimum)}`;
   if (typeof maximum === 'number' && value > maximum) return `${pythonRepr(value)} is greater than the maximum of ${pythonRepr(maximum)}`;
-  if (typeof exclusiveMinimum === 'number' && value <= exclusiveMinimum) return `${pythonRepr(value)} is less than or equal to the minimum of ${pythonRepr(exclusiveMinimum)}`;
-  if (typeof exclusiveMaximum === 'number' && value >= exclusiveMaximum) return `${pythonRepr(value)} is greater than or equal to the maximum of ${pythonRepr(exclusiveMaximum)}`;
+  if (typeof exclusiveMinimum === 'number' && value <= exclusiveMinimum)
+    return `${pythonRepr(value)} is less than or equal to the minimum of ${pythonRepr(exclusiveMinimum)}`;
+  if (typeof exclusiveMaximum === 'number' && value >= exclusiveMaximum)
+    return `${pythonRepr(value)} is greater than or equal to the maximum of ${pythonRepr(exclusiveMaximum)}`;
   return undefined;
 }
 
@@ -70,7 +79,8 @@ function checkString(value: unknown, schema: JsonSchemaObject): string | undefin
   const length = [...value].length;
   if (typeof schema.minLength === 'number' && length < schema.minLength) return `${pythonRepr(value)} is too short`;
   if (typeof schema.maxLength === 'number' && length > schema.maxLength) return `${pythonRepr(value)} is too long`;
-  if (typeof schema.pattern === 'string' && !new RegExp(schema.pattern, 'u').test(value)) return `${pythonRepr(value)} does not match ${pythonRepr(schema.pattern)}`;
+  if (typeof schema.pattern === 'string' && !new RegExp(schema.pattern, 'u').test(value))
+    return `${pythonRepr(value)} does not match ${pythonRepr(schema.pattern)}`;
   return undefined;
 }
 

@@ -19,7 +19,10 @@ export interface MajorityOptions {
 
 const OPTION_RULES: OptionRules = {
   field: { kind: 'string' },
-  normalize: { kind: 'custom', check: (value) => (value === null || typeof value === 'function' ? undefined : 'a function (value) => key, or null to count raw values') },
+  normalize: {
+    kind: 'custom',
+    check: (value) => (value === null || typeof value === 'function' ? undefined : 'a function (value) => key, or null to count raw values'),
+  },
 };
 
 /** DSPy's `default_normalize`: `normalize_text(s) or None`. */
@@ -35,10 +38,18 @@ function completionsOf(input: unknown): Readonly<Record<string, unknown>>[] {
     return input.map((item, index) => {
       if (item instanceof Example) return item.toJSON();
       if (item !== null && typeof item === 'object') return item as Readonly<Record<string, unknown>>;
-      throw new InputValidationError(describeProblem(`majority: completion ${index} is not an object of fields.`, describeValue(item), 'Pass predictions or { answer: … } objects.'));
+      throw new InputValidationError(
+        describeProblem(`majority: completion ${index} is not an object of fields.`, describeValue(item), 'Pass predictions or { answer: … } objects.'),
+      );
     });
   }
-  throw new InputValidationError(describeProblem('majority takes a Prediction, its Completions, or a list of completions.', describeValue(input), 'Pass e.g. majority(prediction) for a Predict with { n: 5 }.'));
+  throw new InputValidationError(
+    describeProblem(
+      'majority takes a Prediction, its Completions, or a list of completions.',
+      describeValue(input),
+      'Pass e.g. majority(prediction) for a Predict with { n: 5 }.',
+    ),
+  );
 }
 
 /**
@@ -52,8 +63,14 @@ function completionsOf(input: unknown): Readonly<Record<string, unknown>>[] {
  * majority(votes).answer;
  */
 export function majority<O extends object>(predictions: Prediction<O> | readonly Prediction<O>[], options?: MajorityOptions): Prediction<O>;
-export function majority(predictionOrCompletions: Prediction | Completions | readonly (Example | Readonly<Record<string, unknown>>)[], options?: MajorityOptions): Prediction;
-export function majority(predictionOrCompletions: Prediction | Completions | readonly (Example | Readonly<Record<string, unknown>>)[], options: MajorityOptions = {}): Prediction {
+export function majority(
+  predictionOrCompletions: Prediction | Completions | readonly (Example | Readonly<Record<string, unknown>>)[],
+  options?: MajorityOptions,
+): Prediction;
+export function majority(
+  predictionOrCompletions: Prediction | Completions | readonly (Example | Readonly<Record<string, unknown>>)[],
+  options: MajorityOptions = {},
+): Prediction {
   validateOptions('majority', options, OPTION_RULES, { error: (message, details) => new ConfigurationError(message, { details }) });
   const completions = completionsOf(predictionOrCompletions);
   if (completions.length === 0) {

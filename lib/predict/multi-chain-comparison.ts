@@ -26,7 +26,13 @@ function completionRecords(completions: unknown): Readonly<Record<string, unknow
   if (completions instanceof Completions) return completions.toArray();
   if (completions instanceof Prediction) return completions.completions?.toArray() ?? [completions.toJSON()];
   if (Array.isArray(completions)) return completions.map((item) => (item instanceof Example ? item.toJSON() : item) as Readonly<Record<string, unknown>>);
-  throw new InputValidationError(describeProblem('MultiChainComparison needs `completions` to compare.', describeValue(completions), 'Pass forward({ completions: prediction.completions, ...inputs }).'));
+  throw new InputValidationError(
+    describeProblem(
+      'MultiChainComparison needs `completions` to compare.',
+      describeValue(completions),
+      'Pass forward({ completions: prediction.completions, ...inputs }).',
+    ),
+  );
 }
 
 /** The first line of a value's text, trimmed (DSPy: `.strip().split("\n")[0].strip()`). */
@@ -61,7 +67,9 @@ export class MultiChainComparison extends Module {
     let extended = Signature.from(signature);
     const last = extended.outputFields[extended.outputFields.length - 1];
     if (last === undefined) {
-      throw new ConfigurationError(describeProblem('MultiChainComparison needs a signature with an output field.', extended.toString(), "Use e.g. 'question -> answer'."));
+      throw new ConfigurationError(
+        describeProblem('MultiChainComparison needs a signature with an output field.', extended.toString(), "Use e.g. 'question -> answer'."),
+      );
     }
     for (let index = 1; index <= M; index += 1) {
       extended = extended.append(`reasoning_attempt_${index}`, { kind: 'input', prefix: `Student Attempt #${index}:`, desc: '${reasoning attempt}' });
@@ -83,7 +91,11 @@ export class MultiChainComparison extends Module {
       const rationale = record.rationale ?? record.reasoning;
       if (typeof rationale !== 'string' || !Object.hasOwn(record, this.lastKey)) {
         throw new InputValidationError(
-          describeProblem(`Completion ${index} needs a text \`rationale\` or \`reasoning\` and a \`${this.lastKey}\`.`, describeValue(completion), 'Pass completions from a ChainOfThought over the same signature.'),
+          describeProblem(
+            `Completion ${index} needs a text \`rationale\` or \`reasoning\` and a \`${this.lastKey}\`.`,
+            describeValue(completion),
+            'Pass completions from a ChainOfThought over the same signature.',
+          ),
           { details: { index } },
         );
       }
@@ -92,7 +104,11 @@ export class MultiChainComparison extends Module {
     });
     if (attempts.length !== this.M) {
       throw new InputValidationError(
-        describeProblem(`MultiChainComparison compares exactly M = ${this.M} attempts.`, `${attempts.length} completions`, 'Pass M completions, or set M when constructing MultiChainComparison.'),
+        describeProblem(
+          `MultiChainComparison compares exactly M = ${this.M} attempts.`,
+          `${attempts.length} completions`,
+          'Pass M completions, or set M when constructing MultiChainComparison.',
+        ),
         { details: { expected: this.M, received: attempts.length } },
       );
     }

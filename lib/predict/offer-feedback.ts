@@ -44,7 +44,10 @@ export const OFFER_FEEDBACK = new Signature(
 /** DSPy's `get_field_description_string`: ``1. `name` (type): desc`` lines, the default desc shown empty. */
 function describeFields(fields: readonly Field[]): string {
   return fields
-    .map((item, index) => `${index + 1}. \`${item.name}\` (${item.annotation}): ${item.hasDefaultDesc ? '' : item.desc}${item.constraints ? `\nConstraints: ${item.constraints}` : ''}`)
+    .map(
+      (item, index) =>
+        `${index + 1}. \`${item.name}\` (${item.annotation}): ${item.hasDefaultDesc ? '' : item.desc}${item.constraints ? `\nConstraints: ${item.constraints}` : ''}`,
+    )
     .join('\n')
     .trim();
 }
@@ -54,11 +57,23 @@ const SEPARATOR = '-'.repeat(80);
 /** DSPy's `inspect_modules`: each predictor's fields and instructions, between dashed lines. */
 export function describeModules(program: Module): string {
   const parts = [SEPARATOR];
-  const indent = (text: string): string => (text === '' ? '' : text.split('\n').map((line) => `\t\t${line}`).join('\n'));
+  const indent = (text: string): string =>
+    text === ''
+      ? ''
+      : text
+          .split('\n')
+          .map((line) => `\t\t${line}`)
+          .join('\n');
   for (const [name, predictor] of program.namedPredictors()) {
     if (!(predictor instanceof Predict)) continue;
     const { signature } = predictor;
-    parts.push(`Module ${name}`, '\tInput Fields:', indent(describeFields(signature.inputFields)), '\tOutput Fields:', indent(describeFields(signature.outputFields)));
+    parts.push(
+      `Module ${name}`,
+      '\tInput Fields:',
+      indent(describeFields(signature.inputFields)),
+      '\tOutput Fields:',
+      indent(describeFields(signature.outputFields)),
+    );
     parts.push(`\tOriginal Instructions: \n${indent(signature.instructions)}`, SEPARATOR);
   }
   return parts.join('\n');

@@ -97,7 +97,10 @@ export class Parallel<ReturnsFailedExamples extends boolean = false> {
    * @throws {ConfigurationError} CONFIGURATION_INVALID for an unknown per-call option or a bad `concurrency`.
    * @throws the caller's `signal.reason` when the signal aborts.
    */
-  async forward<T = Prediction>(pairs: readonly ParallelPair<T>[], options: ParallelForwardOptions = {}): Promise<ReturnsFailedExamples extends true ? ParallelResult<T> : (T | null)[]> {
+  async forward<T = Prediction>(
+    pairs: readonly ParallelPair<T>[],
+    options: ParallelForwardOptions = {},
+  ): Promise<ReturnsFailedExamples extends true ? ParallelResult<T> : (T | null)[]> {
     if (!Array.isArray(pairs) || !pairs.every((pair) => Array.isArray(pair) && pair.length === 2)) {
       throw invalid('forward takes an array of [module, example] pairs.', pairs, 'Pass e.g. [[qa, { question }], …].');
     }
@@ -130,10 +133,17 @@ export class Parallel<ReturnsFailedExamples extends boolean = false> {
     await Promise.all(pairs.map((pair, index) => queue.add(() => run(pair, index))));
     if (callerSignal?.aborted) throw callerSignal.reason;
     if (limitError !== undefined) {
-      throw new EvaluationError(describeProblem(`Parallel: ${failures.length} pair(s) failed, reaching maxErrors (${this.maxErrors}); the rest were cancelled.`, undefined, 'See the cause for the last failure, or raise maxErrors.'), {
-        cause: limitError,
-        details: { errors: failures.length, maxErrors: this.maxErrors },
-      });
+      throw new EvaluationError(
+        describeProblem(
+          `Parallel: ${failures.length} pair(s) failed, reaching maxErrors (${this.maxErrors}); the rest were cancelled.`,
+          undefined,
+          'See the cause for the last failure, or raise maxErrors.',
+        ),
+        {
+          cause: limitError,
+          details: { errors: failures.length, maxErrors: this.maxErrors },
+        },
+      );
     }
     if (!this.returnFailedExamples) return results as never;
     failures.sort((left, right) => left.index - right.index);
@@ -148,8 +158,11 @@ export class Parallel<ReturnsFailedExamples extends boolean = false> {
       return Promise.reject(invalid('the first item of a pair must have a forward method.', module, 'Pass [module, example].'));
     }
     const runnable = module as ParallelRunnable<unknown>;
-    if (example instanceof Example) return runnable.forward(this.accessExamples ? example.inputs().toJSON() : (example as unknown as Record<string, unknown>), { signal });
+    if (example instanceof Example)
+      return runnable.forward(this.accessExamples ? example.inputs().toJSON() : (example as unknown as Record<string, unknown>), { signal });
     if (isPlainObject(example)) return runnable.forward(example, { signal });
-    return Promise.reject(invalid('an example must be an Example or an object of inputs.', example, 'Pass [module, { question }] or [module, example.withInputs(...)].'));
+    return Promise.reject(
+      invalid('an example must be an Example or an object of inputs.', example, 'Pass [module, { question }] or [module, example.withInputs(...)].'),
+    );
   }
 }

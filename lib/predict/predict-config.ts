@@ -21,9 +21,16 @@ export function validatePredictConfig(config: PredictConfig): PredictConfig {
   for (const key of Object.keys(config)) {
     if (!LM_ONLY_NAMES.has(key)) continue;
     // Never print the value: it may be an API key.
-    throw new ConfigurationError(describeProblem(`Predict: "${key}" is an LM option, not a predictor option.`, `a value of type ${typeof config[key]}`, `Pass it to the LM instead: new LM(model, { ${key} }).`), {
-      details: { option: key },
-    });
+    throw new ConfigurationError(
+      describeProblem(
+        `Predict: "${key}" is an LM option, not a predictor option.`,
+        `a value of type ${typeof config[key]}`,
+        `Pass it to the LM instead: new LM(model, { ${key} }).`,
+      ),
+      {
+        details: { option: key },
+      },
+    );
   }
   validateClientOptions('Predict', config, PREDICT_CONFIG_RULES);
   checkRequestOptions(config, 'Predict');

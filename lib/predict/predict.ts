@@ -74,7 +74,10 @@ function assertRequiredInputs(signature: Signature, fields: Readonly<Record<stri
  * const prediction = await qa.forward({ question: 'What is 2+2?' });
  * prediction.answer; // typed number: literal signature text types inputs and outputs
  */
-export class Predict<S extends SignatureInput = SignatureInput, I = SignatureInputs<S>, O extends object = SignatureOutputs<S>> extends Module implements PredictorContract {
+export class Predict<S extends SignatureInput = SignatureInput, I = SignatureInputs<S>, O extends object = SignatureOutputs<S>>
+  extends Module
+  implements PredictorContract
+{
   declare readonly [PREDICTOR_BRAND]: true;
   signature: Signature;
   config: PredictConfig;
@@ -87,7 +90,9 @@ export class Predict<S extends SignatureInput = SignatureInput, I = SignatureInp
   constructor(signature: S, config: PredictConfig = {}) {
     super();
     if (config === null || typeof config !== 'object' || Array.isArray(config)) {
-      throw new InputValidationError(describeProblem('Predict config must be an object of LM options.', describeValue(config), 'Pass e.g. { temperature: 0.7, n: 3 }.'));
+      throw new InputValidationError(
+        describeProblem('Predict config must be an object of LM options.', describeValue(config), 'Pass e.g. { temperature: 0.7, n: 3 }.'),
+      );
     }
     this.signature = Signature.from(signature);
     this.config = validatePredictConfig(config);
@@ -112,7 +117,11 @@ export class Predict<S extends SignatureInput = SignatureInput, I = SignatureInp
     const lm = options.lm ?? this.lm ?? settings.lm;
     if (lm === undefined) {
       throw new LMNotConfiguredError(
-        describeProblem(`No LM for predictor "${this.signature.toString()}".`, 'no lm option, predictor.lm or configured lm', 'Call configure({ lm }), pass { lm } to forward, or set predictor.lm.'),
+        describeProblem(
+          `No LM for predictor "${this.signature.toString()}".`,
+          'no lm option, predictor.lm or configured lm',
+          'Call configure({ lm }), pass { lm } to forward, or set predictor.lm.',
+        ),
       );
     }
     const fields = fieldsOfRecord(inputs as Readonly<Record<string, unknown>>);
@@ -127,7 +136,13 @@ export class Predict<S extends SignatureInput = SignatureInput, I = SignatureInp
     }
     if (signal !== undefined) lmOptions = { ...lmOptions, signal };
     const adapter: Adapter = settings.adapter ?? DEFAULT_ADAPTER;
-    const request = { signature: this.signature, demos: options.demos ?? this.demos, inputs: fields, options: lmOptions, observe: adapterObserver(settings.callbacks) };
+    const request = {
+      signature: this.signature,
+      demos: options.demos ?? this.demos,
+      inputs: fields,
+      options: lmOptions,
+      observe: adapterObserver(settings.callbacks),
+    };
     const completions = await adapter.call(lm, request);
     const prediction = Prediction.fromCompletions(completions);
     const trace = settings.trace;
@@ -167,11 +182,14 @@ export class Predict<S extends SignatureInput = SignatureInput, I = SignatureInp
   /** Validates a predictor state and returns the function that applies it. */
   prepareLoadState(state: unknown, options: { allowUnsafeLmState?: boolean; name: string }): () => void {
     const fail = (problem: string, received: unknown, fix: string): never => {
-      throw new StateValidationError(describeProblem(`Predictor "${options.name}": ${problem}`, describeValue(received), fix), { details: { predictor: options.name } });
+      throw new StateValidationError(describeProblem(`Predictor "${options.name}": ${problem}`, describeValue(received), fix), {
+        details: { predictor: options.name },
+      });
     };
     if (!isPlainObject(state)) fail('state must be an object.', state, 'Pass the entry dumpState() or DSPy saved for this predictor.');
     const record = state as Record<string, unknown>;
-    if ('extended_signature' in record) fail('"extended_signature" (DSPy ≤ 2.5) is not supported.', Object.keys(record), 'Re-save the program with DSPy ≥ 2.6.');
+    if ('extended_signature' in record)
+      fail('"extended_signature" (DSPy ≤ 2.5) is not supported.', Object.keys(record), 'Re-save the program with DSPy ≥ 2.6.');
     if (!('signature' in record)) fail('state has no "signature" entry.', Object.keys(record), 'Use a file saved by dspex or DSPy.');
     if (!('lm' in record)) fail('state has no "lm" entry.', Object.keys(record), 'Use a file saved by dspex or DSPy (lm may be null).');
     for (const key of ['demos', 'traces', 'train'] as const) {
@@ -183,8 +201,12 @@ export class Predict<S extends SignatureInput = SignatureInput, I = SignatureInp
     });
     const signature = this.signature.loadState(record.signature as PredictState['signature']);
     const lmState = record.lm;
-    if (lmState !== null && lmState !== undefined && !isPlainObject(lmState)) fail('"lm" must be null or an object.', lmState, 'Save lm as null or LM.dumpState().');
-    const lm = lmState === null || lmState === undefined || Object.keys(lmState as object).length === 0 ? undefined : lmFromState(lmState as Record<string, unknown>, options);
+    if (lmState !== null && lmState !== undefined && !isPlainObject(lmState))
+      fail('"lm" must be null or an object.', lmState, 'Save lm as null or LM.dumpState().');
+    const lm =
+      lmState === null || lmState === undefined || Object.keys(lmState as object).length === 0
+        ? undefined
+        : lmFromState(lmState as Record<string, unknown>, options);
     const traces = (record.traces as unknown[] | undefined) ?? this.traces;
     const train = (record.train as unknown[] | undefined) ?? this.trainData;
     return () => {

@@ -55,12 +55,16 @@ function toolsByName(tools: unknown, signature: Signature): Record<string, Tool>
   const byName: Record<string, Tool> = Object.create(null);
   for (const entry of tools) {
     if (!(entry instanceof Tool) && typeof entry !== 'function') {
-      throw new ToolError(describeProblem('Each ReAct tool must be a Tool or a function.', describeValue(entry), 'Wrap it: new Tool(fn, { name, description, args }).'));
+      throw new ToolError(
+        describeProblem('Each ReAct tool must be a Tool or a function.', describeValue(entry), 'Wrap it: new Tool(fn, { name, description, args }).'),
+      );
     }
     const tool = Tool.from(entry as Tool | ToolFunction);
     if (tool.name === FINISH || Object.hasOwn(byName, tool.name)) {
       const problem = tool.name === FINISH ? 'The tool name "finish" is reserved for ReAct\'s built-in tool.' : `Two tools are named "${tool.name}".`;
-      throw new ToolError(describeProblem(problem, JSON.stringify(tool.name), 'Give each tool a distinct name with new Tool(fn, { name }).'), { details: { tool: tool.name } });
+      throw new ToolError(describeProblem(problem, JSON.stringify(tool.name), 'Give each tool a distinct name with new Tool(fn, { name }).'), {
+        details: { tool: tool.name },
+      });
     }
     byName[tool.name] = tool;
   }
@@ -76,7 +80,9 @@ function warnAboutUndescribedTools(tools: readonly unknown[], logger: Logger | u
   const names = tools.filter((entry): entry is ToolFunction => typeof entry === 'function').map((fn) => fn.name);
   if (names.length === 0) return;
   const fix = `new Tool(${names[0]}, { description: 'What ${names[0]} does.', args: { query: { type: 'string' } } })`;
-  (logger ?? getRootLogger()).child({ component: 'react' }).warn({ tools: names, fix }, 'tools given as plain functions have no description or argument schema; wrap each in a Tool');
+  (logger ?? getRootLogger())
+    .child({ component: 'react' })
+    .warn({ tools: names, fix }, 'tools given as plain functions have no description or argument schema; wrap each in a Tool');
 }
 
 /** The text after `Execution error in NAME: ` — DSPy feeds the error's own text back to the model. */
@@ -170,7 +176,9 @@ export class ReAct<S extends SignatureInput = SignatureInput, I = SignatureInput
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
         if (!DspexError.is(error) || !STEP_PARSE_FAILURES.has(error.code)) throw error;
-        (this.logger ?? getRootLogger()).child({ component: 'react' }).warn({ err: error, step: index }, 'ending the trajectory: agent failed to select a valid tool');
+        (this.logger ?? getRootLogger())
+          .child({ component: 'react' })
+          .warn({ err: error, step: index }, 'ending the trajectory: agent failed to select a valid tool');
         break;
       }
       const toolName = step.get('next_tool_name');

@@ -84,7 +84,16 @@ export class Refine<M extends Module = Module> extends Module {
     const { lm, signal = currentSignal() } = checkRolloutForwardOptions('Refine', options);
     const adapter = currentSettings().adapter ?? new ChatAdapter();
     let advice: Record<string, unknown> | undefined;
-    const loop = { owner: 'Refine', module: this.module, n: this.n, failCount: this.failCount, threshold: this.threshold, logger: this.logger, signal, lm } as const;
+    const loop = {
+      owner: 'Refine',
+      module: this.module,
+      n: this.n,
+      failCount: this.failCount,
+      threshold: this.threshold,
+      logger: this.logger,
+      signal,
+      lm,
+    } as const;
     return runAttemptLoop(
       loop,
       (copy) => {
@@ -93,7 +102,15 @@ export class Refine<M extends Module = Module> extends Module {
       },
       async (copy, attempt, base) => {
         // The per-call LM, else the configured one, else the module's (DSPy asks `dspy.settings.lm`).
-        advice = await offerFeedback({ copy, inputs, attempt, rewardFn: this.rewardFn, threshold: this.threshold, lm: lm ?? currentSettings().lm ?? base, signal });
+        advice = await offerFeedback({
+          copy,
+          inputs,
+          attempt,
+          rewardFn: this.rewardFn,
+          threshold: this.threshold,
+          lm: lm ?? currentSettings().lm ?? base,
+          signal,
+        });
       },
     ) as Promise<ForwardResult<M>>;
   }
@@ -120,7 +137,15 @@ async function offerFeedback(request: {
   signal: AbortSignal | undefined;
 }): Promise<Record<string, unknown>> {
   const { copy, inputs, attempt } = request;
-  const feedbackInputs = offerFeedbackInputs({ program: copy, inputs, trace: attempt.trace, prediction: attempt.prediction, rewardCode: String(request.rewardFn), threshold: request.threshold, reward: attempt.reward });
+  const feedbackInputs = offerFeedbackInputs({
+    program: copy,
+    inputs,
+    trace: attempt.trace,
+    prediction: attempt.prediction,
+    rewardCode: String(request.rewardFn),
+    threshold: request.threshold,
+    reward: attempt.reward,
+  });
   // Not part of the program, so kept out of the caller's trace.
   const reply = await context({ trace: undefined }, () => new Predict(OFFER_FEEDBACK).forward(feedbackInputs, { lm: request.lm, signal: request.signal }));
   const advice = reply.get('advice');

@@ -41,14 +41,23 @@ const invalid = (message: string, details: Record<string, unknown>): Configurati
 /** A threshold: any number but NaN (DSPy compares with `>=`, so ±Infinity are meaningful). */
 const THRESHOLD_RULE: OptionRule = { kind: 'custom', check: (value) => (typeof value === 'number' && !Number.isNaN(value) ? undefined : 'a number, e.g. 1.0') };
 
-const LM_RULE: OptionRule = { kind: 'custom', check: (value) => (value !== null && typeof (value as BaseLM).call === 'function' ? undefined : 'an LM (a BaseLM subclass)') };
+const LM_RULE: OptionRule = {
+  kind: 'custom',
+  check: (value) => (value !== null && typeof (value as BaseLM).call === 'function' ? undefined : 'an LM (a BaseLM subclass)'),
+};
 
 /**
  * Checks the options BestOfN and Refine take.
  * @throws {ConfigurationError} CONFIGURATION_INVALID naming the bad option (`details.option`, and `suggestion` for a near miss).
  */
 export function assertRolloutOptions(owner: string, module: unknown, options: unknown, isThresholdRequired: boolean): asserts options is RolloutOptions {
-  validateOption(owner, 'module', module, { kind: 'custom', required: true, check: (value) => (isModule(value) ? undefined : "a Module to run, e.g. new ChainOfThought('question -> answer')") }, { error: invalid });
+  validateOption(
+    owner,
+    'module',
+    module,
+    { kind: 'custom', required: true, check: (value) => (isModule(value) ? undefined : "a Module to run, e.g. new ChainOfThought('question -> answer')") },
+    { error: invalid },
+  );
   validateOptions(
     owner,
     options,
@@ -80,7 +89,9 @@ export function checkRolloutForwardOptions(owner: string, options: unknown): Rol
 function rolloutBaseLM(owner: string, module: Module): BaseLM {
   const lm = module.getLM() ?? currentSettings().lm;
   if (lm === undefined) {
-    throw new LMNotConfiguredError(describeProblem(`${owner} has no LM to copy for its rollouts.`, 'no predictor LM and no configured lm', 'Call configure({ lm }) or module.setLM(lm).'));
+    throw new LMNotConfiguredError(
+      describeProblem(`${owner} has no LM to copy for its rollouts.`, 'no predictor LM and no configured lm', 'Call configure({ lm }) or module.setLM(lm).'),
+    );
   }
   return lm;
 }
@@ -108,7 +119,13 @@ export async function runRollout(
     const reward = await request.rewardFn({ ...request.inputs }, prediction);
     if (typeof reward === 'boolean') return { prediction, trace: attemptTrace, reward: Number(reward) };
     if (typeof reward !== 'number' || Number.isNaN(reward)) {
-      throw new EvaluationError(describeProblem('The reward function must return a number or a boolean.', describeValue(reward), 'Return e.g. 1.0 for a good prediction and 0.0 for a bad one.'));
+      throw new EvaluationError(
+        describeProblem(
+          'The reward function must return a number or a boolean.',
+          describeValue(reward),
+          'Return e.g. 1.0 for a good prediction and 0.0 for a bad one.',
+        ),
+      );
     }
     return { prediction, trace: attemptTrace, reward };
   });
@@ -137,7 +154,10 @@ class FailureBudget {
 function rolloutError(owner: string, error: unknown): DspexError {
   if (DspexError.is(error)) return error;
   const message = error instanceof Error ? error.message : String(error);
-  return new EvaluationError(describeProblem(`${owner}: an attempt failed: ${message}`, undefined, 'See the cause (the module or the reward function threw).'), { cause: error });
+  return new EvaluationError(
+    describeProblem(`${owner}: an attempt failed: ${message}`, undefined, 'See the cause (the module or the reward function threw).'),
+    { cause: error },
+  );
 }
 
 /**
@@ -145,10 +165,13 @@ function rolloutError(owner: string, error: unknown): DspexError {
  * module always returns a Prediction).
  */
 function noPredictionError(owner: string, attempts: number, lastError: unknown): EvaluationError {
-  return new EvaluationError(describeProblem(`${owner}: all ${attempts} attempt(s) failed.`, undefined, 'See the cause for the last failure; raise n or fix the module.'), {
-    cause: lastError,
-    details: { attempts },
-  });
+  return new EvaluationError(
+    describeProblem(`${owner}: all ${attempts} attempt(s) failed.`, undefined, 'See the cause for the last failure; raise n or fix the module.'),
+    {
+      cause: lastError,
+      details: { attempts },
+    },
+  );
 }
 
 /** Appends the chosen attempt's trace to the caller's trace, if one is being recorded (DSPy extends `settings.trace`). */

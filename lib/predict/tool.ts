@@ -55,7 +55,12 @@ function argumentsOf(args: ToolOptions['args'], name: string): ToolArguments {
   if (args === undefined) return OPEN_TOOL_ARGUMENTS;
   if (typeof args === 'function') return classToolArguments(args);
   if (isArgumentSchemaMap(args)) return jsonSchemaToolArguments(args);
-  throw invalid(`Tool "${name}" args must map argument names to JSON schemas, or be a class with class-validator decorators.`, args, "Pass e.g. { query: { type: 'string' } }.", { tool: name });
+  throw invalid(
+    `Tool "${name}" args must map argument names to JSON schemas, or be a class with class-validator decorators.`,
+    args,
+    "Pass e.g. { query: { type: 'string' } }.",
+    { tool: name },
+  );
 }
 
 /** Waits for `pending`, or rejects with the signal's reason as soon as it aborts (a hung tool cannot hold the agent). */
@@ -93,7 +98,9 @@ export class Tool {
   constructor(fn: ToolFunction, options: ToolOptions = {}) {
     if (typeof fn !== 'function') throw invalid('A tool wraps a function.', fn, 'Pass the function that implements the tool.');
     const owner = fn.name === '' ? 'Tool' : `Tool "${fn.name}"`;
-    validateOptions(owner, options, TOOL_OPTION_RULES, { error: (message, details) => new ToolError(message, { details: { tool: fn.name || undefined, ...details } }) });
+    validateOptions(owner, options, TOOL_OPTION_RULES, {
+      error: (message, details) => new ToolError(message, { details: { tool: fn.name || undefined, ...details } }),
+    });
     const name = options.name ?? fn.name;
     if (name.trim() === '') {
       throw invalid('A tool needs a name.', name, 'Pass { name } or use a named function (function search(...) { … }).');
@@ -143,7 +150,10 @@ export class Tool {
     }
     const parsed = this.#arguments.parse(this.name, args);
     if (!parsed.ok) {
-      throw invalid(`Tool "${this.name}" got invalid arguments: ${parsed.problem}.`, args, "Call it with the arguments its schema declares.", { tool: this.name, problem: parsed.problem });
+      throw invalid(`Tool "${this.name}" got invalid arguments: ${parsed.problem}.`, args, 'Call it with the arguments its schema declares.', {
+        tool: this.name,
+        problem: parsed.problem,
+      });
     }
     const timeout = this.timeoutMs === undefined ? undefined : new AbortController();
     const timer = timeout === undefined ? undefined : setTimeout(() => timeout.abort(this.#timeoutError()), this.timeoutMs);
@@ -167,8 +177,11 @@ export class Tool {
 
   #timeoutError(): ToolError {
     const problem = `Tool ${this.name} timed out after ${this.timeoutMs} ms`;
-    return new ToolError(describeProblem(`Tool "${this.name}" did not finish within ${this.timeoutMs} ms.`, undefined, 'Raise timeoutMs or make the tool faster.'), {
-      details: { tool: this.name, timeoutMs: this.timeoutMs, problem },
-    });
+    return new ToolError(
+      describeProblem(`Tool "${this.name}" did not finish within ${this.timeoutMs} ms.`, undefined, 'Raise timeoutMs or make the tool faster.'),
+      {
+        details: { tool: this.name, timeoutMs: this.timeoutMs, problem },
+      },
+    );
   }
 }

@@ -25,7 +25,11 @@ export function deepCopyModule<T extends object>(module: T, copies = new Map<obj
   Object.defineProperty(copy, INTERNALS, { value: internals, enumerable: false, writable: false });
   if (source.handles !== undefined) {
     internals.handles = new Map();
-    for (const [name, handle] of source.handles) internals.handles.set(name, handle.clone(() => notifyModuleStateChange(copy)));
+    for (const [name, handle] of source.handles)
+      internals.handles.set(
+        name,
+        handle.clone(() => notifyModuleStateChange(copy)),
+      );
   }
   if (source.members !== undefined) {
     internals.members = new Map();

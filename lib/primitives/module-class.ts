@@ -53,10 +53,17 @@ function createDeclaredMember(module: object, spec: MemberSpec): unknown {
     if (spec.options.signature === undefined) return undefined;
     if (factory === undefined) {
       throw new DecoratorUsageError(
-        describeProblem(`@Predictor "${spec.name}" of ${module.constructor.name} cannot create its Predict.`, 'lib/predict not loaded', "Import from 'dspex' (the package root), which loads Predict."),
+        describeProblem(
+          `@Predictor "${spec.name}" of ${module.constructor.name} cannot create its Predict.`,
+          'lib/predict not loaded',
+          "Import from 'dspex' (the package root), which loads Predict.",
+        ),
       );
     }
-    return factory(spec.options.signature, { module: spec.options.module as Function | undefined, config: spec.options.config as Record<string, unknown> | undefined });
+    return factory(spec.options.signature, {
+      module: spec.options.module as Function | undefined,
+      config: spec.options.config as Record<string, unknown> | undefined,
+    });
   }
   const type = spec.options.type as (() => new () => object) | undefined;
   return type === undefined ? undefined : new (type())();

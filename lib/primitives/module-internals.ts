@@ -40,4 +40,3 @@ export function newInternals(): ModuleInternals {
 export function internalsOf(module: object): ModuleInternals {
   return (module as { [INTERNALS]: ModuleInternals })[INTERNALS];
 }
-

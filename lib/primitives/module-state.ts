@@ -47,9 +47,12 @@ function jsonCopy(value: unknown): unknown {
 const RECORD_LISTS: ReadonlySet<string> = new Set(['demos', 'traces', 'train']);
 
 function unsafeKeyError(key: string, path: string): StateValidationError {
-  return new StateValidationError(describeProblem(`Saved state has a forbidden key "${key}" at ${path}.`, key, 'Remove it; state files must not carry prototype keys.'), {
-    details: { path, key },
-  });
+  return new StateValidationError(
+    describeProblem(`Saved state has a forbidden key "${key}" at ${path}.`, key, 'Remove it; state files must not carry prototype keys.'),
+    {
+      details: { path, key },
+    },
+  );
 }
 
 /**
@@ -85,7 +88,11 @@ function assertNoUnsafeKeys(value: unknown, path: string, recordListDepth: numbe
 export function assertLoadableState(state: unknown, recordListDepth: number): void {
   if (exceedsNestingDepth(state)) {
     throw new StateValidationError(
-      describeProblem(`Saved state nests more than ${MAX_NESTING_DEPTH} levels deep (or holds a cycle).`, 'a deeper value', 'Load state written by dumpState() or save(); DSPy state is never this deep.'),
+      describeProblem(
+        `Saved state nests more than ${MAX_NESTING_DEPTH} levels deep (or holds a cycle).`,
+        'a deeper value',
+        'Load state written by dumpState() or save(); DSPy state is never this deep.',
+      ),
       { details: { maxDepth: MAX_NESTING_DEPTH } },
     );
   }
@@ -98,9 +105,12 @@ function validatingStep<T>(step: () => T): T {
     return step();
   } catch (error) {
     if (DspexError.is(error)) throw error;
-    throw new StateValidationError(describeProblem('Saved state could not be read.', error instanceof Error ? error.message : String(error), 'Load state written by dumpState() or save().'), {
-      cause: error,
-    });
+    throw new StateValidationError(
+      describeProblem('Saved state could not be read.', error instanceof Error ? error.message : String(error), 'Load state written by dumpState() or save().'),
+      {
+        cause: error,
+      },
+    );
   }
 }
 
@@ -122,7 +132,9 @@ export function loadPredictorState(predictor: PredictorContract, state: unknown,
  */
 export function loadModuleState(module: object, state: unknown, options: LoadStateOptions = {}): void {
   if (!isPlainObject(state)) {
-    throw new StateValidationError(describeProblem('Module state must be an object keyed by predictor name.', describeValue(state), 'Pass what dumpState() or DSPy save() produced.'));
+    throw new StateValidationError(
+      describeProblem('Module state must be an object keyed by predictor name.', describeValue(state), 'Pass what dumpState() or DSPy save() produced.'),
+    );
   }
   const commits = validatingStep(() => prepareModuleState(module, state, options));
   for (const commit of commits) commit();
@@ -142,7 +154,11 @@ function prepareModuleState(module: object, state: Record<string, unknown>, opti
     throw new StateValidationError(
       describeProblem(
         `Saved state has no entry for predictor(s) ${missing.join(', ')}.`,
-        `entries ${Object.keys(state).filter((key) => key !== METADATA_KEY).join(', ') || '(none)'}`,
+        `entries ${
+          Object.keys(state)
+            .filter((key) => key !== METADATA_KEY)
+            .join(', ') || '(none)'
+        }`,
         'Load state saved from the same program structure, or rename the attributes to match.',
       ),
       { details: { missing } },
@@ -152,21 +168,30 @@ function prepareModuleState(module: object, state: Record<string, unknown>, opti
   const parameters = state[PARAMETERS_KEY];
   if (parameters !== undefined && !predictors.some(([name]) => name === PARAMETERS_KEY)) {
     if (!isPlainObject(parameters)) {
-      throw new StateValidationError(describeProblem('"parameters" must map parameter paths to values.', describeValue(parameters), 'Use { "retrieve.k": 5 }.'));
+      throw new StateValidationError(
+        describeProblem('"parameters" must map parameter paths to values.', describeValue(parameters), 'Use { "retrieve.k": 5 }.'),
+      );
     }
     for (const [path, value] of Object.entries(parameters)) {
       const handle = scalarNames.has(path) ? findParameterHandle(module, path) : undefined;
       if (handle === undefined) {
         throw new StateValidationError(
-          describeProblem(`Saved parameter "${path}" is not a parameter of ${module.constructor.name}.`, path, `Known parameters: ${[...scalarNames].join(', ') || '(none)'}.`),
+          describeProblem(
+            `Saved parameter "${path}" is not a parameter of ${module.constructor.name}.`,
+            path,
+            `Known parameters: ${[...scalarNames].join(', ') || '(none)'}.`,
+          ),
           { details: { parameter: path } },
         );
       }
       const problems = handle.check(value);
       if (problems.length > 0) {
-        throw new StateValidationError(describeProblem(`Saved parameter "${path}" is invalid: ${problems.join('; ')}.`, describeValue(value), 'Fix the saved value.'), {
-          details: { parameter: path, problems },
-        });
+        throw new StateValidationError(
+          describeProblem(`Saved parameter "${path}" is invalid: ${problems.join('; ')}.`, describeValue(value), 'Fix the saved value.'),
+          {
+            details: { parameter: path, problems },
+          },
+        );
       }
       commits.push(() => handle.assign(value, 'load'));
     }

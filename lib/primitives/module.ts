@@ -1,6 +1,14 @@
 import { promises as fs } from 'node:fs';
 import PQueue from 'p-queue';
-import { ConfigurationError, FileAccessError, InputValidationError, ParameterNotFoundError, StateValidationError, describeProblem, describeValue } from '../errors';
+import {
+  ConfigurationError,
+  FileAccessError,
+  InputValidationError,
+  ParameterNotFoundError,
+  StateValidationError,
+  describeProblem,
+  describeValue,
+} from '../errors';
 import type { BaseLM } from '../lm/base-lm';
 import { writeFileAtomically } from '../util/write-file-atomically';
 import { VERSION } from '../version';
@@ -11,13 +19,7 @@ import { assertNotShadowed, classInfoOf, parameterHandleOf, prepareModuleClass }
 import { INTERNALS, internalsOf, newInternals } from './module-internals';
 import { ambientParameterStore } from './parameter-store-scope';
 import { dumpModuleState, loadModuleState, type LoadStateOptions, type ModuleState } from './module-state';
-import {
-  collectNamedParameters,
-  collectNamedSubModules,
-  findParameterHandle,
-  replaceAtPath,
-  type NamedParameterValue,
-} from './named-members';
+import { collectNamedParameters, collectNamedSubModules, findParameterHandle, replaceAtPath, type NamedParameterValue } from './named-members';
 import type { ParameterHandle } from './parameter-handle';
 import type { ParameterStore } from './parameter-store';
 import type { Prediction } from './prediction';
@@ -129,7 +131,11 @@ export abstract class Module {
         .filter(([, value]) => !isPredictor(value))
         .map(([name]) => name);
       throw new ParameterNotFoundError(
-        describeProblem(`${this.constructor.name} has no parameter "${String(path)}".`, describeValue(path), `Use one of: ${known.join(', ') || '(no scalar parameters)'}.`),
+        describeProblem(
+          `${this.constructor.name} has no parameter "${String(path)}".`,
+          describeValue(path),
+          `Use one of: ${known.join(', ') || '(no scalar parameters)'}.`,
+        ),
         { details: { path, known } },
       );
     }
@@ -193,7 +199,11 @@ export abstract class Module {
       await writeFileAtomically(filePath, `${JSON.stringify(document, null, 2)}\n`);
     } catch (error) {
       throw new FileAccessError(
-        describeProblem(`Cannot write the program to "${filePath}".`, (error as NodeJS.ErrnoException).code ?? String(error), 'Check that the folder exists and is writable.'),
+        describeProblem(
+          `Cannot write the program to "${filePath}".`,
+          (error as NodeJS.ErrnoException).code ?? String(error),
+          'Check that the folder exists and is writable.',
+        ),
         { cause: error, details: { path: filePath } },
       );
     }
@@ -208,16 +218,21 @@ export abstract class Module {
     try {
       text = await fs.readFile(filePath, 'utf8');
     } catch (error) {
-      throw new FileAccessError(describeProblem(`Cannot read saved program "${filePath}".`, (error as NodeJS.ErrnoException).code ?? String(error), 'Check the path.'), {
-        cause: error,
-        details: { path: filePath },
-      });
+      throw new FileAccessError(
+        describeProblem(`Cannot read saved program "${filePath}".`, (error as NodeJS.ErrnoException).code ?? String(error), 'Check the path.'),
+        {
+          cause: error,
+          details: { path: filePath },
+        },
+      );
     }
     let document: unknown;
     try {
       document = JSON.parse(text);
     } catch (error) {
-      throw new StateValidationError(describeProblem(`Saved program "${filePath}" is not valid JSON.`, (error as Error).message, 'Re-save the program.'), { cause: error });
+      throw new StateValidationError(describeProblem(`Saved program "${filePath}" is not valid JSON.`, (error as Error).message, 'Re-save the program.'), {
+        cause: error,
+      });
     }
     return this.loadState(document as ModuleState, options);
   }
@@ -235,7 +250,9 @@ export abstract class Module {
   getLM(): BaseLM | undefined {
     const lms = new Set(this.predictors().map((predictor) => predictor.lm));
     if (lms.size > 1) {
-      throw new ConfigurationError(describeProblem('Predictors of this module use different LMs.', `${lms.size} distinct LMs`, 'Call setLM(lm) to use one, or read each predictor.lm.'));
+      throw new ConfigurationError(
+        describeProblem('Predictors of this module use different LMs.', `${lms.size} distinct LMs`, 'Call setLM(lm) to use one, or read each predictor.lm.'),
+      );
     }
     return [...lms][0] as BaseLM | undefined;
   }
@@ -256,7 +273,9 @@ export abstract class Module {
     }
     const concurrency = options.concurrency ?? 8;
     if (!Number.isInteger(concurrency) || concurrency < 1) {
-      throw new InputValidationError(describeProblem('batch concurrency must be a whole number ≥ 1.', describeValue(concurrency), 'Pass e.g. { concurrency: 4 }.'));
+      throw new InputValidationError(
+        describeProblem('batch concurrency must be a whole number ≥ 1.', describeValue(concurrency), 'Pass e.g. { concurrency: 4 }.'),
+      );
     }
     const queue = new PQueue({ concurrency });
     const toInputs = (example: Example | Record<string, unknown>): Record<string, unknown> =>

@@ -28,7 +28,10 @@ interface CompiledCheck {
 const cache = new WeakMap<Function, Map<string, ParameterConstraints>>();
 
 function renderMessage(template: string, args: ValidationArguments): string {
-  let text = template.replace(/\$property/g, args.property).replace(/\$target/g, args.targetName).replace(/\$value/g, String(args.value));
+  let text = template
+    .replace(/\$property/g, args.property)
+    .replace(/\$target/g, args.targetName)
+    .replace(/\$value/g, String(args.value));
   args.constraints?.forEach((constraint, index) => {
     text = text.replace(new RegExp(`\\$constraint${index + 1}`, 'g'), Array.isArray(constraint) ? constraint.join(', ') : String(constraint));
   });
@@ -50,7 +53,11 @@ function compile(ctor: Function, property: string): ParameterConstraints {
     for (const constraint of storage.getTargetValidatorConstraints(metadata.constraintCls)) {
       if (constraint.async) {
         throw new DecoratorUsageError(
-          describeProblem(`Parameter "${property}" of ${ctor.name} has an async validator.`, constraint.name, 'Parameter constraints must validate synchronously.'),
+          describeProblem(
+            `Parameter "${property}" of ${ctor.name} has an async validator.`,
+            constraint.name,
+            'Parameter constraints must validate synchronously.',
+          ),
         );
       }
       const instance = constraint.instance as { validate: CompiledCheck['validate']; defaultMessage?: (args: ValidationArguments) => string };
@@ -58,7 +65,9 @@ function compile(ctor: Function, property: string): ParameterConstraints {
       checks.push({
         validate: (value, args) => instance.validate(value, args),
         message: (args) =>
-          typeof message === 'function' ? message(args) : renderMessage(message ?? instance.defaultMessage?.(args) ?? `${property} failed ${metadata.name ?? constraint.name}`, args),
+          typeof message === 'function'
+            ? message(args)
+            : renderMessage(message ?? instance.defaultMessage?.(args) ?? `${property} failed ${metadata.name ?? constraint.name}`, args),
         constraints: metadata.constraints ?? [],
         each: metadata.each === true,
       });

@@ -185,7 +185,11 @@ export class ParameterHandle {
     const current = this.value;
     if (typeof current !== 'number' || typeof gradient !== 'number' || !Number.isFinite(gradient)) {
       throw new ParameterValidationError(
-        describeProblem(`applyGradient needs a numeric parameter and a finite gradient ("${this.name}").`, `value ${describeValue(current)}, gradient ${describeValue(gradient)}`, 'Use applyGradient only on number parameters.'),
+        describeProblem(
+          `applyGradient needs a numeric parameter and a finite gradient ("${this.name}").`,
+          `value ${describeValue(current)}, gradient ${describeValue(gradient)}`,
+          'Use applyGradient only on number parameters.',
+        ),
         { details: { parameter: this.name } },
       );
     }

@@ -49,7 +49,11 @@ export class ParameterStore {
     const problems = this.problems(key, value);
     if (problems.length > 0) {
       throw new ParameterValidationError(
-        describeProblem(`Invalid value for shared parameter "${key}": ${problems.join('; ')}.`, describeValue(value), 'Store a value every parameter bound to the key accepts; the previous value was kept.'),
+        describeProblem(
+          `Invalid value for shared parameter "${key}": ${problems.join('; ')}.`,
+          describeValue(value),
+          'Store a value every parameter bound to the key accepts; the previous value was kept.',
+        ),
         { details: { parameter: key, problems } },
       );
     }

@@ -38,7 +38,9 @@ const PredictionClass = class Prediction extends Example {
       const columns = Object.entries(list as Record<string, readonly unknown[]>);
       const lengths = new Set(columns.map(([, values]) => (Array.isArray(values) ? values.length : -1)));
       if (lengths.size > 1 || lengths.has(-1)) {
-        throw new InputValidationError(describeProblem('Every completion field must be a list of the same length.', describeValue(list), 'Pass { field: [v1, v2], … } with equal lengths.'));
+        throw new InputValidationError(
+          describeProblem('Every completion field must be a list of the same length.', describeValue(list), 'Pass { field: [v1, v2], … } with equal lengths.'),
+        );
       }
       const count = columns.length === 0 ? 0 : columns[0][1].length;
       items = Array.from({ length: count }, (_, index) => Object.fromEntries(columns.map(([key, values]) => [key, values[index]])));

@@ -95,14 +95,22 @@ function classify(context: AttemptContext, error: unknown): AttemptOutcome {
 function crashOf(context: AttemptContext, error: unknown): ModuleCrashedError {
   const received = error instanceof Error ? `${error.name}: ${error.message}` : describeValue(error);
   return new ModuleCrashedError(
-    describeProblem(`Child "${context.id}" crashed while serving the call.`, received, 'The supervisor restarts it under its restart policy; error.cause holds what forward threw.'),
+    describeProblem(
+      `Child "${context.id}" crashed while serving the call.`,
+      received,
+      'The supervisor restarts it under its restart policy; error.cause holds what forward threw.',
+    ),
     { cause: error, details: { id: context.id, version: context.version, reason: 'error' } },
   );
 }
 
 function timeoutCrash(context: AttemptContext, timeoutMs: number, reason: unknown): ModuleCrashedError {
   return new ModuleCrashedError(
-    describeProblem(`Child "${context.id}" did not answer within its timeout; the call counts as a crash.`, `${timeoutMs} ms`, 'Raise timeoutMs, or make forward honour its signal and answer sooner.'),
+    describeProblem(
+      `Child "${context.id}" did not answer within its timeout; the call counts as a crash.`,
+      `${timeoutMs} ms`,
+      'Raise timeoutMs, or make forward honour its signal and answer sooner.',
+    ),
     { cause: reason, details: { id: context.id, version: context.version, reason: 'timeout', timeoutMs } },
   );
 }

@@ -34,9 +34,12 @@ export function encodeCheckpointFile(checkpoint: Checkpoint): Buffer {
  */
 export function decodeCheckpointFile(bytes: Buffer, file: string, expectedId: string): Checkpoint {
   const corrupt = (problem: string, received: string): never => {
-    throw new CheckpointCorruptError(describeProblem(`Checkpoint file ${file} is corrupt: ${problem}.`, received, 'It is skipped; the previous good checkpoint is used.'), {
-      details: { file, id: expectedId, problem },
-    });
+    throw new CheckpointCorruptError(
+      describeProblem(`Checkpoint file ${file} is corrupt: ${problem}.`, received, 'It is skipped; the previous good checkpoint is used.'),
+      {
+        details: { file, id: expectedId, problem },
+      },
+    );
   };
   const newline = bytes.indexOf(NEWLINE);
   if (newline < 0) return corrupt('no header line', `${bytes.length} bytes`);

@@ -9,7 +9,11 @@ import type { Checkpoint } from './checkpoint-store';
 export function assertCheckpointShape(value: unknown, where: string): Checkpoint {
   const fail = (field: string, received: unknown): never => {
     throw new CheckpointCorruptError(
-      describeProblem(`Checkpoint ${where} has an invalid "${field}".`, describeValue(received), 'Pass { id, version, state, createdAt } as a checkpoint store returns it.'),
+      describeProblem(
+        `Checkpoint ${where} has an invalid "${field}".`,
+        describeValue(received),
+        'Pass { id, version, state, createdAt } as a checkpoint store returns it.',
+      ),
       { details: { where, field } },
     );
   };

@@ -99,7 +99,8 @@ export interface ResolvedChildSpec {
 /** The default bound on calls waiting in a child's queue. */
 export const DEFAULT_MAX_QUEUED = 10_000;
 
-const isNonEmptyStringArray = (value: unknown): value is string[] => Array.isArray(value) && value.every((entry) => typeof entry === 'string' && entry.length > 0);
+const isNonEmptyStringArray = (value: unknown): value is string[] =>
+  Array.isArray(value) && value.every((entry) => typeof entry === 'string' && entry.length > 0);
 
 /**
  * One rule per child-spec key (a closed set: an unknown key is rejected with a "did you mean").
@@ -114,17 +115,33 @@ const SPEC_RULES: OptionRules = {
   rateLimit: { kind: 'custom', check: (value) => (isRateLimit(value) ? undefined : 'an object { intervalMs: <ms from 1>, cap: <whole number ≥ 1> }') },
   retries: { kind: 'integer', min: 0 },
   fallback: { kind: 'custom', check: (value) => (isFallback(value) ? undefined : "a function (inputs, error) => prediction, or { child: 'other-id' }") },
-  crashOn: { kind: 'custom', check: (value) => (value === 'unexpected' || value === 'any' || typeof value === 'function' ? undefined : "'unexpected', 'any', or a function (error) => boolean") },
+  crashOn: {
+    kind: 'custom',
+    check: (value) =>
+      value === 'unexpected' || value === 'any' || typeof value === 'function' ? undefined : "'unexpected', 'any', or a function (error) => boolean",
+  },
   maxQueued: { kind: 'integer', min: 0, allowInfinity: true },
-  isolation: { kind: 'custom', check: (value) => (value === 'none' ? undefined : value === 'thread' ? "'none' ('thread' is not available in this version yet)" : "'none' or 'thread'") },
-  dependsOn: { kind: 'custom', check: (value) => (isNonEmptyStringArray(value) && new Set(value).size === value.length ? undefined : "an array of distinct child ids, e.g. ['retriever']") },
+  isolation: {
+    kind: 'custom',
+    check: (value) => (value === 'none' ? undefined : value === 'thread' ? "'none' ('thread' is not available in this version yet)" : "'none' or 'thread'"),
+  },
+  dependsOn: {
+    kind: 'custom',
+    check: (value) => (isNonEmptyStringArray(value) && new Set(value).size === value.length ? undefined : "an array of distinct child ids, e.g. ['retriever']"),
+  },
   version: { kind: 'string' },
   checkpoint: { kind: 'custom', check: (value) => (isCheckpointPolicy(value) ? undefined : "'manual', 'on-change' or { everyMs: <ms from 1> }") },
   shutdownMs: { kind: 'duration', allowZero: true, allowInfinity: true },
 };
 
 function isRateLimit(value: unknown): value is RateLimit {
-  return isPlainObject(value) && Object.keys(value).every((key) => key === 'intervalMs' || key === 'cap') && isDuration(value.intervalMs) && Number.isInteger(value.cap) && (value.cap as number) >= 1;
+  return (
+    isPlainObject(value) &&
+    Object.keys(value).every((key) => key === 'intervalMs' || key === 'cap') &&
+    isDuration(value.intervalMs) &&
+    Number.isInteger(value.cap) &&
+    (value.cap as number) >= 1
+  );
 }
 
 function isFallback(value: unknown): value is Fallback {
@@ -150,9 +167,16 @@ export function resolveChildSpec(spec: unknown, defaults: { checkpoint: Checkpoi
   const valid = known as Partial<ChildSpec> & Pick<ChildSpec, 'id' | 'start'>;
   const fallback = valid.fallback;
   if (fallback !== undefined && typeof fallback !== 'function' && fallback.child === valid.id) {
-    throw new ChildSpecError(describeProblem(`Child spec "${valid.id}" has an invalid "fallback".`, describeValue(fallback), 'A child cannot be its own fallback; name another child.'), {
-      details: { id: valid.id, field: 'fallback' },
-    });
+    throw new ChildSpecError(
+      describeProblem(
+        `Child spec "${valid.id}" has an invalid "fallback".`,
+        describeValue(fallback),
+        'A child cannot be its own fallback; name another child.',
+      ),
+      {
+        details: { id: valid.id, field: 'fallback' },
+      },
+    );
   }
   return {
     id: valid.id,
@@ -181,7 +205,9 @@ export function resolveChildSpec(spec: unknown, defaults: { checkpoint: Checkpoi
  */
 export function assertChildReferences(spec: ResolvedChildSpec, existing: (id: string) => Pick<ResolvedChildSpec, 'dependsOn'> | undefined): void {
   const fail = (field: string, received: string, fix: string, details: Record<string, unknown>): never => {
-    throw new ChildSpecError(describeProblem(`Child spec "${spec.id}" has an invalid "${field}".`, received, fix), { details: { id: spec.id, field, ...details } });
+    throw new ChildSpecError(describeProblem(`Child spec "${spec.id}" has an invalid "${field}".`, received, fix), {
+      details: { id: spec.id, field, ...details },
+    });
   };
   const cycle = findDependencyCycle(spec.id, spec.dependsOn, (id) => existing(id)?.dependsOn);
   if (cycle !== undefined) fail('dependsOn', cycle.join(' → '), 'Remove the dependency that closes the cycle.', { cycle });

@@ -1,4 +1,14 @@
-import { ChildOverloadedError, ChildStoppedError, ConfigurationError, DspexError, InputValidationError, ModuleCrashedError, SupervisorStoppedError, describeProblem, describeValue } from '../errors';
+import {
+  ChildOverloadedError,
+  ChildStoppedError,
+  ConfigurationError,
+  DspexError,
+  InputValidationError,
+  ModuleCrashedError,
+  SupervisorStoppedError,
+  describeProblem,
+  describeValue,
+} from '../errors';
 import type { Logger } from '../logging/logger';
 import type { Prediction } from '../primitives/prediction';
 import { attemptCall } from './call-attempt';
@@ -107,10 +117,13 @@ export class Child implements RegistryEntry {
       this.#isNested = true;
       // A nested supervisor that passes its intensity counts as one crash of this child (OTP).
       this.#detachNested = instance.registry.on('escalated', (event) => {
-        const error = new ModuleCrashedError(describeProblem(`Nested supervisor "${this.id}" escalated.`, `child "${event.id}" exceeded its restart intensity`, 'See error.cause.'), {
-          cause: event.error,
-          details: { id: this.id, reason: 'escalated' },
-        });
+        const error = new ModuleCrashedError(
+          describeProblem(`Nested supervisor "${this.id}" escalated.`, `child "${event.id}" exceeded its restart intensity`, 'See error.cause.'),
+          {
+            cause: event.error,
+            details: { id: this.id, reason: 'escalated' },
+          },
+        );
         this.#host.reportExit(this, generation, 'crashed', error);
       });
     } else {
@@ -178,12 +191,19 @@ export class Child implements RegistryEntry {
       const recovery = this.#host.recovery();
       if (recovery !== undefined) return this.#callAfter(recovery, inputs, options, signal);
       if (this.#isNested) {
-        throw new ConfigurationError(describeProblem(`Child "${this.id}" is a nested supervisor; it has no forward.`, 'a Supervisor child', 'Call the children of the nested supervisor (its registry.lookup(id)).'));
+        throw new ConfigurationError(
+          describeProblem(
+            `Child "${this.id}" is a nested supervisor; it has no forward.`,
+            'a Supervisor child',
+            'Call the children of the nested supervisor (its registry.lookup(id)).',
+          ),
+        );
       }
       const startedAt = this.#host.clock.now();
       const refusal = this.#host.refusal() ?? (this.status === 'stopped' ? this.#stoppedError() : undefined);
       if (refusal !== undefined) return this.#serveUnavailable(inputs, refusal, startedAt, signal);
-      if (this.status === 'restarting' && this.spec.fallback !== undefined) return this.#serveUnavailable(inputs, this.lastCrash ?? this.#stoppedError(), startedAt, signal);
+      if (this.status === 'restarting' && this.spec.fallback !== undefined)
+        return this.#serveUnavailable(inputs, this.lastCrash ?? this.#stoppedError(), startedAt, signal);
       // Only a call that would have to wait counts against maxQueued (running calls are not counted).
       if (this.#counters.queued >= this.spec.maxQueued && !this.#queue.hasFreeCapacity) return this.#reject(inputs, startedAt);
       const call = new PendingCall(inputs, signal, timeoutMs ?? this.spec.timeoutMs, startedAt);
@@ -245,9 +265,16 @@ export class Child implements RegistryEntry {
       if (this.status === 'stopped' || this.#isNested || remaining <= 0 || !(await this.#whenLiveWithin(remaining))) {
         throw this.status === 'stopped' || this.#isNested
           ? this.#stoppedError()
-          : new ChildStoppedError(describeProblem(`Child "${this.id}" did not come back within ${limitMs} ms.`, this.status, 'Try again later; see the registry events for why it keeps restarting.'), {
-              details: { id: this.id, status: this.status, waitedMs: limitMs },
-            });
+          : new ChildStoppedError(
+              describeProblem(
+                `Child "${this.id}" did not come back within ${limitMs} ms.`,
+                this.status,
+                'Try again later; see the registry events for why it keeps restarting.',
+              ),
+              {
+                details: { id: this.id, status: this.status, waitedMs: limitMs },
+              },
+            );
       }
     }
   }
@@ -323,7 +350,13 @@ export class Child implements RegistryEntry {
           continue;
         }
         const generation = this.#generation;
-        const outcome = await attemptCall(call, instance as SupervisableModule, { id: this.id, version: this.version, clock: this.#host.clock, token: this.#host.token, crashOn: this.spec.crashOn });
+        const outcome = await attemptCall(call, instance as SupervisableModule, {
+          id: this.id,
+          version: this.version,
+          clock: this.#host.clock,
+          token: this.#host.token,
+          crashOn: this.spec.crashOn,
+        });
         if (outcome.kind === 'success') return this.#succeed(call, outcome.prediction);
         if (outcome.kind === 'cancelled') return this.#cancel(call, outcome.reason);
         if (outcome.kind === 'failure') {
@@ -430,7 +463,11 @@ export class Child implements RegistryEntry {
   #reject(inputs: Record<string, unknown>, startedAt: number): Promise<Prediction> {
     this.#counters.rejected += 1;
     const error = new ChildOverloadedError(
-      describeProblem(`Child "${this.id}" is overloaded: ${this.spec.maxQueued} calls are already waiting.`, `${this.#counters.running} running, ${this.#counters.queued} waiting`, 'Retry later, send fewer calls at once, or raise the child\'s concurrency or maxQueued.'),
+      describeProblem(
+        `Child "${this.id}" is overloaded: ${this.spec.maxQueued} calls are already waiting.`,
+        `${this.#counters.running} running, ${this.#counters.queued} waiting`,
+        "Retry later, send fewer calls at once, or raise the child's concurrency or maxQueued.",
+      ),
       { details: { id: this.id, maxQueued: this.spec.maxQueued, queued: this.#counters.queued, running: this.#counters.running } },
     );
     this.#record(startedAt, 'rejected', error, inputs);
@@ -451,7 +488,9 @@ export class Child implements RegistryEntry {
     const errorCode = DspexError.is(error) ? error.code : error instanceof Error ? error.name : undefined;
     const durationMs = this.#host.clock.now() - startedAt;
     // Inputs may carry prompts and user data: kept only when the supervisor logs at debug.
-    const entry: CallRecord = this.#host.log.isLevelEnabled('debug') ? { startedAt, durationMs, outcome, errorCode, inputs } : { startedAt, durationMs, outcome, errorCode };
+    const entry: CallRecord = this.#host.log.isLevelEnabled('debug')
+      ? { startedAt, durationMs, outcome, errorCode, inputs }
+      : { startedAt, durationMs, outcome, errorCode };
     this.#history.record(entry);
   }
 
@@ -483,8 +522,15 @@ export class Child implements RegistryEntry {
   }
 
   #stoppedError(): ChildStoppedError {
-    return new ChildStoppedError(describeProblem(`Child "${this.id}" is ${this.status === 'stopped' ? 'stopped' : 'not serving right now'}.`, this.status, 'Call supervisor.restartChild(id) to start it again, or give the child a fallback.'), {
-      details: { id: this.id, status: this.status },
-    });
+    return new ChildStoppedError(
+      describeProblem(
+        `Child "${this.id}" is ${this.status === 'stopped' ? 'stopped' : 'not serving right now'}.`,
+        this.status,
+        'Call supervisor.restartChild(id) to start it again, or give the child a fallback.',
+      ),
+      {
+        details: { id: this.id, status: this.status },
+      },
+    );
   }
 }

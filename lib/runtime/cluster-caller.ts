@@ -80,7 +80,11 @@ export class ClusterCaller implements ClusterModuleRef {
 
   forward(inputs: Record<string, unknown>, options?: ClusterCallOptions): Promise<Prediction> {
     try {
-      if (!isPlainObject(inputs)) throw inputError(describeProblem(`Cluster call to "${this.id}": inputs must be a plain object.`, describeValue(inputs), 'Pass e.g. { question: "…" }.'), { id: this.id });
+      if (!isPlainObject(inputs))
+        throw inputError(
+          describeProblem(`Cluster call to "${this.id}": inputs must be a plain object.`, describeValue(inputs), 'Pass e.g. { question: "…" }.'),
+          { id: this.id },
+        );
       validateOptions(
         `cluster.ref("${this.id}").forward`,
         options,
@@ -96,7 +100,9 @@ export class ClusterCaller implements ClusterModuleRef {
     return new Promise<Prediction>((resolve, reject) => {
       const onAbort = (): void => {
         this.#settle(jobId, (call) => call.reject(signal!.reason));
-        void this.#withdraw(added, jobId, 'cancel').catch((error: unknown) => this.#context.log.warn({ err: error, child: this.id }, 'cancelled call not withdrawn'));
+        void this.#withdraw(added, jobId, 'cancel').catch((error: unknown) =>
+          this.#context.log.warn({ err: error, child: this.id }, 'cancelled call not withdrawn'),
+        );
       };
       const data: CallJobData = { inputs, ...(timeoutMs !== undefined ? { timeoutMs } : {}) };
       const added = withinRetryBudget(`sending a call to "${this.id}"`, () => this.#add(jobId, data, priority), this.#context.health);
@@ -114,7 +120,11 @@ export class ClusterCaller implements ClusterModuleRef {
   }
 
   async metrics(): Promise<ChildMetrics> {
-    return withinRetryBudget(`reading the metrics of "${this.id}"`, () => readClusterMetrics(this.#context.commands(), this.#queueOf(), this.#keys), this.#context.health);
+    return withinRetryBudget(
+      `reading the metrics of "${this.id}"`,
+      () => readClusterMetrics(this.#context.commands(), this.#queueOf(), this.#keys),
+      this.#context.health,
+    );
   }
 
   /** Closes the queue and event connections. */
@@ -124,7 +134,11 @@ export class ClusterCaller implements ClusterModuleRef {
 
   #queueOf(): Queue {
     if (this.#queue === undefined) {
-      this.#queue = new Queue(this.#keys.queue, { connection: this.#context.redisOptions as ConnectionOptions, prefix: this.#context.prefix, streams: { events: { maxLen: 100_000 } } });
+      this.#queue = new Queue(this.#keys.queue, {
+        connection: this.#context.redisOptions as ConnectionOptions,
+        prefix: this.#context.prefix,
+        streams: { events: { maxLen: 100_000 } },
+      });
       this.#context.health.watch(this.#queue);
     }
     return this.#queue;
@@ -147,15 +161,26 @@ export class ClusterCaller implements ClusterModuleRef {
     await queue.waitUntilReady();
     const streamKey = `${this.#context.prefix}:${this.#keys.queue}:events`;
     const last = await this.#context.commands().xrevrange(streamKey, '+', '-', 'COUNT', 1);
-    const events = new QueueEvents(this.#keys.queue, { connection: this.#context.redisOptions as ConnectionOptions, prefix: this.#context.prefix, lastEventId: last[0]?.[0] ?? '0-0' });
+    const events = new QueueEvents(this.#keys.queue, {
+      connection: this.#context.redisOptions as ConnectionOptions,
+      prefix: this.#context.prefix,
+      lastEventId: last[0]?.[0] ?? '0-0',
+    });
     this.#context.health.watch(events);
     events.on('completed', ({ jobId, returnvalue }) => this.#receive(jobId, returnvalue as unknown as CallResult));
     events.on('failed', ({ jobId, failedReason }) =>
       this.#settle(jobId, (call) =>
         call.reject(
-          new ModuleCrashedError(describeProblem(`The call to "${this.id}" failed in the cluster.`, describeValue(failedReason), 'Its workers died too often while running it; check their logs.'), {
-            details: { id: this.id, reason: 'stalled', failedReason },
-          }),
+          new ModuleCrashedError(
+            describeProblem(
+              `The call to "${this.id}" failed in the cluster.`,
+              describeValue(failedReason),
+              'Its workers died too often while running it; check their logs.',
+            ),
+            {
+              details: { id: this.id, reason: 'stalled', failedReason },
+            },
+          ),
         ),
       ),
     );
@@ -220,7 +245,11 @@ export class ClusterCaller implements ClusterModuleRef {
 
   #overloaded(): ChildOverloadedError {
     return new ChildOverloadedError(
-      describeProblem(`The call to "${this.id}" waited in the cluster queue until its timeoutMs ran out.`, undefined, 'Add workers, raise their concurrency, or give the call a longer timeoutMs.'),
+      describeProblem(
+        `The call to "${this.id}" waited in the cluster queue until its timeoutMs ran out.`,
+        undefined,
+        'Add workers, raise their concurrency, or give the call a longer timeoutMs.',
+      ),
       { details: { id: this.id, reason: 'timeout' } },
     );
   }

@@ -65,7 +65,8 @@ const CLASSES = new Map<string, ErrorClass>(
  * `name: message`). Errors that are not dspex errors come back as plain `Error`s with their name.
  */
 export function decodeError(encoded: EncodedError): Error {
-  const cause = encoded.cause === undefined ? undefined : Object.assign(new Error(encoded.cause), encoded.causeCode === undefined ? {} : { code: encoded.causeCode });
+  const cause =
+    encoded.cause === undefined ? undefined : Object.assign(new Error(encoded.cause), encoded.causeCode === undefined ? {} : { code: encoded.causeCode });
   const options = { ...(encoded.fields ?? {}), details: encoded.details ?? {}, ...(cause !== undefined ? { cause } : {}) };
   const Class = CLASSES.get(encoded.name);
   let error: Error;

@@ -50,7 +50,10 @@ export function validateClusterOptions(options: unknown): { connection: RedisCon
     options,
     {
       connection: { kind: 'any', required: true },
-      prefix: { kind: 'custom', check: (value) => (typeof value === 'string' && /^[\w.-]+$/.test(value) ? undefined : "a non-empty string of letters, digits, '_', '.' or '-'") },
+      prefix: {
+        kind: 'custom',
+        check: (value) => (typeof value === 'string' && /^[\w.-]+$/.test(value) ? undefined : "a non-empty string of letters, digits, '_', '.' or '-'"),
+      },
       supervisor: { kind: 'object' },
     },
     { error: (message, details) => new ConfigurationError(message, { details }), allowUndefined: false },

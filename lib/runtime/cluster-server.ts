@@ -74,7 +74,8 @@ export class ServedChild implements ServeHandle {
     this.#ref = ref;
     this.#recorder = new MetricsRecorder(ref, commands, this.#keys);
     supervisor.registry.on('restarted', (event) => {
-      if (event.id === this.id) void this.#recorder?.flush().catch((error: unknown) => this.#context.log.warn({ err: error, child: this.id }, 'metrics not written'));
+      if (event.id === this.id)
+        void this.#recorder?.flush().catch((error: unknown) => this.#context.log.warn({ err: error, child: this.id }, 'metrics not written'));
     });
     const worker = new Worker<CallJobData, CallResult>(this.#keys.queue, (job) => this.#process(job), {
       connection: redisOptions as ConnectionOptions,
@@ -148,7 +149,9 @@ export class ServedChild implements ServeHandle {
       this.#controllers.delete(jobId);
     }
     // Metrics land before the result, so a caller reading them after its call sees the call counted.
-    await this.#recorder!.record(Date.now() - job.timestamp).catch((error: unknown) => this.#context.log.warn({ err: error, child: this.id }, 'metrics not written'));
+    await this.#recorder!.record(Date.now() - job.timestamp).catch((error: unknown) =>
+      this.#context.log.warn({ err: error, child: this.id }, 'metrics not written'),
+    );
     return result;
   }
 }

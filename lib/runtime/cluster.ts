@@ -65,10 +65,16 @@ export class Cluster {
    */
   async serve(spec: ClusterServeSpec): Promise<ServeHandle> {
     if (spec === null || typeof spec !== 'object' || typeof spec.id !== 'string' || spec.id.length === 0) {
-      throw new ChildSpecError(describeProblem('cluster.serve needs a child spec with an id.', describeValue(spec), "Pass e.g. { id: 'qa', start: () => new QA() }."), { details: { field: 'id' } });
+      throw new ChildSpecError(
+        describeProblem('cluster.serve needs a child spec with an id.', describeValue(spec), "Pass e.g. { id: 'qa', start: () => new QA() }."),
+        { details: { field: 'id' } },
+      );
     }
     if (spec.migrate !== undefined && typeof spec.migrate !== 'function') {
-      throw new ChildSpecError(describeProblem(`Child spec "${spec.id}" has an invalid "migrate".`, describeValue(spec.migrate), 'Pass (oldState, fromVersion) => newState.'), { details: { id: spec.id, field: 'migrate' } });
+      throw new ChildSpecError(
+        describeProblem(`Child spec "${spec.id}" has an invalid "migrate".`, describeValue(spec.migrate), 'Pass (oldState, fromVersion) => newState.'),
+        { details: { id: spec.id, field: 'migrate' } },
+      );
     }
     try {
       await withinRetryBudget(`serving "${spec.id}"`, () => this.#listenForControl(), this.#health);
@@ -99,11 +105,20 @@ export class Cluster {
   /** A handle on a served child; works from any process (it need not serve anything). */
   ref(id: string): ClusterModuleRef {
     if (typeof id !== 'string' || id.length === 0) {
-      throw new InputValidationError(describeProblem('cluster.ref needs a child id.', describeValue(id), "Pass the id the workers serve, e.g. cluster.ref('qa')."), { details: { field: 'id' } });
+      throw new InputValidationError(
+        describeProblem('cluster.ref needs a child id.', describeValue(id), "Pass the id the workers serve, e.g. cluster.ref('qa')."),
+        { details: { field: 'id' } },
+      );
     }
     let caller = this.#callers.get(id);
     if (caller === undefined) {
-      caller = new ClusterCaller(id, { prefix: this.prefix, redisOptions: this.#redisOptions, commands: () => this.#commandClient(), health: this.#health, log: this.#log });
+      caller = new ClusterCaller(id, {
+        prefix: this.prefix,
+        redisOptions: this.#redisOptions,
+        commands: () => this.#commandClient(),
+        health: this.#health,
+        log: this.#log,
+      });
       this.#callers.set(id, caller);
     }
     return caller;
@@ -124,7 +139,11 @@ export class Cluster {
     const { signal } = options;
     signal?.throwIfAborted();
     const message: ControlMessage = { type: 'retire', id, version };
-    await withinRetryBudget(`retiring "${id}" version ${version}`, () => this.#commandClient().publish(ClusterKeys.control(this.prefix), JSON.stringify(message)), this.#health);
+    await withinRetryBudget(
+      `retiring "${id}" version ${version}`,
+      () => this.#commandClient().publish(ClusterKeys.control(this.prefix), JSON.stringify(message)),
+      this.#health,
+    );
     // Local workers too (pub/sub delivers to this process only if it listens).
     await Promise.all([...this.#served].filter((child) => child.id === id && child.version === version).map((child) => child.stop()));
     for (;;) {

@@ -12,7 +12,13 @@ export function errorSummary(error: unknown): Record<string, unknown> {
  * Logs a child's exit as one line at `level`, without a stack (a crash must not flood the
  * program's logs), and the full error, stack included, at debug.
  */
-export function logExit(log: Logger, level: 'warn' | 'info', fields: { child: string; version: string; reason: string }, error: unknown, message: string): void {
+export function logExit(
+  log: Logger,
+  level: 'warn' | 'info',
+  fields: { child: string; version: string; reason: string },
+  error: unknown,
+  message: string,
+): void {
   log[level]({ ...fields, ...errorSummary(error) }, message);
   log.debug({ child: fields.child, err: error }, 'exit details');
 }

@@ -34,7 +34,9 @@ export class FileCheckpointStore implements CheckpointStore {
 
   constructor(dir: string, options: FileCheckpointStoreOptions = {}) {
     if (typeof dir !== 'string' || dir.length === 0) {
-      throw new ConfigurationError(describeProblem('FileCheckpointStore needs a directory path.', describeValue(dir), "Pass e.g. new FileCheckpointStore('./checkpoints')."));
+      throw new ConfigurationError(
+        describeProblem('FileCheckpointStore needs a directory path.', describeValue(dir), "Pass e.g. new FileCheckpointStore('./checkpoints')."),
+      );
     }
     const keep = options.keep ?? 3;
     if (!(Number.isInteger(keep) && keep >= 1)) {
@@ -89,10 +91,19 @@ export class FileCheckpointStore implements CheckpointStore {
    */
   #folderOf(id: string): string {
     const escapes =
-      typeof id !== 'string' || id.length === 0 || id.includes('\0') || path.isAbsolute(id) || path.win32.isAbsolute(id) || id.split(/[\\/]/).some((segment) => segment === '..' || segment === '.');
+      typeof id !== 'string' ||
+      id.length === 0 ||
+      id.includes('\0') ||
+      path.isAbsolute(id) ||
+      path.win32.isAbsolute(id) ||
+      id.split(/[\\/]/).some((segment) => segment === '..' || segment === '.');
     if (escapes) {
       throw new ChildSpecError(
-        describeProblem('This child id cannot name a checkpoint folder: it would leave the store directory.', describeValue(id), "Use a plain id such as 'qa' or 'team/qa' (no '..', '.', or absolute paths)."),
+        describeProblem(
+          'This child id cannot name a checkpoint folder: it would leave the store directory.',
+          describeValue(id),
+          "Use a plain id such as 'qa' or 'team/qa' (no '..', '.', or absolute paths).",
+        ),
         { details: { id, field: 'id', dir: this.dir } },
       );
     }
@@ -154,7 +165,10 @@ export class FileCheckpointStore implements CheckpointStore {
   /** Keeps the newest `keep` checkpoints and removes temp files left by writers that died mid-write. */
   async #prune(folder: string): Promise<void> {
     const names = await fs.readdir(folder);
-    const checkpoints = names.filter((name) => FILE_PATTERN.test(name)).sort().reverse();
+    const checkpoints = names
+      .filter((name) => FILE_PATTERN.test(name))
+      .sort()
+      .reverse();
     const stale = [...checkpoints.slice(this.#keep), ...names.filter((name) => name.startsWith(TEMPORARY_PREFIX))];
     await Promise.all(stale.map((name) => fs.rm(path.join(folder, name), { force: true })));
   }

@@ -28,10 +28,13 @@ export interface HotSwapContext {
 }
 
 function failure(child: Child, problem: string, received: string, cause: unknown): HotSwapError {
-  return new HotSwapError(describeProblem(`Hot swap of "${child.id}" failed: ${problem}; the old instance keeps serving.`, received, 'Fix the new start/migrate and swap again.'), {
-    cause,
-    details: { id: child.id, version: child.version },
-  });
+  return new HotSwapError(
+    describeProblem(`Hot swap of "${child.id}" failed: ${problem}; the old instance keeps serving.`, received, 'Fix the new start/migrate and swap again.'),
+    {
+      cause,
+      details: { id: child.id, version: child.version },
+    },
+  );
 }
 
 /**

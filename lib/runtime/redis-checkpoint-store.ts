@@ -65,9 +65,12 @@ export class RedisCheckpointStore implements CheckpointStore {
   /** The Redis key holding the checkpoints of `id`. */
   keyOf(id: string): string {
     if (typeof id !== 'string' || id.length === 0 || id.includes('\0')) {
-      throw new ChildSpecError(describeProblem('This child id cannot name a checkpoint list.', describeValue(id), "Use a non-empty id such as 'qa' or 'team/qa'."), {
-        details: { id, field: 'id' },
-      });
+      throw new ChildSpecError(
+        describeProblem('This child id cannot name a checkpoint list.', describeValue(id), "Use a non-empty id such as 'qa' or 'team/qa'."),
+        {
+          details: { id, field: 'id' },
+        },
+      );
     }
     return `${this.prefix}:checkpoint:${encodeURIComponent(id)}`;
   }
@@ -76,7 +79,16 @@ export class RedisCheckpointStore implements CheckpointStore {
     const key = this.keyOf(id);
     assertCheckpointShape(checkpoint, `for "${id}"`);
     const bytes = encodeCheckpointFile(checkpoint);
-    const results = await withinRetryBudget(`saving a checkpoint of "${id}"`, () => this.#client.multi().lpush(key, bytes).ltrim(key, 0, this.#keep - 1).exec(), this.#health);
+    const results = await withinRetryBudget(
+      `saving a checkpoint of "${id}"`,
+      () =>
+        this.#client
+          .multi()
+          .lpush(key, bytes)
+          .ltrim(key, 0, this.#keep - 1)
+          .exec(),
+      this.#health,
+    );
     const failed = results?.find(([error]) => error !== null)?.[0];
     if (failed) throw failed;
   }

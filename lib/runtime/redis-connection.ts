@@ -29,7 +29,11 @@ export function resolveRedisOptions(owner: string, connection: unknown): RedisOp
   if (typeof connection === 'string') return { ...parseRedisUrl(owner, connection), ...base };
   if (isPlainObject(connection)) return { ...base, ...(connection as RedisOptions), maxRetriesPerRequest: null };
   throw new ConfigurationError(
-    describeProblem(`${owner}: "connection" must be a Redis URL or ioredis options.`, describeValue(connection), "Pass e.g. 'redis://127.0.0.1:6379' or { host: '127.0.0.1', port: 6379 }."),
+    describeProblem(
+      `${owner}: "connection" must be a Redis URL or ioredis options.`,
+      describeValue(connection),
+      "Pass e.g. 'redis://127.0.0.1:6379' or { host: '127.0.0.1', port: 6379 }.",
+    ),
     { details: { option: 'connection' } },
   );
 }
@@ -42,9 +46,12 @@ function parseRedisUrl(owner: string, text: string): RedisOptions {
     url = new URL('invalid:');
   }
   if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
-    throw new ConfigurationError(describeProblem(`${owner}: "connection" is not a Redis URL.`, describeValue(text), "Use redis://host:port[/db] (or rediss:// for TLS)."), {
-      details: { option: 'connection' },
-    });
+    throw new ConfigurationError(
+      describeProblem(`${owner}: "connection" is not a Redis URL.`, describeValue(text), 'Use redis://host:port[/db] (or rediss:// for TLS).'),
+      {
+        details: { option: 'connection' },
+      },
+    );
   }
   const db = url.pathname.length > 1 ? Number(url.pathname.slice(1)) : 0;
   return {
@@ -84,7 +91,12 @@ const CONNECTION_ERROR = /ECONNREFUSED|ECONNRESET|ENOTFOUND|EHOSTUNREACH|ETIMEDO
  * connection error. Other errors pass through unchanged.
  * @throws {ClusterUnavailableError} CLUSTER_UNAVAILABLE
  */
-export async function withinRetryBudget<T>(operation: string, work: () => Promise<T>, health: ConnectionHealth, budgetMs: number = RETRY_BUDGET_MS): Promise<T> {
+export async function withinRetryBudget<T>(
+  operation: string,
+  work: () => Promise<T>,
+  health: ConnectionHealth,
+  budgetMs: number = RETRY_BUDGET_MS,
+): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const unavailable = (cause: unknown): ClusterUnavailableError =>
     new ClusterUnavailableError(
@@ -129,7 +141,10 @@ export async function closeRedisClient(client: Redis): Promise<void> {
  * Closes a BullMQ queue, worker or event reader gracefully, or at once when that takes longer than
  * the retry budget (its Redis is unreachable: a graceful close would wait for it forever).
  */
-export async function closeWithinBudget(target: { close(): Promise<void>; disconnect(): Promise<void> } | undefined, budgetMs: number = RETRY_BUDGET_MS): Promise<void> {
+export async function closeWithinBudget(
+  target: { close(): Promise<void>; disconnect(): Promise<void> } | undefined,
+  budgetMs: number = RETRY_BUDGET_MS,
+): Promise<void> {
   if (target === undefined) return;
   if (!Number.isFinite(budgetMs)) return target.close();
   let timer: NodeJS.Timeout | undefined;

@@ -86,7 +86,11 @@ export class RedisParameterStore extends ParameterStore {
     const { known } = validateOptions(
       'RedisParameterStore.connect',
       options,
-      { connection: { kind: 'any', required: true }, prefix: { kind: 'string' }, logger: { kind: 'custom', check: (value) => (typeof (value as { child?: unknown }).child === 'function' ? undefined : 'a pino logger') } },
+      {
+        connection: { kind: 'any', required: true },
+        prefix: { kind: 'string' },
+        logger: { kind: 'custom', check: (value) => (typeof (value as { child?: unknown }).child === 'function' ? undefined : 'a pino logger') },
+      },
       { error: configurationError, allowUndefined: false },
     );
     const redisOptions = resolveRedisOptions('RedisParameterStore', known.connection);
@@ -115,7 +119,10 @@ export class RedisParameterStore extends ParameterStore {
     });
     await this.#subscriber.subscribe(this.#channel);
     // Subscribed first, then read: a write landing between the two arrives as a message with a higher version.
-    const [values, versions] = await Promise.all([this.#commands.hgetall(`${this.prefix}:parameters:values`), this.#commands.hgetall(`${this.prefix}:parameters:versions`)]);
+    const [values, versions] = await Promise.all([
+      this.#commands.hgetall(`${this.prefix}:parameters:values`),
+      this.#commands.hgetall(`${this.prefix}:parameters:versions`),
+    ]);
     for (const [key, json] of Object.entries(values)) this.#apply({ key, json, version: Number(versions[key] ?? 0), origin: '' });
   }
 
@@ -131,7 +138,11 @@ export class RedisParameterStore extends ParameterStore {
     const problems = this.#problems(key, value);
     if (problems.length > 0) {
       const error = new ParameterValidationError(
-        describeProblem(`Invalid value for shared parameter "${key}": ${problems.join('; ')}.`, describeValue(value), 'Set a value that satisfies the constraints of the parameters bound to it; nothing was written.'),
+        describeProblem(
+          `Invalid value for shared parameter "${key}": ${problems.join('; ')}.`,
+          describeValue(value),
+          'Set a value that satisfies the constraints of the parameters bound to it; nothing was written.',
+        ),
         { details: { key, value, problems } },
       );
       return this.#handled(Promise.reject(error), key);
@@ -140,7 +151,17 @@ export class RedisParameterStore extends ParameterStore {
     this.#unconfirmed.add(key);
     const write = withinRetryBudget(
       `writing the shared parameter "${key}"`,
-      () => this.#commands.eval(WRITE_SCRIPT, 2, `${this.prefix}:parameters:values`, `${this.prefix}:parameters:versions`, key, json, this.#origin, this.#channel) as Promise<number>,
+      () =>
+        this.#commands.eval(
+          WRITE_SCRIPT,
+          2,
+          `${this.prefix}:parameters:values`,
+          `${this.prefix}:parameters:versions`,
+          key,
+          json,
+          this.#origin,
+          this.#channel,
+        ) as Promise<number>,
       this.#health,
     ).then((version) => {
       // The message may arrive after this reply, or before: whichever comes first records the version.
@@ -218,7 +239,11 @@ export class RedisParameterStore extends ParameterStore {
     }
     if (typeof key !== 'string' || key.length === 0 || json === undefined) {
       throw new ConfigurationError(
-        describeProblem('A shared parameter needs a non-empty string key and a JSON value.', `${describeValue(key)} → ${describeValue(value)}`, "Pass e.g. store.set('sampling.temperature', 0.7)."),
+        describeProblem(
+          'A shared parameter needs a non-empty string key and a JSON value.',
+          `${describeValue(key)} → ${describeValue(value)}`,
+          "Pass e.g. store.set('sampling.temperature', 0.7).",
+        ),
         { details: { key } },
       );
     }

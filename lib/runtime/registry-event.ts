@@ -89,4 +89,13 @@ export type RegistryEvent = RegistryEventMap[RegistryEventType];
 export type RegistryListener<Type extends RegistryEventType> = (event: RegistryEventMap[Type]) => void;
 
 /** Every event name, for validation. */
-export const REGISTRY_EVENT_TYPES: readonly RegistryEventType[] = ['started', 'crashed', 'restarted', 'swapped', 'stopped', 'escalated', 'recovered', 'corrupted'];
+export const REGISTRY_EVENT_TYPES: readonly RegistryEventType[] = [
+  'started',
+  'crashed',
+  'restarted',
+  'swapped',
+  'stopped',
+  'escalated',
+  'recovered',
+  'corrupted',
+];

@@ -40,7 +40,11 @@ export function childrenToRestart(strategy: RestartStrategy, exitedId: string, c
  * undefined. Existing children cannot depend on a child that does not exist yet, so in practice
  * only a self-dependency closes a cycle; the general walk keeps the check honest if that changes.
  */
-export function findDependencyCycle(id: string, dependsOn: readonly string[], dependenciesOf: (id: string) => readonly string[] | undefined): string[] | undefined {
+export function findDependencyCycle(
+  id: string,
+  dependsOn: readonly string[],
+  dependenciesOf: (id: string) => readonly string[] | undefined,
+): string[] | undefined {
   const visit = (current: string, path: string[]): string[] | undefined => {
     if (current === id) return [...path, current];
     if (path.includes(current)) return undefined;

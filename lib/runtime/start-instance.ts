@@ -30,19 +30,33 @@ export async function startInstance(spec: ResolvedChildSpec, context: StartConte
     // Modules built by start() bind shared parameters to this supervisor's store from their first write.
     instance = await runWithParameterStore(context.parameterStore, () => spec.start());
   } catch (error) {
-    throw new ModuleCrashedError(describeProblem(`Child "${spec.id}" failed to start: its start() threw.`, describeValue(error instanceof Error ? error.message : error), 'Fix start(), or the module constructor it calls.'), {
-      cause: error,
-      details: { id: spec.id, phase: 'start' },
-    });
+    throw new ModuleCrashedError(
+      describeProblem(
+        `Child "${spec.id}" failed to start: its start() threw.`,
+        describeValue(error instanceof Error ? error.message : error),
+        'Fix start(), or the module constructor it calls.',
+      ),
+      {
+        cause: error,
+        details: { id: spec.id, phase: 'start' },
+      },
+    );
   }
   if (isSupervisor(instance)) {
     instance[ADOPT_PARAMETER_STORE](context.parameterStore);
     return instance as unknown as ChildInstance;
   }
   if (!isSupervisableModule(instance)) {
-    throw new ChildSpecError(describeProblem(`Child "${spec.id}" start() must return a Module or a Supervisor.`, describeValue(instance), 'Return a new instance, e.g. start: () => new QA().'), {
-      details: { id: spec.id, field: 'start' },
-    });
+    throw new ChildSpecError(
+      describeProblem(
+        `Child "${spec.id}" start() must return a Module or a Supervisor.`,
+        describeValue(instance),
+        'Return a new instance, e.g. start: () => new QA().',
+      ),
+      {
+        details: { id: spec.id, field: 'start' },
+      },
+    );
   }
   bindSharedParameters(instance, context.parameterStore);
   await restoreNewestCheckpoint(instance, spec, context);
@@ -58,7 +72,16 @@ async function restoreNewestCheckpoint(instance: SupervisableModule, spec: Resol
     if (error instanceof ChildSpecError) throw error;
     // An unreadable store must not keep the child down: start fresh, and say so.
     context.log.error({ err: error, child: spec.id }, 'checkpoint store failed; starting fresh');
-    report(new CheckpointCorruptError(describeProblem(`Checkpoints of "${spec.id}" could not be read.`, describeValue(error instanceof Error ? error.message : error), 'Check the checkpoint store.'), { cause: error, details: { id: spec.id } }));
+    report(
+      new CheckpointCorruptError(
+        describeProblem(
+          `Checkpoints of "${spec.id}" could not be read.`,
+          describeValue(error instanceof Error ? error.message : error),
+          'Check the checkpoint store.',
+        ),
+        { cause: error, details: { id: spec.id } },
+      ),
+    );
     return;
   }
   if (newest === undefined || (await tryCheckpoint(instance, newest, spec, context, report))) return;
@@ -79,15 +102,28 @@ async function restoreNewestCheckpoint(instance: SupervisableModule, spec: Resol
 }
 
 /** Loads one checkpoint; a rejected one is reported (`corrupted`) and leaves the instance untouched (loadState is all or nothing). */
-async function tryCheckpoint(instance: SupervisableModule, checkpoint: Checkpoint, spec: ResolvedChildSpec, context: StartContext, report: (error: DspexError) => void): Promise<boolean> {
+async function tryCheckpoint(
+  instance: SupervisableModule,
+  checkpoint: Checkpoint,
+  spec: ResolvedChildSpec,
+  context: StartContext,
+  report: (error: DspexError) => void,
+): Promise<boolean> {
   try {
     await applyCheckpoint(instance, checkpoint, spec);
     return true;
   } catch (error) {
-    context.log.warn({ child: spec.id, checkpointVersion: checkpoint.version, createdAt: checkpoint.createdAt, code: DspexError.is(error) ? error.code : undefined }, 'checkpoint rejected by loadState; trying the previous one');
+    context.log.warn(
+      { child: spec.id, checkpointVersion: checkpoint.version, createdAt: checkpoint.createdAt, code: DspexError.is(error) ? error.code : undefined },
+      'checkpoint rejected by loadState; trying the previous one',
+    );
     report(
       new CheckpointCorruptError(
-        describeProblem(`A stored checkpoint of "${spec.id}" (version ${checkpoint.version}) does not fit the module (version ${spec.version}).`, describeValue(error instanceof Error ? error.message : error), 'Give hotSwap a migrate function, or delete the stale checkpoint.'),
+        describeProblem(
+          `A stored checkpoint of "${spec.id}" (version ${checkpoint.version}) does not fit the module (version ${spec.version}).`,
+          describeValue(error instanceof Error ? error.message : error),
+          'Give hotSwap a migrate function, or delete the stale checkpoint.',
+        ),
         { cause: error, details: { id: spec.id, checkpointVersion: checkpoint.version, createdAt: checkpoint.createdAt } },
       ),
     );
@@ -100,7 +136,11 @@ async function tryCheckpoint(instance: SupervisableModule, checkpoint: Checkpoin
  * checkpoint comes from another version. `loadState` is all-or-nothing, so a rejected checkpoint
  * leaves the instance as `start` built it; the instance keeps the LMs `start` gave it.
  */
-export async function applyCheckpoint(instance: SupervisableModule, checkpoint: Checkpoint, spec: Pick<ResolvedChildSpec, 'version' | 'migrate'>): Promise<void> {
+export async function applyCheckpoint(
+  instance: SupervisableModule,
+  checkpoint: Checkpoint,
+  spec: Pick<ResolvedChildSpec, 'version' | 'migrate'>,
+): Promise<void> {
   const state = checkpoint.version !== spec.version && spec.migrate !== undefined ? await spec.migrate(checkpoint.state, checkpoint.version) : checkpoint.state;
   loadStateKeepingLMs(instance, state);
 }

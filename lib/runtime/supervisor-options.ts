@@ -48,14 +48,20 @@ export interface StopOptions {
   shutdownMs?: number;
 }
 
-const isObjectWith = (methods: readonly string[]) => (value: unknown): boolean =>
-  typeof value === 'object' && value !== null && methods.every((method) => typeof (value as Record<string, unknown>)[method] === 'function');
+const isObjectWith =
+  (methods: readonly string[]) =>
+  (value: unknown): boolean =>
+    typeof value === 'object' && value !== null && methods.every((method) => typeof (value as Record<string, unknown>)[method] === 'function');
 
 const SUPERVISOR_RULES: OptionRules = {
   strategy: { kind: 'oneOf', values: RESTART_STRATEGIES },
   maxRestarts: { kind: 'integer', min: 0 },
   withinMs: { kind: 'duration' },
-  checkpointStore: { kind: 'custom', check: (value) => (isObjectWith(['save', 'load', 'list', 'delete'])(value) ? undefined : 'a CheckpointStore (save, load, list, delete), e.g. new FileCheckpointStore(dir)') },
+  checkpointStore: {
+    kind: 'custom',
+    check: (value) =>
+      isObjectWith(['save', 'load', 'list', 'delete'])(value) ? undefined : 'a CheckpointStore (save, load, list, delete), e.g. new FileCheckpointStore(dir)',
+  },
   parameterStore: { kind: 'custom', check: (value) => (value instanceof ParameterStore ? undefined : 'a ParameterStore, e.g. new ParameterStore()') },
   logger: { kind: 'custom', check: (value) => (isObjectWith(['child'])(value) ? undefined : 'a pino logger') },
   clock: { kind: 'custom', check: (value) => (isClock(value) ? undefined : 'an object with now(), setTimeout(callback, ms) and clearTimeout(timer)') },

@@ -1,4 +1,15 @@
-import { ChildExistsError, ChildNotFoundError, ChildSpecError, ChildStoppedError, DspexError, ModuleCrashedError, SupervisorEscalationError, SupervisorStoppedError, describeProblem, describeValue, ConfigurationError } from '../errors';
+import {
+  ChildExistsError,
+  ChildNotFoundError,
+  ChildSpecError,
+  ChildStoppedError,
+  DspexError,
+  ModuleCrashedError,
+  SupervisorEscalationError,
+  SupervisorStoppedError,
+  describeProblem,
+  describeValue,
+} from '../errors';
 import { getRootLogger, type Logger } from '../logging/logger';
 import { ParameterStore } from '../primitives/parameter-store';
 import type { CheckpointStore } from './checkpoint-store';
@@ -96,9 +107,16 @@ export class Supervisor {
       this.#assertAccepting();
       const resolved = resolveChildSpec(spec, { checkpoint: this.#defaultCheckpoint });
       if (this.#children.has(resolved.id)) {
-        throw new ChildExistsError(describeProblem(`A child with id "${resolved.id}" is already supervised.`, describeValue(resolved.id), 'Pick another id, or deleteChild the old one first.'), {
-          details: { id: resolved.id },
-        });
+        throw new ChildExistsError(
+          describeProblem(
+            `A child with id "${resolved.id}" is already supervised.`,
+            describeValue(resolved.id),
+            'Pick another id, or deleteChild the old one first.',
+          ),
+          {
+            details: { id: resolved.id },
+          },
+        );
       }
       assertChildReferences(resolved, (id) => this.#children.get(id)?.spec);
       const child = new Child(resolved, this.#host);
@@ -122,7 +140,9 @@ export class Supervisor {
     return this.#serialized(async () => {
       const child = this.#childOf(id);
       if (child.status === 'stopped') return;
-      const error = new ChildStoppedError(describeProblem(`Child "${id}" was terminated.`, undefined, 'Call supervisor.restartChild(id) to start it again.'), { details: { id, status: 'stopped' } });
+      const error = new ChildStoppedError(describeProblem(`Child "${id}" was terminated.`, undefined, 'Call supervisor.restartChild(id) to start it again.'), {
+        details: { id, status: 'stopped' },
+      });
       await this.#terminate(child, error, 'terminated');
     });
   }
@@ -152,9 +172,12 @@ export class Supervisor {
       if (child.status !== 'stopped') throw this.#notStopped(child, 'deleteChild');
       const dependents = [...this.#children.values()].filter((other) => other.spec.dependsOn.includes(id)).map((other) => other.id);
       if (dependents.length > 0) {
-        throw new ChildSpecError(describeProblem(`Child "${id}" cannot be deleted: other children depend on it.`, dependents.join(', '), 'Delete or re-create the dependents first.'), {
-          details: { id, field: 'dependsOn', dependents },
-        });
+        throw new ChildSpecError(
+          describeProblem(`Child "${id}" cannot be deleted: other children depend on it.`, dependents.join(', '), 'Delete or re-create the dependents first.'),
+          {
+            details: { id, field: 'dependsOn', dependents },
+          },
+        );
       }
       this.#children.delete(id);
     });
@@ -231,7 +254,10 @@ export class Supervisor {
     if (drain) await Promise.all([...this.#children.values()].map((child) => child.drain(shutdownMs)));
     await this.#serialized(async () => {
       this.#cancelAutomaticRecovery();
-      const error = new SupervisorStoppedError(describeProblem(`Supervisor "${this.name}" stopped.`, undefined, 'Start a new supervisor to serve more calls.'), { details: { supervisor: this.name } });
+      const error = new SupervisorStoppedError(
+        describeProblem(`Supervisor "${this.name}" stopped.`, undefined, 'Start a new supervisor to serve more calls.'),
+        { details: { supervisor: this.name } },
+      );
       for (const child of [...this.#children.values()].reverse()) {
         // After a drain each child has had its shutdownMs already.
         if (child.status !== 'stopped') await this.#terminate(child, error, 'shutdown', drain ? 0 : shutdownMs);
@@ -242,14 +268,15 @@ export class Supervisor {
   }
 
   #createHost(): ChildHost {
-    const supervisor = this;
+    // Read on use: a nested supervisor takes its parent's store after it was constructed.
+    const readParameterStore = (): ParameterStore => this.#parameterStore;
     return {
       clock: this.#clock,
       token: this.#token,
       log: this.#log,
       checkpointStore: this.#checkpointStore,
       get parameterStore() {
-        return supervisor.#parameterStore;
+        return readParameterStore();
       },
       refusal: () => this.#refusal(),
       recovery: () => this.#recovery,
@@ -285,14 +312,21 @@ export class Supervisor {
       case 'stopping':
         // While draining, children still call each other; only outside calls are refused.
         if (isInSupervision(this.#token)) return undefined;
-        return new SupervisorStoppedError(describeProblem(`Supervisor "${this.name}" is stopping.`, undefined, 'Send calls before stop(), or to a new supervisor.'), { details: { supervisor: this.name } });
+        return new SupervisorStoppedError(
+          describeProblem(`Supervisor "${this.name}" is stopping.`, undefined, 'Send calls before stop(), or to a new supervisor.'),
+          { details: { supervisor: this.name } },
+        );
       default:
-        return new SupervisorStoppedError(describeProblem(`Supervisor "${this.name}" is stopped.`, undefined, 'Start a new supervisor to serve more calls.'), { details: { supervisor: this.name } });
+        return new SupervisorStoppedError(describeProblem(`Supervisor "${this.name}" is stopped.`, undefined, 'Start a new supervisor to serve more calls.'), {
+          details: { supervisor: this.name },
+        });
     }
   }
 
   #stoppedError(): SupervisorStoppedError {
-    return new SupervisorStoppedError(describeProblem(`Supervisor "${this.name}" is ${this.#status}.`, undefined, 'Start a new supervisor.'), { details: { supervisor: this.name } });
+    return new SupervisorStoppedError(describeProblem(`Supervisor "${this.name}" is ${this.#status}.`, undefined, 'Start a new supervisor.'), {
+      details: { supervisor: this.name },
+    });
   }
 
   #assertAccepting(): void {
@@ -303,15 +337,21 @@ export class Supervisor {
   #childOf(id: string): Child {
     const child = typeof id === 'string' ? this.#children.get(id) : undefined;
     if (child === undefined) {
-      throw new ChildNotFoundError(describeProblem(`No child with id "${String(id)}".`, describeValue(id), `Use one of: ${[...this.#children.keys()].join(', ') || '(no children)'}.`), { details: { id } });
+      throw new ChildNotFoundError(
+        describeProblem(`No child with id "${String(id)}".`, describeValue(id), `Use one of: ${[...this.#children.keys()].join(', ') || '(no children)'}.`),
+        { details: { id } },
+      );
     }
     return child;
   }
 
   #notStopped(child: Child, operation: string): ChildExistsError {
-    return new ChildExistsError(describeProblem(`${operation} needs a stopped child; "${child.id}" is ${child.status}.`, child.status, `Call terminateChild("${child.id}") first.`), {
-      details: { id: child.id, status: child.status },
-    });
+    return new ChildExistsError(
+      describeProblem(`${operation} needs a stopped child; "${child.id}" is ${child.status}.`, child.status, `Call terminateChild("${child.id}") first.`),
+      {
+        details: { id: child.id, status: child.status },
+      },
+    );
   }
 
   /**
@@ -329,10 +369,17 @@ export class Supervisor {
     const level = reason === 'crashed' ? 'warn' : 'info';
     if (this.#status === 'stopped' || this.#status === 'escalated' || !shouldRestart(child.spec.restart, reason)) {
       logExit(this.#log, level, { child: child.id, version: child.version, reason }, error, 'child exited; not restarted');
-      const stopped = new ChildStoppedError(describeProblem(`Child "${child.id}" exited and is not restarted (restart: ${child.spec.restart}).`, reason, 'Call restartChild(id), or use restart: "permanent".'), {
-        cause: error,
-        details: { id: child.id, status: 'stopped' },
-      });
+      const stopped = new ChildStoppedError(
+        describeProblem(
+          `Child "${child.id}" exited and is not restarted (restart: ${child.spec.restart}).`,
+          reason,
+          'Call restartChild(id), or use restart: "permanent".',
+        ),
+        {
+          cause: error,
+          details: { id: child.id, status: 'stopped' },
+        },
+      );
       // A temporary child leaves at once (OTP deletes its spec); its calls still settle in the background.
       if (child.spec.restart === 'temporary') this.#children.delete(child.id);
       this.#track(this.#terminate(child, stopped, 'exited'));
@@ -354,13 +401,20 @@ export class Supervisor {
   async #restartAfterExit(child: Child): Promise<void> {
     // The child may have been replaced meanwhile (a hot swap finished, a sibling's restart covered it, or it was terminated).
     if (this.#status === 'stopped' || this.#status === 'escalated' || child.status !== 'restarting' || this.#children.get(child.id) !== child) return;
-    const strategyView = [...this.#children.values()].map((member) => ({ id: member.id, dependsOn: member.spec.dependsOn, isActive: member.status !== 'stopped' }));
+    const strategyView = [...this.#children.values()].map((member) => ({
+      id: member.id,
+      dependsOn: member.spec.dependsOn,
+      isActive: member.status !== 'stopped',
+    }));
     const group = childrenToRestart(this.strategy, child.id, strategyView).map((id) => this.#children.get(id)!);
     // Siblings stop in reverse start order; temporary ones are not restarted (OTP) and leave for good.
     for (const member of [...group].reverse()) {
       if (member === child || member.status !== 'running') continue;
       if (member.spec.restart === 'temporary') {
-        const error = new ChildStoppedError(describeProblem(`Temporary child "${member.id}" was stopped by a sibling's restart.`, undefined, 'Start it again with startChild.'), { details: { id: member.id } });
+        const error = new ChildStoppedError(
+          describeProblem(`Temporary child "${member.id}" was stopped by a sibling's restart.`, undefined, 'Start it again with startChild.'),
+          { details: { id: member.id } },
+        );
         await this.#terminate(member, error, 'shutdown');
         continue;
       }

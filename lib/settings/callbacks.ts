@@ -34,7 +34,13 @@ export function activeCallbacks(): readonly Callback[] | undefined {
  * Runs `run` between the start and end hooks of `kind` (one fresh `callId`); the end hook also
  * fires when `run` throws or rejects, with the error, which is then rethrown.
  */
-export function runWithCallbacks<T>(callbacks: readonly Callback[], kind: CallbackKind, instance: object, inputs: Readonly<Record<string, unknown>>, run: () => T): T {
+export function runWithCallbacks<T>(
+  callbacks: readonly Callback[],
+  kind: CallbackKind,
+  instance: object,
+  inputs: Readonly<Record<string, unknown>>,
+  run: () => T,
+): T {
   const start = `on${kind}Start` as keyof Callback;
   const end = `on${kind}End` as keyof Callback;
   // Callbacks without this kind's hooks cost nothing more here.

@@ -45,8 +45,15 @@ const isUsageTotals = (value: unknown): boolean =>
 const isCostTotal = (cost: unknown): boolean => cost === undefined || cost === null || typeof cost === 'number';
 
 const BASE_RULES: OptionRules = {
-  lm: { kind: 'custom', check: (value) => (value !== null && typeof (value as BaseLM).call === 'function' ? undefined : "an LM (a BaseLM subclass), e.g. new LM('openai/gpt-4o-mini')") },
-  adapter: { kind: 'custom', check: (value) => (value !== null && typeof (value as Adapter).call === 'function' ? undefined : 'an Adapter, e.g. new ChatAdapter()') },
+  lm: {
+    kind: 'custom',
+    check: (value) =>
+      value !== null && typeof (value as BaseLM).call === 'function' ? undefined : "an LM (a BaseLM subclass), e.g. new LM('openai/gpt-4o-mini')",
+  },
+  adapter: {
+    kind: 'custom',
+    check: (value) => (value !== null && typeof (value as Adapter).call === 'function' ? undefined : 'an Adapter, e.g. new ChatAdapter()'),
+  },
   trace: { kind: 'custom', check: (value) => (Array.isArray(value) ? undefined : 'an array ([] starts recording)') },
   maxTraceSize: { kind: 'integer', min: 1 },
   callbacks: { kind: 'custom', check: checkCallbacks },
@@ -54,12 +61,18 @@ const BASE_RULES: OptionRules = {
 
 const CONFIGURE_RULES: OptionRules = {
   ...BASE_RULES,
-  usage: { kind: 'custom', check: () => 'left out: usage is a context() setting (context({ usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0, cost: 0 } }, fn))' },
+  usage: {
+    kind: 'custom',
+    check: () => 'left out: usage is a context() setting (context({ usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0, cost: 0 } }, fn))',
+  },
 };
 
 const CONTEXT_RULES: OptionRules = {
   ...BASE_RULES,
-  usage: { kind: 'custom', check: (value) => (isUsageTotals(value) ? undefined : 'usage totals: { promptTokens: 0, completionTokens: 0, totalTokens: 0, cost: 0 }') },
+  usage: {
+    kind: 'custom',
+    check: (value) => (isUsageTotals(value) ? undefined : 'usage totals: { promptTokens: 0, completionTokens: 0, totalTokens: 0, cost: 0 }'),
+  },
 };
 
 /**

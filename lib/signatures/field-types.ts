@@ -261,7 +261,12 @@ class TypeParser {
     const hasArguments = this.isPunct('[');
     const arity = (args: FieldType[], expected: number): void => {
       if (args.length !== expected) {
-        throw typeError(`${name}[...] takes ${expected} type argument(s), got ${args.length}`, this.source, token.position, `Write ${name === 'Optional' ? 'Optional[int]' : 'dict[str, int]'}.`);
+        throw typeError(
+          `${name}[...] takes ${expected} type argument(s), got ${args.length}`,
+          this.source,
+          token.position,
+          `Write ${name === 'Optional' ? 'Optional[int]' : 'dict[str, int]'}.`,
+        );
       }
     };
     switch (name) {
@@ -294,7 +299,12 @@ class TypeParser {
       default: {
         const simple = SIMPLE_TYPES[name];
         if (simple === undefined) {
-          throw typeError(`Unknown type name "${token.text}"`, this.source, token.position, `Use one of ${KNOWN_TYPE_NAMES}, or a class-form signature for custom classes.`);
+          throw typeError(
+            `Unknown type name "${token.text}"`,
+            this.source,
+            token.position,
+            `Use one of ${KNOWN_TYPE_NAMES}, or a class-form signature for custom classes.`,
+          );
         }
         if (hasArguments) throw typeError(`${name} takes no type arguments`, this.source, token.position, `Write plain ${name}.`);
         return simple;

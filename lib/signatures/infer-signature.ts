@@ -44,8 +44,58 @@ type Space = ' ' | '\n' | '\t' | '\r';
 type TrimLeft<S extends string> = S extends `    ${infer Rest}` ? TrimLeft<Rest> : S extends `${Space}${infer Rest}` ? TrimLeft<Rest> : S;
 
 type Letter =
-  | 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'g' | 'h' | 'i' | 'j' | 'k' | 'l' | 'm' | 'n' | 'o' | 'p' | 'q' | 'r' | 's' | 't' | 'u' | 'v' | 'w' | 'x' | 'y' | 'z'
-  | 'A' | 'B' | 'C' | 'D' | 'E' | 'F' | 'G' | 'H' | 'I' | 'J' | 'K' | 'L' | 'M' | 'N' | 'O' | 'P' | 'Q' | 'R' | 'S' | 'T' | 'U' | 'V' | 'W' | 'X' | 'Y' | 'Z';
+  | 'a'
+  | 'b'
+  | 'c'
+  | 'd'
+  | 'e'
+  | 'f'
+  | 'g'
+  | 'h'
+  | 'i'
+  | 'j'
+  | 'k'
+  | 'l'
+  | 'm'
+  | 'n'
+  | 'o'
+  | 'p'
+  | 'q'
+  | 'r'
+  | 's'
+  | 't'
+  | 'u'
+  | 'v'
+  | 'w'
+  | 'x'
+  | 'y'
+  | 'z'
+  | 'A'
+  | 'B'
+  | 'C'
+  | 'D'
+  | 'E'
+  | 'F'
+  | 'G'
+  | 'H'
+  | 'I'
+  | 'J'
+  | 'K'
+  | 'L'
+  | 'M'
+  | 'N'
+  | 'O'
+  | 'P'
+  | 'Q'
+  | 'R'
+  | 'S'
+  | 'T'
+  | 'U'
+  | 'V'
+  | 'W'
+  | 'X'
+  | 'Y'
+  | 'Z';
 type Digit = '0' | '1' | '2' | '3' | '4' | '5' | '6' | '7' | '8' | '9';
 type NameChar = Letter | Digit | '_';
 type TypeNameChar = NameChar | '.';
@@ -161,13 +211,14 @@ type ParsePrimary<S extends string, Depth extends 0[]> = Depth['length'] extends
     : ParseFailure;
 
 /** A type with `|` alternatives: `[type, rest]`. */
-type ParseUnion<S extends string, Depth extends 0[]> = ParsePrimary<S, Depth> extends [infer Type, infer Rest extends string]
-  ? TrimLeft<Rest> extends `|${infer Next}`
-    ? ParseUnion<TrimLeft<Next>, Depth> extends [infer Other, infer After extends string]
-      ? [Type | Other, After]
-      : ParseFailure
-    : [Type, Rest]
-  : ParseFailure;
+type ParseUnion<S extends string, Depth extends 0[]> =
+  ParsePrimary<S, Depth> extends [infer Type, infer Rest extends string]
+    ? TrimLeft<Rest> extends `|${infer Next}`
+      ? ParseUnion<TrimLeft<Next>, Depth> extends [infer Other, infer After extends string]
+        ? [Type | Other, After]
+        : ParseFailure
+      : [Type, Rest]
+    : ParseFailure;
 
 /** One parsed field: its name, its type, and whether `None` is allowed (an input that may be omitted). */
 type FieldEntry = [name: string, type: unknown, optional: boolean];
@@ -178,15 +229,16 @@ type SkipDefault<S extends string> = TrimLeft<S> extends `=${infer Value}` ? (Va
 type Entry<Name extends string, Type> = [Name, Type, null extends Type ? true : false];
 
 /** `name` or `name: TYPE`: `[entry, rest]`. */
-type ParseField<S extends string> = ReadWhile<S, NameChar> extends [infer Name extends string, infer Rest extends string]
-  ? Name extends ''
-    ? ParseFailure
-    : TrimLeft<Rest> extends `:${infer TypeText}`
-      ? ParseUnion<TrimLeft<TypeText>, []> extends [infer Type, infer After extends string]
-        ? [Entry<Name, Type>, SkipDefault<After>]
-        : ParseFailure
-      : [Entry<Name, string>, SkipDefault<Rest>]
-  : ParseFailure;
+type ParseField<S extends string> =
+  ReadWhile<S, NameChar> extends [infer Name extends string, infer Rest extends string]
+    ? Name extends ''
+      ? ParseFailure
+      : TrimLeft<Rest> extends `:${infer TypeText}`
+        ? ParseUnion<TrimLeft<TypeText>, []> extends [infer Type, infer After extends string]
+          ? [Entry<Name, Type>, SkipDefault<After>]
+          : ParseFailure
+        : [Entry<Name, string>, SkipDefault<Rest>]
+    : ParseFailure;
 
 /** A comma-separated field list (tail-recursive). */
 type ParseFields<S extends string, Fields extends FieldEntry[] = []> = Fields['length'] extends MAX_FIELDS
@@ -249,10 +301,22 @@ interface TypedFieldsCarrier<I, O> {
  * The inputs of anything dspex accepts as a signature: literal text is parsed, a typed `Signature`
  * carries its own; a class-form signature or non-literal text is loose (`Record<string, unknown>`).
  */
-export type SignatureInputs<S> = S extends string ? InferInputs<S> : S extends TypedFieldsCarrier<infer I, unknown> ? (object extends I ? LooseInputs : I) : LooseInputs;
+export type SignatureInputs<S> = S extends string
+  ? InferInputs<S>
+  : S extends TypedFieldsCarrier<infer I, unknown>
+    ? object extends I
+      ? LooseInputs
+      : I
+    : LooseInputs;
 
 /** The outputs of anything dspex accepts as a signature (loose: `{ [field: string]: any }`). */
-export type SignatureOutputs<S> = S extends string ? InferOutputs<S> : S extends TypedFieldsCarrier<unknown, infer O> ? (object extends O ? AnyFields : O) : AnyFields;
+export type SignatureOutputs<S> = S extends string
+  ? InferOutputs<S>
+  : S extends TypedFieldsCarrier<unknown, infer O>
+    ? object extends O
+      ? AnyFields
+      : O
+    : AnyFields;
 
 /**
  * A value typed loosely, with an index signature (`Record<string, unknown>`), accepted where typed

@@ -44,7 +44,19 @@ function classSchema(ctor: Function): Record<string, unknown> {
 }
 
 function literalSchema(values: readonly unknown[]): Record<string, unknown> {
-  const kinds = new Set(values.map((value) => (value === null ? 'null' : typeof value === 'number' ? (Number.isInteger(value) ? 'integer' : 'number') : typeof value === 'boolean' ? 'boolean' : 'string')));
+  const kinds = new Set(
+    values.map((value) =>
+      value === null
+        ? 'null'
+        : typeof value === 'number'
+          ? Number.isInteger(value)
+            ? 'integer'
+            : 'number'
+          : typeof value === 'boolean'
+            ? 'boolean'
+            : 'string',
+    ),
+  );
   const schema: Record<string, unknown> = values.length === 1 ? { const: values[0] } : { enum: [...values] };
   if (kinds.size === 1) schema.type = [...kinds][0];
   return schema;

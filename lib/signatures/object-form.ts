@@ -57,24 +57,38 @@ function specError(problem: string, received: unknown, fix: string, name: string
 }
 
 function fieldOf(name: string, kind: FieldKind, spec: unknown): Field {
-  if (!IDENTIFIER.test(name)) throw specError(`Field name "${name}" is not an identifier.`, name, 'Use letters, digits and _, not starting with a digit.', name);
+  if (!IDENTIFIER.test(name))
+    throw specError(`Field name "${name}" is not an identifier.`, name, 'Use letters, digits and _, not starting with a digit.', name);
   if (isStandardSchema(spec)) return new Field({ name, kind, type: fieldTypeOfSchema(spec), schema: spec });
   if (typeof spec === 'string') return new Field({ name, kind, type: parseFieldType(spec) });
   if (!isPlainObject(spec)) {
-    throw specError(`Field "${name}" must be a Standard Schema, a DSPy type string, or { schema | type, desc?, prefix? }.`, spec, "Write e.g. { answer: z.number() } or { answer: 'int' }.", name);
+    throw specError(
+      `Field "${name}" must be a Standard Schema, a DSPy type string, or { schema | type, desc?, prefix? }.`,
+      spec,
+      "Write e.g. { answer: z.number() } or { answer: 'int' }.",
+      name,
+    );
   }
   const unknown = Object.keys(spec).filter((key) => !SPEC_KEYS.has(key));
-  if (unknown.length > 0) throw specError(`Field "${name}" has unknown key(s) ${unknown.join(', ')}.`, unknown, `Use only: ${[...SPEC_KEYS].join(', ')}.`, name);
+  if (unknown.length > 0)
+    throw specError(`Field "${name}" has unknown key(s) ${unknown.join(', ')}.`, unknown, `Use only: ${[...SPEC_KEYS].join(', ')}.`, name);
   const { schema, type, desc, prefix, jsonSchema } = spec as Record<string, unknown>;
   if (schema !== undefined && type !== undefined) throw specError(`Field "${name}" takes "schema" or "type", not both.`, spec, 'Keep one of them.', name);
-  if (schema !== undefined && !isStandardSchema(schema)) throw specError(`Field "${name}" schema must be a Standard Schema (Zod 4, Valibot, ArkType, …).`, schema, 'Pass e.g. z.string().', name);
-  if (type !== undefined && typeof type !== 'string') throw specError(`Field "${name}" type must be a DSPy type string.`, type, "Write e.g. type: 'list[str]'.", name);
-  for (const [key, value] of [['desc', desc], ['prefix', prefix]] as const) {
+  if (schema !== undefined && !isStandardSchema(schema))
+    throw specError(`Field "${name}" schema must be a Standard Schema (Zod 4, Valibot, ArkType, …).`, schema, 'Pass e.g. z.string().', name);
+  if (type !== undefined && typeof type !== 'string')
+    throw specError(`Field "${name}" type must be a DSPy type string.`, type, "Write e.g. type: 'list[str]'.", name);
+  for (const [key, value] of [
+    ['desc', desc],
+    ['prefix', prefix],
+  ] as const) {
     if (value !== undefined && typeof value !== 'string') throw specError(`Field "${name}" ${key} must be a string.`, value, `Pass a string ${key}.`, name);
   }
-  if (jsonSchema !== undefined && !isPlainObject(jsonSchema)) throw specError(`Field "${name}" jsonSchema must be a JSON Schema object.`, jsonSchema, "Pass e.g. { type: 'object', properties: { … } }.", name);
+  if (jsonSchema !== undefined && !isPlainObject(jsonSchema))
+    throw specError(`Field "${name}" jsonSchema must be a JSON Schema object.`, jsonSchema, "Pass e.g. { type: 'object', properties: { … } }.", name);
   const common = { name, kind, desc: desc as string | undefined, prefix: prefix as string | undefined };
-  if (isStandardSchema(schema)) return new Field({ ...common, type: fieldTypeOfSchema(schema, jsonSchema as Readonly<Record<string, unknown>> | undefined), schema });
+  if (isStandardSchema(schema))
+    return new Field({ ...common, type: fieldTypeOfSchema(schema, jsonSchema as Readonly<Record<string, unknown>> | undefined), schema });
   if (typeof type === 'string') return new Field({ ...common, type: parseFieldType(type) });
   return new Field(common);
 }
@@ -84,9 +98,18 @@ function fieldOf(name: string, kind: FieldKind, spec: unknown): Field {
  * @throws {SignatureError} SIGNATURE_INVALID for a side that is not an object, a bad field spec, or a name on both sides.
  */
 export function fieldsFromSpecs(inputs: unknown, outputs: unknown): Field[] {
-  for (const [side, value] of [['inputs', inputs], ['outputs', outputs]] as const) {
+  for (const [side, value] of [
+    ['inputs', inputs],
+    ['outputs', outputs],
+  ] as const) {
     if (!isPlainObject(value)) {
-      throw new SignatureError(describeProblem(`The ${side} of signature(inputs, outputs) must be an object of fields.`, describeValue(value), 'Pass e.g. signature({ question: z.string() }, { answer: z.number() }).'));
+      throw new SignatureError(
+        describeProblem(
+          `The ${side} of signature(inputs, outputs) must be an object of fields.`,
+          describeValue(value),
+          'Pass e.g. signature({ question: z.string() }, { answer: z.number() }).',
+        ),
+      );
     }
   }
   const inputFields = Object.entries(inputs as object).map(([name, spec]) => fieldOf(name, 'input', spec));

@@ -78,7 +78,9 @@ function parseSide(sideText: string, offset: number, kind: FieldKind, whole: str
  */
 export function parseSignatureText(text: string): Field[] {
   if (typeof text !== 'string') {
-    throw new SignatureError(describeProblem('A signature must be a string like "question -> answer".', typeof text, 'Pass signature text, a Signature, or a Signature subclass.'));
+    throw new SignatureError(
+      describeProblem('A signature must be a string like "question -> answer".', typeof text, 'Pass signature text, a Signature, or a Signature subclass.'),
+    );
   }
   const arrow = text.indexOf('->');
   if (arrow === -1) throw signatureError('Missing "->" between inputs and outputs', text, text.length, 'Write "inputs -> outputs", e.g. "question -> answer".');
@@ -87,7 +89,10 @@ export function parseSignatureText(text: string): Field[] {
   const inputs = parseSide(text.slice(0, arrow), 0, 'input', text);
   const outputs = parseSide(text.slice(arrow + 2), arrow + 2, 'output', text);
   const outputNames = new Set(outputs.map((field) => field.name));
-  const clashes = inputs.filter((field) => outputNames.has(field.name)).map((field) => field.name).sort();
+  const clashes = inputs
+    .filter((field) => outputNames.has(field.name))
+    .map((field) => field.name)
+    .sort();
   if (clashes.length > 0) {
     throw signatureError(
       `Input and output fields must have distinct names; found ${clashes.map((name) => `"${name}"`).join(', ')}`,

@@ -46,7 +46,8 @@ export function jsonSchemaOfStandardSchema(schema: StandardSchemaV1, given?: Jso
  */
 export function fieldTypeOfJsonSchema(json: JsonObject, depth = 0): FieldType {
   if (depth > 32) return ANY_TYPE;
-  if (Array.isArray(json.enum) && json.enum.length > 0 && json.enum.every(isLiteralValue)) return Object.freeze({ kind: 'literal', values: Object.freeze([...json.enum]) });
+  if (Array.isArray(json.enum) && json.enum.length > 0 && json.enum.every(isLiteralValue))
+    return Object.freeze({ kind: 'literal', values: Object.freeze([...json.enum]) });
   if ('const' in json && isLiteralValue(json.const)) return Object.freeze({ kind: 'literal', values: Object.freeze([json.const]) });
   const alternatives = Array.isArray(json.anyOf) ? json.anyOf : Array.isArray(json.oneOf) ? json.oneOf : undefined;
   if (alternatives !== undefined && alternatives.length > 0 && alternatives.every(isJsonObject)) {

@@ -24,7 +24,11 @@ function typeOfClassField(spec: FieldSpec, className: string): ClassFieldType {
       return { type: parseFieldType(declared), isTypeUndefined: false };
     } catch (error) {
       throw new SignatureError(
-        describeProblem(`Field "${spec.name}" of ${className} has an invalid type.`, `"${declared}"`, 'Use DSPy type spelling such as int, list[str], Optional[int].'),
+        describeProblem(
+          `Field "${spec.name}" of ${className} has an invalid type.`,
+          `"${declared}"`,
+          'Use DSPy type spelling such as int, list[str], Optional[int].',
+        ),
         { cause: error },
       );
     }
@@ -51,7 +55,11 @@ function typeOfClassField(spec: FieldSpec, className: string): ClassFieldType {
   }
   if (designType === Array) {
     throw new SignatureError(
-      describeProblem(`${where} is an array, and design:type cannot say what it holds.`, 'design:type Array (from e.g. string[])', typeOptionFix(spec, 'list[str]')),
+      describeProblem(
+        `${where} is an array, and design:type cannot say what it holds.`,
+        'design:type Array (from e.g. string[])',
+        typeOptionFix(spec, 'list[str]'),
+      ),
       { details: { field: spec.name, signature: className, designType: 'Array' } },
     );
   }

@@ -42,7 +42,11 @@ function derive(fields: readonly Field[], instructions: string): Signature {
 
 /** DSPy's default instructions: ``Given the fields `a`, produce the fields `b`.`` */
 function defaultInstructions(fields: readonly Field[]): string {
-  const names = (kind: FieldKind) => fields.filter((field) => field.kind === kind).map((field) => `\`${field.name}\``).join(', ');
+  const names = (kind: FieldKind) =>
+    fields
+      .filter((field) => field.kind === kind)
+      .map((field) => `\`${field.name}\``)
+      .join(', ');
   return `Given the fields ${names('input')}, produce the fields ${names('output')}.`;
 }
 
@@ -76,7 +80,8 @@ export class Signature<I extends object = object, O extends object = object> {
     this.inputFields = Object.freeze(all.filter((field) => field.kind === 'input'));
     this.outputFields = Object.freeze(all.filter((field) => field.kind === 'output'));
     this.fields = Object.freeze([...this.inputFields, ...this.outputFields]);
-    this.instructions = resolvedInstructions === undefined || resolvedInstructions === '' ? defaultInstructions(this.fields) : cleanInstructions(resolvedInstructions);
+    this.instructions =
+      resolvedInstructions === undefined || resolvedInstructions === '' ? defaultInstructions(this.fields) : cleanInstructions(resolvedInstructions);
   }
 
   /**
@@ -133,7 +138,9 @@ export class Signature<I extends object = object, O extends object = object> {
   /** A copy with `name` added at `index` within its section (inputs or outputs); negative indexes count from the end (-1 appends). */
   insert(index: number, name: string, field: FieldDefinition, type?: string | FieldType): Signature {
     if (typeof name !== 'string' || !IDENTIFIER.test(name)) {
-      throw new SignatureError(describeProblem('A field name must be an identifier.', describeValue(name), 'Use letters, digits and _, not starting with a digit.'));
+      throw new SignatureError(
+        describeProblem('A field name must be an identifier.', describeValue(name), 'Use letters, digits and _, not starting with a digit.'),
+      );
     }
     if (field === null || typeof field !== 'object' || (field.kind !== 'input' && field.kind !== 'output')) {
       throw new SignatureError(describeProblem(`Field "${name}" needs kind 'input' or 'output'.`, describeValue(field), "Pass { kind: 'output', desc: '…' }."));
@@ -144,7 +151,13 @@ export class Signature<I extends object = object, O extends object = object> {
     const section = field.kind === 'input' ? this.inputFields : this.outputFields;
     const position = index < 0 ? index + section.length + 1 : index;
     if (!Number.isInteger(index) || position < 0 || position > section.length) {
-      throw new SignatureError(describeProblem(`Index ${index} is out of range for the ${field.kind}s.`, `${section.length} ${field.kind} field(s)`, `Use an index from ${-section.length - 1} to ${section.length}.`));
+      throw new SignatureError(
+        describeProblem(
+          `Index ${index} is out of range for the ${field.kind}s.`,
+          `${section.length} ${field.kind} field(s)`,
+          `Use an index from ${-section.length - 1} to ${section.length}.`,
+        ),
+      );
     }
     const declaredType = type ?? field.type;
     const resolvedType = typeof declaredType === 'string' ? parseFieldType(declaredType) : declaredType;
@@ -166,7 +179,10 @@ export class Signature<I extends object = object, O extends object = object> {
   /** A copy without the field `name` (no error when absent, as DSPy). */
   delete(name: string): Signature {
     if (this.field(name) === undefined) return this;
-    return derive(this.fields.filter((field) => field.name !== name), this.instructions);
+    return derive(
+      this.fields.filter((field) => field.name !== name),
+      this.instructions,
+    );
   }
 
   /** A copy with field `name`'s description, prefix or type replaced. */
@@ -176,7 +192,10 @@ export class Signature<I extends object = object, O extends object = object> {
       throw new SignatureError(describeProblem(`No field named "${name}".`, this.toString(), 'Use one of the signature field names.'));
     }
     const type = typeof changes.type === 'string' ? parseFieldType(changes.type) : changes.type;
-    return derive(this.fields.map((field) => (field === current ? field.with({ desc: changes.desc, prefix: changes.prefix, type }) : field)), this.instructions);
+    return derive(
+      this.fields.map((field) => (field === current ? field.with({ desc: changes.desc, prefix: changes.prefix, type }) : field)),
+      this.instructions,
+    );
   }
 
   /** DSPy's equality: same instructions, same field names, same per-field metadata; types and order are not compared. */
@@ -205,14 +224,25 @@ export class Signature<I extends object = object, O extends object = object> {
   loadState(state: SignatureState): Signature {
     if (state === null || typeof state !== 'object' || typeof state.instructions !== 'string' || !Array.isArray(state.fields)) {
       throw new StateValidationError(
-        describeProblem('Signature state must be { instructions: string, fields: [{ prefix, description }] }.', describeValue(state), 'Pass state produced by dumpState() or DSPy.'),
+        describeProblem(
+          'Signature state must be { instructions: string, fields: [{ prefix, description }] }.',
+          describeValue(state),
+          'Pass state produced by dumpState() or DSPy.',
+        ),
       );
     }
     const fields = this.fields.map((field, index) => {
       const saved = state.fields[index];
       if (saved === undefined) return field;
-      if (saved === null || typeof saved !== 'object' || (saved.prefix !== undefined && typeof saved.prefix !== 'string') || (saved.description !== undefined && typeof saved.description !== 'string')) {
-        throw new StateValidationError(describeProblem(`Signature state field ${index} must be { prefix: string, description: string }.`, describeValue(saved), 'Fix the saved file.'));
+      if (
+        saved === null ||
+        typeof saved !== 'object' ||
+        (saved.prefix !== undefined && typeof saved.prefix !== 'string') ||
+        (saved.description !== undefined && typeof saved.description !== 'string')
+      ) {
+        throw new StateValidationError(
+          describeProblem(`Signature state field ${index} must be { prefix: string, description: string }.`, describeValue(saved), 'Fix the saved file.'),
+        );
       }
       return field.with({ prefix: saved.prefix, desc: saved.description });
     });
@@ -239,7 +269,9 @@ export function signature(textOrInputs: string | SignatureFieldSpecs, outputsOrI
     return Signature.parse(textOrInputs as string, outputsOrInstructions as string | undefined);
   }
   if (instructions !== undefined && typeof instructions !== 'string') {
-    throw new SignatureError(describeProblem('Instructions must be a string.', describeValue(instructions), 'Pass the instruction text as the third argument.'));
+    throw new SignatureError(
+      describeProblem('Instructions must be a string.', describeValue(instructions), 'Pass the instruction text as the third argument.'),
+    );
   }
   return new Signature(fieldsFromSpecs(textOrInputs, outputsOrInstructions), instructions);
 }

@@ -12,7 +12,18 @@ const INDENT = /^[ \t]*/;
 
 /** True for a character `str.splitlines()` breaks at (`\r\n` is one break: check the `\r`). */
 export function isLineBreak(code: number): boolean {
-  return code === 10 || code === 13 || code === 11 || code === 12 || code === 0x1c || code === 0x1d || code === 0x1e || code === 0x85 || code === 0x2028 || code === 0x2029;
+  return (
+    code === 10 ||
+    code === 13 ||
+    code === 11 ||
+    code === 12 ||
+    code === 0x1c ||
+    code === 0x1d ||
+    code === 0x1e ||
+    code === 0x85 ||
+    code === 0x2028 ||
+    code === 0x2029
+  );
 }
 
 /** Every line break of `splitLines` replaced by `\n` (so `splitLines(text).join('\n')` is this, less one trailing `\n`). */

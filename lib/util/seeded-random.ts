@@ -17,7 +17,9 @@ export class SeededRandom {
   constructor(seed: number | string) {
     if (typeof seed === 'string') seed = hashString(seed);
     if (!Number.isSafeInteger(seed)) {
-      throw new OptimizerError(describeProblem('A random seed must be a whole number.', describeValue(seed), 'Pass e.g. { seed: 0 }.'), { details: { option: 'seed' } });
+      throw new OptimizerError(describeProblem('A random seed must be a whole number.', describeValue(seed), 'Pass e.g. { seed: 0 }.'), {
+        details: { option: 'seed' },
+      });
     }
     const magnitude = Math.abs(seed);
     // Python splits the seed into 32-bit words, least significant first; 0 seeds as [0].
@@ -119,7 +121,9 @@ export class SeededRandom {
   sample<T>(items: readonly T[], count: number): T[] {
     const size = items.length;
     if (!(Number.isInteger(count) && count >= 0 && count <= size)) {
-      throw new OptimizerError(describeProblem('Cannot sample more items than there are.', `${count} of ${size}`, 'Ask for at most as many items as the list has.'));
+      throw new OptimizerError(
+        describeProblem('Cannot sample more items than there are.', `${count} of ${size}`, 'Ask for at most as many items as the list has.'),
+      );
     }
     let setSize = 21;
     if (count > 5) setSize += 4 ** Math.ceil(Math.log(count * 3) / Math.log(4));

@@ -104,18 +104,33 @@ export function validateOptions(owner: string, options: unknown, rules: OptionRu
  * Checks one value against one rule (for options that arrive outside an options object).
  * @throws whatever `settings.error` builds.
  */
-export function validateOption(owner: string, name: string, value: unknown, rule: OptionRule, settings: Pick<ValidateOptionsSettings, 'error' | 'details'>): void {
+export function validateOption(
+  owner: string,
+  name: string,
+  value: unknown,
+  rule: OptionRule,
+  settings: Pick<ValidateOptionsSettings, 'error' | 'details'>,
+): void {
   if (value === undefined) {
-    if (rule.required === true) throw settings.error(message(`${owner}: option "${name}" is required.`, undefined, `Pass ${name}.`), { ...settings.details, option: name });
+    if (rule.required === true)
+      throw settings.error(message(`${owner}: option "${name}" is required.`, undefined, `Pass ${name}.`), { ...settings.details, option: name });
     return;
   }
   checkValue(owner, name, value, rule, settings);
 }
 
-function assertRequiredPresent(owner: string, known: Record<string, unknown>, rules: OptionRules, settings: Pick<ValidateOptionsSettings, 'error' | 'details'>): void {
+function assertRequiredPresent(
+  owner: string,
+  known: Record<string, unknown>,
+  rules: OptionRules,
+  settings: Pick<ValidateOptionsSettings, 'error' | 'details'>,
+): void {
   for (const [name, rule] of Object.entries(rules)) {
     if (rule.required === true && known[name] === undefined) {
-      throw settings.error(message(`${owner}: option "${name}" is required.`, undefined, `Pass ${expectation(rule)} as ${name}.`), { ...settings.details, option: name });
+      throw settings.error(message(`${owner}: option "${name}" is required.`, undefined, `Pass ${expectation(rule)} as ${name}.`), {
+        ...settings.details,
+        option: name,
+      });
     }
   }
 }
@@ -123,10 +138,13 @@ function assertRequiredPresent(owner: string, known: Record<string, unknown>, ru
 function checkValue(owner: string, name: string, value: unknown, rule: OptionRule, settings: Pick<ValidateOptionsSettings, 'error' | 'details'>): void {
   const expected = rule.kind === 'custom' ? rule.check(value) : isValid(value, rule) ? undefined : expectation(rule);
   if (expected === undefined) return;
-  throw settings.error(message(`${owner}: option "${name}" must be ${expected}.`, describeReceived(value), `Pass ${expected}, or leave "${name}" out for its default.`), {
-    ...settings.details,
-    option: name,
-  });
+  throw settings.error(
+    message(`${owner}: option "${name}" must be ${expected}.`, describeReceived(value), `Pass ${expected}, or leave "${name}" out for its default.`),
+    {
+      ...settings.details,
+      option: name,
+    },
+  );
 }
 
 function isValid(value: unknown, rule: OptionRule): boolean {

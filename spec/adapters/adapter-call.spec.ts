@@ -131,7 +131,10 @@ describe('ChatAdapter.call fallback', () => {
   it('does not fall back when useJsonAdapterFallback is false', async () => {
     const lm = new ScriptedLM([['The answer is four.'], ['{"answer": 4}']]);
 
-    await expect(new ChatAdapter({ useJsonAdapterFallback: false }).call(lm, request())).rejects.toMatchObject({ code: 'ADAPTER_PARSE', details: { adapter: 'ChatAdapter' } });
+    await expect(new ChatAdapter({ useJsonAdapterFallback: false }).call(lm, request())).rejects.toMatchObject({
+      code: 'ADAPTER_PARSE',
+      details: { adapter: 'ChatAdapter' },
+    });
   });
 
   it('rejects with the caller abort reason, unchanged and without a fallback call', async () => {

@@ -69,9 +69,7 @@ describe('ChatAdapter.parse', () => {
   });
 
   it('converts typed outputs: int, float, bool, list, dict, Literal', () => {
-    const signature = Signature.parse(
-      "q -> count: int, score: float, ok: bool, tags: list[str], sizes: dict[str, int], label: Literal['yes', 'no']",
-    );
+    const signature = Signature.parse("q -> count: int, score: float, ok: bool, tags: list[str], sizes: dict[str, int], label: Literal['yes', 'no']");
     const reply = [
       '[[ ## count ## ]]\n42',
       '[[ ## score ## ]]\n0.75',
@@ -148,7 +146,10 @@ describe('ChatAdapter.format details', () => {
     const signature = Signature.parse('question -> reasoning, answer');
     const messages = new ChatAdapter().format(signature, [new Example({ question: 'q', reasoning: null })], { question: 'x' });
 
-    expect(messages[2]).toEqual({ role: 'assistant', content: '[[ ## reasoning ## ]]\nNone\n\n[[ ## answer ## ]]\nNot supplied for this particular example.\n\n[[ ## completed ## ]]\n' });
+    expect(messages[2]).toEqual({
+      role: 'assistant',
+      content: '[[ ## reasoning ## ]]\nNone\n\n[[ ## answer ## ]]\nNot supplied for this particular example.\n\n[[ ## completed ## ]]\n',
+    });
   });
 
   it('writes a list given to a list[str] input as JSON', () => {

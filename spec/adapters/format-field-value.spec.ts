@@ -26,25 +26,30 @@ describe('formatFieldValue', () => {
   });
 
   it('writes lists and objects for other field types as Python-style compact JSON', () => {
-    expect([formatFieldValue(['Paris', 'é'], parseFieldType('list[str]')), formatFieldValue({ x: 10, y: [true, null] }, parseFieldType('dict[str, Any]'))]).toEqual([
-      '["Paris", "é"]',
-      '{"x": 10, "y": [true, null]}',
-    ]);
+    expect([
+      formatFieldValue(['Paris', 'é'], parseFieldType('list[str]')),
+      formatFieldValue({ x: 10, y: [true, null] }, parseFieldType('dict[str, Any]')),
+    ]).toEqual(['["Paris", "é"]', '{"x": 10, "y": [true, null]}']);
   });
 
   it('writes scalars with Python spellings', () => {
-    expect([formatFieldValue(true, STR), formatFieldValue(false, STR), formatFieldValue(null, STR), formatFieldValue(undefined, STR), formatFieldValue(3, STR)]).toEqual([
-      'True',
-      'False',
-      'None',
-      'None',
-      '3',
-    ]);
+    expect([
+      formatFieldValue(true, STR),
+      formatFieldValue(false, STR),
+      formatFieldValue(null, STR),
+      formatFieldValue(undefined, STR),
+      formatFieldValue(3, STR),
+    ]).toEqual(['True', 'False', 'None', 'None', '3']);
   });
 
   it('writes numbers of a float field as Python floats', () => {
     const float = parseFieldType('float');
-    expect([formatFieldValue(2, float), formatFieldValue(2.5, float), formatFieldValue(1e16, float), formatFieldValue(0.00001, float)]).toEqual(['2.0', '2.5', '1e+16', '1e-05']);
+    expect([formatFieldValue(2, float), formatFieldValue(2.5, float), formatFieldValue(1e16, float), formatFieldValue(0.00001, float)]).toEqual([
+      '2.0',
+      '2.5',
+      '1e+16',
+      '1e-05',
+    ]);
   });
 
   it('writes floats inside lists of a list[float] field as Python floats', () => {

@@ -64,7 +64,10 @@ describe('JSONAdapter.parse', () => {
     const signature = Signature.parse('q -> answer').withUpdatedFields('answer', { type: { kind: 'list', item: { kind: 'class', ctor: Item, name: 'Item' } } });
 
     expect(() => adapter.parse(signature, '{"answer": [{"label": "a", "quantity": 2}, {"label": "b", "quantity": 0}]}')).toThrow(
-      expect.objectContaining({ code: 'OUTPUT_INVALID', details: expect.objectContaining({ problems: [{ property: '[1].quantity', constraints: [expect.any(String)] }] }) }),
+      expect.objectContaining({
+        code: 'OUTPUT_INVALID',
+        details: expect.objectContaining({ problems: [{ property: '[1].quantity', constraints: [expect.any(String)] }] }),
+      }),
     );
   });
 });

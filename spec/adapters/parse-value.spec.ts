@@ -64,7 +64,11 @@ describe('parseValue', () => {
   });
 
   it('reads lists from JSON and Python literals, checking items', () => {
-    expect([parsed('["a", "b"]', 'list[str]'), parsed("['a', 'b',]", 'list[str]'), parsed('[1, "2"]', 'list[int]')]).toEqual([['a', 'b'], ['a', 'b'], [1, 2]]);
+    expect([parsed('["a", "b"]', 'list[str]'), parsed("['a', 'b',]", 'list[str]'), parsed('[1, "2"]', 'list[int]')]).toEqual([
+      ['a', 'b'],
+      ['a', 'b'],
+      [1, 2],
+    ]);
   });
 
   it('does not turn numbers into strings inside a list[str]', () => {

@@ -93,14 +93,24 @@ describe('class metadata registry', () => {
   });
 
   it('rejects an unrelated unknown option, naming the decorator', () => {
-    expect(() => Parameter({ color: 'red' } as never)).toThrow(expect.objectContaining({ code: 'DECORATOR_MISUSE', details: { decorator: 'Parameter', option: 'color', suggestion: undefined } }));
+    expect(() => Parameter({ color: 'red' } as never)).toThrow(
+      expect.objectContaining({ code: 'DECORATOR_MISUSE', details: { decorator: 'Parameter', option: 'color', suggestion: undefined } }),
+    );
   });
 });
 
 describe('decorators without experimentalDecorators', () => {
   /** The context TypeScript 5 passes to a standard (TC39) field decorator when `experimentalDecorators` is off. */
   function fieldContext(name: string): unknown {
-    return { kind: 'field', name, static: false, private: false, access: { has: () => true, get: () => undefined, set: () => undefined }, metadata: {}, addInitializer: () => undefined };
+    return {
+      kind: 'field',
+      name,
+      static: false,
+      private: false,
+      access: { has: () => true, get: () => undefined, set: () => undefined },
+      metadata: {},
+      addInitializer: () => undefined,
+    };
   }
 
   it.each([
@@ -125,8 +135,12 @@ describe('decorators without experimentalDecorators', () => {
     // Compile a decorated class the way a project without experimentalDecorators would, then run it.
     const ts = jest.requireActual<typeof import('typescript')>('typescript');
     const source = "import { Parameter } from 'dspex';\nexport class Retriever { @Parameter() k = 3; }\n";
-    const { outputText } = ts.transpileModule(source, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, experimentalDecorators: false } });
+    const { outputText } = ts.transpileModule(source, {
+      compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, experimentalDecorators: false },
+    });
     const run = new Function('require', 'exports', outputText) as (require: (name: string) => unknown, exports: object) => void;
-    expect(() => run(() => ({ Parameter }), {})).toThrow(expect.objectContaining({ code: 'DECORATOR_MISUSE', details: expect.objectContaining({ setting: 'experimentalDecorators', member: 'k' }) }));
+    expect(() => run(() => ({ Parameter }), {})).toThrow(
+      expect.objectContaining({ code: 'DECORATOR_MISUSE', details: expect.objectContaining({ setting: 'experimentalDecorators', member: 'k' }) }),
+    );
   });
 });

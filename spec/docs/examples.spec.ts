@@ -34,7 +34,11 @@ function codeBlocks(file: string): CodeBlock[] {
     const opening = /^```(\w*)/.exec(lines[index]);
     if (!opening) continue;
     const end = lines.indexOf('```', index + 1);
-    const previous = lines.slice(0, index).reverse().find((line) => line.trim() !== '') ?? '';
+    const previous =
+      lines
+        .slice(0, index)
+        .reverse()
+        .find((line) => line.trim() !== '') ?? '';
     blocks.push({ file, language: opening[1], code: lines.slice(index + 1, end).join('\n'), example: MARKER.exec(previous)?.[1] });
     index = end;
   }
@@ -99,7 +103,9 @@ describe('examples', () => {
       .filter((entry) => entry.endsWith('.ts'))
       .map((entry) => readFileSync(path.join(EXAMPLES, entry), 'utf8'))
       .join('\n');
-    const helpers = readdirSync(EXAMPLES).filter((entry) => entry.endsWith('.ts') && !runnable.includes(entry) && !NEEDS_REDIS.test(readFileSync(path.join(EXAMPLES, entry), 'utf8')));
+    const helpers = readdirSync(EXAMPLES).filter(
+      (entry) => entry.endsWith('.ts') && !runnable.includes(entry) && !NEEDS_REDIS.test(readFileSync(path.join(EXAMPLES, entry), 'utf8')),
+    );
     expect(helpers.filter((entry) => !sources.includes(`'./${entry.replace(/\.ts$/, '')}'`))).toEqual([]);
   });
 });

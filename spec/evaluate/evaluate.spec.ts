@@ -207,12 +207,21 @@ describe('Evaluate', () => {
 
     it('rejects an unknown or misspelt run option with EVALUATION_FAILED', async () => {
       const evaluate = new Evaluate({ devset: devset(1), metric: exactAnswer });
-      await expect(evaluate.run(new EchoProgram(), { metrc: exactAnswer } as never)).rejects.toMatchObject({ code: 'EVALUATION_FAILED', details: { option: 'metrc', suggestion: 'metric' } });
-      await expect(evaluate.run(new EchoProgram(), { maxErrors: 3 } as never)).rejects.toMatchObject({ code: 'EVALUATION_FAILED', details: { option: 'maxErrors' } });
+      await expect(evaluate.run(new EchoProgram(), { metrc: exactAnswer } as never)).rejects.toMatchObject({
+        code: 'EVALUATION_FAILED',
+        details: { option: 'metrc', suggestion: 'metric' },
+      });
+      await expect(evaluate.run(new EchoProgram(), { maxErrors: 3 } as never)).rejects.toMatchObject({
+        code: 'EVALUATION_FAILED',
+        details: { option: 'maxErrors' },
+      });
     });
 
     it('rejects a program that is not a Module', async () => {
-      await expect(new Evaluate({ devset: devset(1), metric: exactAnswer }).run({} as Module)).rejects.toMatchObject({ code: 'EVALUATION_FAILED', details: { option: 'program' } });
+      await expect(new Evaluate({ devset: devset(1), metric: exactAnswer }).run({} as Module)).rejects.toMatchObject({
+        code: 'EVALUATION_FAILED',
+        details: { option: 'program' },
+      });
     });
   });
 });

@@ -43,11 +43,15 @@ describe('answerExactMatch', () => {
   });
 
   it('fails with EVALUATION_FAILED when example.answer is neither text nor a list of text', () => {
-    expect(() => answerExactMatch(example(42), new Prediction({ answer: '42' }))).toThrow(expect.objectContaining({ code: 'EVALUATION_FAILED', details: { metric: 'answerExactMatch' } }));
+    expect(() => answerExactMatch(example(42), new Prediction({ answer: '42' }))).toThrow(
+      expect.objectContaining({ code: 'EVALUATION_FAILED', details: { metric: 'answerExactMatch' } }),
+    );
   });
 
   it('fails with EVALUATION_FAILED when the prediction has no answer', () => {
-    expect(() => answerExactMatch(example('a'), new Prediction({}))).toThrow(expect.objectContaining({ code: 'EVALUATION_FAILED', details: { metric: 'answerExactMatch', field: 'answer' } }));
+    expect(() => answerExactMatch(example('a'), new Prediction({}))).toThrow(
+      expect.objectContaining({ code: 'EVALUATION_FAILED', details: { metric: 'answerExactMatch', field: 'answer' } }),
+    );
   });
 });
 
@@ -69,6 +73,8 @@ describe('answerPassageMatch', () => {
   });
 
   it('fails with EVALUATION_FAILED when the prediction has no passages', () => {
-    expect(() => answerPassageMatch(example('x'), new Prediction({ answer: 'x' }))).toThrow(expect.objectContaining({ code: 'EVALUATION_FAILED', details: { metric: 'answerPassageMatch', field: 'context' } }));
+    expect(() => answerPassageMatch(example('x'), new Prediction({ answer: 'x' }))).toThrow(
+      expect.objectContaining({ code: 'EVALUATION_FAILED', details: { metric: 'answerPassageMatch', field: 'context' } }),
+    );
   });
 });

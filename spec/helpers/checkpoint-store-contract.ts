@@ -13,7 +13,12 @@ export interface CheckpointStoreHarness {
   cleanup?(store: CheckpointStore): Promise<void>;
 }
 
-export const checkpoint = (version: string, k: number, id = 'qa'): Checkpoint => ({ id, version, state: { parameters: { k } }, createdAt: 1_700_000_000_000 + k });
+export const checkpoint = (version: string, k: number, id = 'qa'): Checkpoint => ({
+  id,
+  version,
+  state: { parameters: { k } },
+  createdAt: 1_700_000_000_000 + k,
+});
 
 /**
  * The `CheckpointStore` contract (checkpoint-store.ts), run against every store: Memory, File and
@@ -87,7 +92,10 @@ export function describeCheckpointStoreContract(name: string, harness: Checkpoin
     it('rejects a malformed checkpoint with CHECKPOINT_CORRUPT and keeps the stored ones', async () => {
       const store = await open();
       await store.save('qa', checkpoint('1', 1));
-      await expect(store.save('qa', { id: 'qa', version: '', state: {}, createdAt: 1 })).rejects.toMatchObject({ code: 'CHECKPOINT_CORRUPT', details: { field: 'version' } });
+      await expect(store.save('qa', { id: 'qa', version: '', state: {}, createdAt: 1 })).rejects.toMatchObject({
+        code: 'CHECKPOINT_CORRUPT',
+        details: { field: 'version' },
+      });
       await expect(store.list('qa')).resolves.toEqual([checkpoint('1', 1)]);
     });
 

@@ -66,9 +66,16 @@ export function vectorOf(text: string): number[] {
   return [text.length, sum, text.charCodeAt(0) || 0];
 }
 
-export const rateLimited = (retryAfter = '0'): ScriptedReply => ({ status: 429, headers: { 'retry-after': retryAfter }, body: { error: { message: 'Rate limit reached', type: 'rate_limit' } } });
+export const rateLimited = (retryAfter = '0'): ScriptedReply => ({
+  status: 429,
+  headers: { 'retry-after': retryAfter },
+  body: { error: { message: 'Rate limit reached', type: 'rate_limit' } },
+});
 export const serverError = (status = 500): ScriptedReply => ({ status, body: { error: { message: 'Internal error', type: 'server_error' } } });
-export const unauthorized = (status = 401): ScriptedReply => ({ status, body: { error: { message: 'Incorrect API key provided', type: 'invalid_request_error' } } });
+export const unauthorized = (status = 401): ScriptedReply => ({
+  status,
+  body: { error: { message: 'Incorrect API key provided', type: 'invalid_request_error' } },
+});
 export const malformedJson = (): ScriptedReply => ({ headers: { 'content-type': 'application/json' }, body: '{"choices": [ {"message": ' });
 export const emptyChoices = (): ScriptedReply => ({ body: { id: 'x', model: 'test-model', choices: [] } });
 export const hang = (): ScriptedReply => ({ hang: true });

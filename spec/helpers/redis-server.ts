@@ -14,7 +14,8 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
-const INSTALL_HINT = 'redis-server is not installed: these Redis specs were skipped. Install it (Debian/Ubuntu: apt-get install -y redis-server; macOS: brew install redis) to run them.';
+const INSTALL_HINT =
+  'redis-server is not installed: these Redis specs were skipped. Install it (Debian/Ubuntu: apt-get install -y redis-server; macOS: brew install redis) to run them.';
 
 /** True when a `redis-server` binary runs on this machine. */
 export const hasRedisServer: boolean = spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;

@@ -25,7 +25,13 @@ describe('ChainOfThought through a real LM over HTTP', () => {
   afterAll(() => server.close());
 
   function makeLM(): LM {
-    return new LM('openai/gpt-4o-mini', { apiKey: 'sk-e2e', baseURL: server.baseURL, cacheStore: new LMCache({ directory: null }), retryBaseDelayMs: 0, logger: pino({ level: 'silent' }) });
+    return new LM('openai/gpt-4o-mini', {
+      apiKey: 'sk-e2e',
+      baseURL: server.baseURL,
+      cacheStore: new LMCache({ directory: null }),
+      retryBaseDelayMs: 0,
+      logger: pino({ level: 'silent' }),
+    });
   }
 
   it('formats the prompt with ChatAdapter, sends it, and parses the reasoning and answer', async () => {
@@ -68,7 +74,10 @@ describe('ChainOfThought through a real LM over HTTP', () => {
 
   it('lets an LM error escape as a DspexError with its code', async () => {
     server.script({ status: 401, body: { error: { message: 'bad key' } } });
-    await expect(new ChainOfThought('question -> answer').forward({ question: 'Q?' }, { lm: makeLM() })).rejects.toMatchObject({ code: 'LM_HTTP', status: 401 });
+    await expect(new ChainOfThought('question -> answer').forward({ question: 'Q?' }, { lm: makeLM() })).rejects.toMatchObject({
+      code: 'LM_HTTP',
+      status: 401,
+    });
     expect(server.requests).toHaveLength(1);
   });
 });

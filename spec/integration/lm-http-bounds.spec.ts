@@ -50,13 +50,25 @@ describe('LM HTTP bounds over real HTTP', () => {
   afterAll(() => Promise.all([server.close(), evil.close()]));
 
   function makeLM(options: Record<string, unknown> = {}): LM {
-    return new LM('openai/gpt-4o-mini', { apiKey: API_KEY, baseURL: server.baseURL, cacheStore: new LMCache({ directory: null }), retryBaseDelayMs: 0, logger: silent, ...options });
+    return new LM('openai/gpt-4o-mini', {
+      apiKey: API_KEY,
+      baseURL: server.baseURL,
+      cacheStore: new LMCache({ directory: null }),
+      retryBaseDelayMs: 0,
+      logger: silent,
+      ...options,
+    });
   }
 
   it('never follows a redirect, so the key never reaches the other server', async () => {
     server.respond = () => ({ status: 307, headers: { location: `${evil.baseURL}/chat/completions` }, body: '' });
     await expect(makeLM().call(messages)).rejects.toMatchObject({ code: 'LM_HTTP', status: 307, details: { location: `${evil.baseURL}/chat/completions` } });
-    const embedder = new Embedder('openai/text-embedding-3-small', { apiKey: API_KEY, baseURL: server.baseURL, cacheStore: new LMCache({ directory: null }), logger: silent });
+    const embedder = new Embedder('openai/text-embedding-3-small', {
+      apiKey: API_KEY,
+      baseURL: server.baseURL,
+      cacheStore: new LMCache({ directory: null }),
+      logger: silent,
+    });
     await expect(embedder.embed(['x'])).rejects.toMatchObject({ code: 'LM_HTTP', status: 307 });
     expect(evil.requests).toHaveLength(0);
   });
@@ -69,14 +81,25 @@ describe('LM HTTP bounds over real HTTP', () => {
 
   it('fails at once when Retry-After is beyond the call deadline, even under a large maxRetryAfterMs', async () => {
     server.respond = () => ({ status: 503, headers: { 'retry-after': '120' }, body: {} });
-    await expect(makeLM({ numRetries: 1, timeoutMs: 10_000, maxRetryAfterMs: 600_000 }).call(messages)).rejects.toMatchObject({ code: 'LM_HTTP', status: 503, details: { retryAfterMs: 120_000 } });
+    await expect(makeLM({ numRetries: 1, timeoutMs: 10_000, maxRetryAfterMs: 600_000 }).call(messages)).rejects.toMatchObject({
+      code: 'LM_HTTP',
+      status: 503,
+      details: { retryAfterMs: 120_000 },
+    });
     expect(server.requests).toHaveLength(1);
   });
 
   it('aborts a chunked body larger than maxResponseBytes while it streams in', async () => {
     const flood = await startFloodServer();
     try {
-      const lm = new LM('openai/gpt-4o-mini', { apiKey: API_KEY, baseURL: flood.baseURL, cache: false, numRetries: 0, maxResponseBytes: 1024 * 1024, logger: silent });
+      const lm = new LM('openai/gpt-4o-mini', {
+        apiKey: API_KEY,
+        baseURL: flood.baseURL,
+        cache: false,
+        numRetries: 0,
+        maxResponseBytes: 1024 * 1024,
+        logger: silent,
+      });
       await expect(lm.call(messages)).rejects.toMatchObject({ code: 'LM_RESPONSE_INVALID', details: { maxResponseBytes: 1024 * 1024 } });
     } finally {
       await flood.close();
@@ -92,7 +115,8 @@ describe('LM HTTP bounds over real HTTP', () => {
 
   it('scrubs a key the server echoes from outputs, history, inspectHistory and the cache, so a hit equals the live call', async () => {
     const headerSecret = 'hdr-token-abcdefgh';
-    server.respond = (request) => completion(`you sent ${String(request.headers.authorization)} and ${String(request.headers['x-auth-token'])}`, { model: `model-${API_KEY}` });
+    server.respond = (request) =>
+      completion(`you sent ${String(request.headers.authorization)} and ${String(request.headers['x-auth-token'])}`, { model: `model-${API_KEY}` });
     const lm = makeLM({ headers: { 'x-auth-token': headerSecret } });
     const live = await lm.call([{ role: 'user', content: `my key is ${API_KEY}` }]);
     const hit = await lm.call([{ role: 'user', content: `my key is ${API_KEY}` }]);

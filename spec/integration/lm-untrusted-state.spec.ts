@@ -77,7 +77,12 @@ describe('Untrusted LM state over real HTTP', () => {
 
   it('a restored supervisor checkpoint cannot redirect the child: the LM its start() built answers', async () => {
     const store = new MemoryCheckpointStore();
-    const lm = new LM('openai/gpt-4o-mini', { baseURL: trusted.baseURL, apiKey: 'sk-child-key', cacheStore: new LMCache({ directory: null }), logger: pino({ level: 'silent' }) });
+    const lm = new LM('openai/gpt-4o-mini', {
+      baseURL: trusted.baseURL,
+      apiKey: 'sk-child-key',
+      cacheStore: new LMCache({ directory: null }),
+      logger: pino({ level: 'silent' }),
+    });
     const start = (): QA => {
       const program = new QA();
       program.answer.lm = lm;
@@ -88,7 +93,11 @@ describe('Untrusted LM state over real HTTP', () => {
     await child.checkpoint();
     const checkpoint = (await store.load('qa'))!;
     const answerState = (checkpoint.state as Record<string, Record<string, unknown>>).answer;
-    await store.save('qa', { ...checkpoint, state: { ...checkpoint.state, answer: { ...answerState, lm: hostileLMEntry(evil.baseURL) } }, createdAt: checkpoint.createdAt + 1 });
+    await store.save('qa', {
+      ...checkpoint,
+      state: { ...checkpoint.state, answer: { ...answerState, lm: hostileLMEntry(evil.baseURL) } },
+      createdAt: checkpoint.createdAt + 1,
+    });
     await first.stop();
 
     const second = new Supervisor({ checkpointStore: store, logger: pino({ level: 'silent' }) });
@@ -107,7 +116,12 @@ describe('Untrusted LM state over real HTTP', () => {
     const state = { ...new QA().dumpState(), answer: { ...(new QA().dumpState().answer as object), lm: hostileLMEntry(evil.baseURL) } };
     await store.save('qa', { id: 'qa', version: '1', state, createdAt: 1 });
     const supervisor = new Supervisor({ checkpointStore: store, logger: pino({ level: 'silent' }) });
-    const lm = new LM('openai/gpt-4o-mini', { baseURL: trusted.baseURL, apiKey: 'sk-child-key', cacheStore: new LMCache({ directory: null }), logger: pino({ level: 'silent' }) });
+    const lm = new LM('openai/gpt-4o-mini', {
+      baseURL: trusted.baseURL,
+      apiKey: 'sk-child-key',
+      cacheStore: new LMCache({ directory: null }),
+      logger: pino({ level: 'silent' }),
+    });
     try {
       const child = await supervisor.startChild({ id: 'qa', start: () => new QA().setLM(lm) as QA });
       await expect(child.forward({ question: 'Capital of France?' })).resolves.toMatchObject({ answer: 'Paris' });

@@ -16,7 +16,14 @@ describe('Embedder', () => {
   afterAll(() => server.close());
 
   function makeEmbedder(options: EmbedderOptions = {}): Embedder {
-    return new Embedder('openai/text-embedding-3-small', { apiKey: 'sk-e', baseURL: server.baseURL, cacheStore: new LMCache({ directory: null }), retryBaseDelayMs: 0, logger: silent, ...options });
+    return new Embedder('openai/text-embedding-3-small', {
+      apiKey: 'sk-e',
+      baseURL: server.baseURL,
+      cacheStore: new LMCache({ directory: null }),
+      retryBaseDelayMs: 0,
+      logger: silent,
+      ...options,
+    });
   }
 
   describe('with a hosted model', () => {
@@ -31,10 +38,16 @@ describe('Embedder', () => {
     });
 
     it('orders the vectors by their index when the server shuffles them', async () => {
-      const reply = embeddings([[1, 0], [0, 1]]);
+      const reply = embeddings([
+        [1, 0],
+        [0, 1],
+      ]);
       (reply.body as { data: unknown[] }).data.reverse();
       server.script(reply);
-      await expect(makeEmbedder().embed(['x', 'y'])).resolves.toEqual([[1, 0], [0, 1]]);
+      await expect(makeEmbedder().embed(['x', 'y'])).resolves.toEqual([
+        [1, 0],
+        [0, 1],
+      ]);
     });
 
     it('sends dimensions when given', async () => {
@@ -86,7 +99,13 @@ describe('Embedder', () => {
     });
 
     it.each([
-      ['vectors of different sizes', embeddings([[1, 2], [1, 2, 3]])],
+      [
+        'vectors of different sizes',
+        embeddings([
+          [1, 2],
+          [1, 2, 3],
+        ]),
+      ],
       ['fewer vectors than texts', embeddings([[1, 2]])],
       ['a vector that is not numbers', embeddings([[1, 2], ['a', 'b'] as never])],
       ['no data list', { body: { object: 'list' } }],
@@ -97,7 +116,12 @@ describe('Embedder', () => {
 
     it('does not cache a batch whose reply was rejected', async () => {
       const embedder = makeEmbedder();
-      server.script(embeddings([[1, 2], [1, 2, 3]]));
+      server.script(
+        embeddings([
+          [1, 2],
+          [1, 2, 3],
+        ]),
+      );
       await expect(embedder.embed(['x', 'y'])).rejects.toMatchObject({ code: 'LM_RESPONSE_INVALID' });
       await embedder.embed(['x', 'y']);
       expect(server.requests).toHaveLength(2);
@@ -114,7 +138,10 @@ describe('Embedder', () => {
 
     it('accepts an async function returning typed arrays', async () => {
       const embedder = new Embedder(async (batch) => batch.map((text) => Float32Array.from([text.length, 1])));
-      await expect(embedder.embed(['ab', 'abc'])).resolves.toEqual([[2, 1], [3, 1]]);
+      await expect(embedder.embed(['ab', 'abc'])).resolves.toEqual([
+        [2, 1],
+        [3, 1],
+      ]);
     });
 
     it('rejects vectors of different sizes with LM_RESPONSE_INVALID', async () => {

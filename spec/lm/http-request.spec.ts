@@ -121,7 +121,11 @@ describe('postJson bounds', () => {
 
   it('fails at once when Retry-After exceeds the time the call has left (timeoutMs × attempts left)', async () => {
     server.script({ status: 503, headers: { 'retry-after': '5' }, body: {} });
-    await expect(postJson(settings({ timeoutMs: 1_000, numRetries: 2 }), '/chat/completions', {})).rejects.toMatchObject({ code: 'LM_HTTP', status: 503, details: { retryAfterMs: 5_000 } });
+    await expect(postJson(settings({ timeoutMs: 1_000, numRetries: 2 }), '/chat/completions', {})).rejects.toMatchObject({
+      code: 'LM_HTTP',
+      status: 503,
+      details: { retryAfterMs: 5_000 },
+    });
     expect(delays).toEqual([]);
   });
 
@@ -138,7 +142,10 @@ describe('postJson bounds', () => {
 
   it('scrubs the key and credential headers a server echoes, in replies and in errors', async () => {
     server.script({ body: { echoed: 'key sk-http-secret and Token-secret-123? token-secret-123', 'sk-http-secret': 1 } });
-    await expect(postJson(settings(), '/chat/completions', {})).resolves.toEqual({ echoed: 'key [redacted] and Token-secret-123? [redacted]', '[redacted]': 1 });
+    await expect(postJson(settings(), '/chat/completions', {})).resolves.toEqual({
+      echoed: 'key [redacted] and Token-secret-123? [redacted]',
+      '[redacted]': 1,
+    });
     server.script({ status: 400, body: { error: 'bad key sk-http-secret' } }, { status: 302, headers: { location: 'http://x/?key=sk-http-secret' }, body: '' });
     for (let index = 0; index < 2; index += 1) {
       const error = (await postJson(settings(), '/chat/completions', {}).catch((caught: unknown) => caught)) as Error & { details: unknown };

@@ -109,7 +109,13 @@ describe('LM cache', () => {
     it('shares entries between LMs that differ only in key, endpoint or headers', async () => {
       const store = new LMCache({ directory: null });
       await makeLM(store, { apiKey: 'sk-one' }).call(messages);
-      const other = new LM('openai/gpt-4o-mini', { apiKey: 'sk-two', baseURL: 'http://127.0.0.1:1/v1', headers: { 'x-a': 'b' }, cacheStore: store, logger: silent });
+      const other = new LM('openai/gpt-4o-mini', {
+        apiKey: 'sk-two',
+        baseURL: 'http://127.0.0.1:1/v1',
+        headers: { 'x-a': 'b' },
+        cacheStore: store,
+        logger: silent,
+      });
       await expect(other.call(messages)).resolves.toMatchObject({ cacheHit: true });
       expect(server.requests).toHaveLength(1);
     });
@@ -226,7 +232,9 @@ describe('LM cache', () => {
       }
       const sizes = await Promise.all((await filesUnder(directory)).map(async (file) => (await readFile(file)).length));
       expect(sizes.reduce((sum, size) => sum + size, 0)).toBeLessThanOrEqual(3_000);
-      expect(() => new LMCache({ diskMaxBytes: -1 })).toThrow(expect.objectContaining({ code: 'CONFIGURATION_INVALID', details: expect.objectContaining({ option: 'diskMaxBytes' }) }));
+      expect(() => new LMCache({ diskMaxBytes: -1 })).toThrow(
+        expect.objectContaining({ code: 'CONFIGURATION_INVALID', details: expect.objectContaining({ option: 'diskMaxBytes' }) }),
+      );
       expect(() => new LMCache({ diskMaxByte: 1 } as never)).toThrow(expect.objectContaining({ code: 'CONFIGURATION_INVALID' }));
     });
 

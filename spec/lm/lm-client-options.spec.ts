@@ -46,7 +46,9 @@ describe('LM, Embedder and Predict config options', () => {
     ['cacheStore', {}],
     ['cache', 'yes'],
   ])('rejects %s: %p with CONFIGURATION_INVALID', (option, value) => {
-    expect(() => new LM('openai/gpt-4o-mini', { [option]: value } as LMOptions)).toThrow(expect.objectContaining({ code: 'CONFIGURATION_INVALID', details: expect.objectContaining({ option }) }));
+    expect(() => new LM('openai/gpt-4o-mini', { [option]: value } as LMOptions)).toThrow(
+      expect.objectContaining({ code: 'CONFIGURATION_INVALID', details: expect.objectContaining({ option }) }),
+    );
   });
 
   it('accepts the longest timer-safe duration, and Infinity for timeoutMs', () => {
@@ -55,24 +57,52 @@ describe('LM, Embedder and Predict config options', () => {
   });
 
   it('sends other keys to the server as request parameters', async () => {
-    const lm = new LM('openai/gpt-4o-mini', { baseURL: server.baseURL, apiKey: 'sk-x', cacheStore: new LMCache({ directory: null }), logger: silent, topP: 0.5, seed: 7, user: 'u-1', top_k: 3 } as LMOptions);
+    const lm = new LM('openai/gpt-4o-mini', {
+      baseURL: server.baseURL,
+      apiKey: 'sk-x',
+      cacheStore: new LMCache({ directory: null }),
+      logger: silent,
+      topP: 0.5,
+      seed: 7,
+      user: 'u-1',
+      top_k: 3,
+    } as LMOptions);
     await lm.call([{ role: 'user', content: 'hi' }]);
     expect(server.requests[0].body).toMatchObject({ top_p: 0.5, seed: 7, user: 'u-1', top_k: 3 });
   });
 
   it('validates Embedder options the same way and passes the rest to /embeddings', async () => {
-    expect(() => new Embedder('openai/text-embedding-3-small', { baseUrl: server.baseURL } as never)).toThrow(expect.objectContaining({ code: 'CONFIGURATION_INVALID', details: expect.objectContaining({ suggestion: 'baseURL' }) }));
-    expect(() => new Embedder('openai/text-embedding-3-small', { batchSize: 0 })).toThrow(expect.objectContaining({ code: 'CONFIGURATION_INVALID', details: expect.objectContaining({ option: 'batchSize' }) }));
-    const embedder = new Embedder('openai/text-embedding-3-small', { baseURL: server.baseURL, apiKey: 'sk-x', cacheStore: new LMCache({ directory: null }), logger: silent, user: 'u-1' } as never);
+    expect(() => new Embedder('openai/text-embedding-3-small', { baseUrl: server.baseURL } as never)).toThrow(
+      expect.objectContaining({ code: 'CONFIGURATION_INVALID', details: expect.objectContaining({ suggestion: 'baseURL' }) }),
+    );
+    expect(() => new Embedder('openai/text-embedding-3-small', { batchSize: 0 })).toThrow(
+      expect.objectContaining({ code: 'CONFIGURATION_INVALID', details: expect.objectContaining({ option: 'batchSize' }) }),
+    );
+    const embedder = new Embedder('openai/text-embedding-3-small', {
+      baseURL: server.baseURL,
+      apiKey: 'sk-x',
+      cacheStore: new LMCache({ directory: null }),
+      logger: silent,
+      user: 'u-1',
+    } as never);
     await embedder.embed(['a']);
     expect(server.requests[0].body).toEqual({ user: 'u-1', model: 'text-embedding-3-small', input: ['a'] });
-    await expect(embedder.embed(['a'], { batchsize: 2 } as never)).rejects.toMatchObject({ code: 'CONFIGURATION_INVALID', details: { suggestion: 'batchSize' } });
+    await expect(embedder.embed(['a'], { batchsize: 2 } as never)).rejects.toMatchObject({
+      code: 'CONFIGURATION_INVALID',
+      details: { suggestion: 'batchSize' },
+    });
   });
 
   it('validates Predict config: near misses, LM-only options and bad values are refused, the rest passes', () => {
-    expect(() => new Predict('q -> a', { cahce: false })).toThrow(expect.objectContaining({ code: 'CONFIGURATION_INVALID', details: expect.objectContaining({ suggestion: 'cache' }) }));
-    expect(() => new Predict('q -> a', { baseURL: 'http://x' })).toThrow(expect.objectContaining({ code: 'CONFIGURATION_INVALID', details: expect.objectContaining({ option: 'baseURL' }) }));
-    expect(() => new Predict('q -> a', { temperature: -1 })).toThrow(expect.objectContaining({ code: 'CONFIGURATION_INVALID', details: expect.objectContaining({ option: 'temperature' }) }));
+    expect(() => new Predict('q -> a', { cahce: false })).toThrow(
+      expect.objectContaining({ code: 'CONFIGURATION_INVALID', details: expect.objectContaining({ suggestion: 'cache' }) }),
+    );
+    expect(() => new Predict('q -> a', { baseURL: 'http://x' })).toThrow(
+      expect.objectContaining({ code: 'CONFIGURATION_INVALID', details: expect.objectContaining({ option: 'baseURL' }) }),
+    );
+    expect(() => new Predict('q -> a', { temperature: -1 })).toThrow(
+      expect.objectContaining({ code: 'CONFIGURATION_INVALID', details: expect.objectContaining({ option: 'temperature' }) }),
+    );
     expect(new Predict('q -> a', { topP: 0.9, temperature: 0.5, n: 2 }).config).toEqual({ topP: 0.9, temperature: 0.5, n: 2 });
   });
 });

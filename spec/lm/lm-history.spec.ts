@@ -21,7 +21,10 @@ describe('LM histories', () => {
   });
 
   it('bounds one LM history by historyMaxBytes, oldest first, keeping the newest call', async () => {
-    const lm = new DummyLM(Array.from({ length: 20 }, (_, index) => `reply ${index}`), { historyMaxBytes: 100_000 });
+    const lm = new DummyLM(
+      Array.from({ length: 20 }, (_, index) => `reply ${index}`),
+      { historyMaxBytes: 100_000 },
+    );
     for (let index = 0; index < 20; index += 1) await lm.call(big(index));
     expect(lm.history.length).toBeGreaterThan(0);
     expect(lm.history.length).toBeLessThan(20);

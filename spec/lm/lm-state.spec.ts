@@ -73,40 +73,100 @@ describe('LM.fromState', () => {
   });
 
   it('honours the endpoint, key and headers with allowUnsafeLmState, through the validated options', async () => {
-    const lm = LM.fromState({ model: 'openai/gpt-4o-mini', api_base: evil.baseURL, api_key: 'sk-file-key', headers: { 'x-team': 'a' } }, { ...fresh, allowUnsafeLmState: true, logger: pino({ level: 'silent' }) });
+    const lm = LM.fromState(
+      { model: 'openai/gpt-4o-mini', api_base: evil.baseURL, api_key: 'sk-file-key', headers: { 'x-team': 'a' } },
+      { ...fresh, allowUnsafeLmState: true, logger: pino({ level: 'silent' }) },
+    );
     await lm.call(messages);
     expect(trusted.requests).toHaveLength(0);
     expect(evil.requests[0].headers).toMatchObject({ authorization: 'Bearer sk-file-key', 'x-team': 'a' });
-    expect(() => LM.fromState({ model: 'openai/x', api_base: 'file:///etc/passwd' }, { allowUnsafeLmState: true })).toThrow(expect.objectContaining({ code: 'STATE_INVALID' }));
-    expect(() => LM.fromState({ model: 'openai/x', headers: { a: 1 } }, { allowUnsafeLmState: true })).toThrow(expect.objectContaining({ code: 'STATE_INVALID' }));
+    expect(() => LM.fromState({ model: 'openai/x', api_base: 'file:///etc/passwd' }, { allowUnsafeLmState: true })).toThrow(
+      expect.objectContaining({ code: 'STATE_INVALID' }),
+    );
+    expect(() => LM.fromState({ model: 'openai/x', headers: { a: 1 } }, { allowUnsafeLmState: true })).toThrow(
+      expect.objectContaining({ code: 'STATE_INVALID' }),
+    );
   });
 
   it('drops keys naming client internals with one warning, and never sends them', async () => {
     const { logger, records } = recordingLogger();
     const lm = LM.fromState(
-      { model: 'openai/gpt-4o-mini', logger: 'x', timeout_ms: 1, timeout: 1, history_size: 1, cache_store: '/tmp/x', cache_dir: '/tmp/y', retry_base_delay_ms: 0, max_response_bytes: 1, top_p: 0.5 },
+      {
+        model: 'openai/gpt-4o-mini',
+        logger: 'x',
+        timeout_ms: 1,
+        timeout: 1,
+        history_size: 1,
+        cache_store: '/tmp/x',
+        cache_dir: '/tmp/y',
+        retry_base_delay_ms: 0,
+        max_response_bytes: 1,
+        top_p: 0.5,
+      },
       { ...fresh, logger },
     );
     await lm.call(messages);
     expect(trusted.requests[0].body).toEqual({ model: 'gpt-4o-mini', messages, top_p: 0.5 });
     const warnings = records.filter((record) => record.level === WARN);
     expect(warnings).toHaveLength(1);
-    expect(warnings[0].keys).toEqual(['cache_dir', 'cache_store', 'history_size', 'logger', 'max_response_bytes', 'retry_base_delay_ms', 'timeout', 'timeout_ms']);
+    expect(warnings[0].keys).toEqual([
+      'cache_dir',
+      'cache_store',
+      'history_size',
+      'logger',
+      'max_response_bytes',
+      'retry_base_delay_ms',
+      'timeout',
+      'timeout_ms',
+    ]);
   });
 
   it('sends the other JSON-data keys as request parameters, as DSPy keeps them', async () => {
     const lm = LM.fromState(
-      { _dspy_lm_class: 'dspy.clients.lm.LM', model: 'openai/o3-mini', model_type: 'chat', cache: false, num_retries: 2, temperature: 1, max_completion_tokens: 20000, reasoning_effort: 'low', logit_bias: { '42': 5 }, finetuning_model: null, launch_kwargs: {}, train_kwargs: {} },
+      {
+        _dspy_lm_class: 'dspy.clients.lm.LM',
+        model: 'openai/o3-mini',
+        model_type: 'chat',
+        cache: false,
+        num_retries: 2,
+        temperature: 1,
+        max_completion_tokens: 20000,
+        reasoning_effort: 'low',
+        logit_bias: { '42': 5 },
+        finetuning_model: null,
+        launch_kwargs: {},
+        train_kwargs: {},
+      },
       { logger: pino({ level: 'silent' }) },
     );
     expect(lm).toMatchObject({ cache: false, numRetries: 2 });
     await lm.call(messages);
-    expect(trusted.requests[0].body).toEqual({ model: 'o3-mini', messages, temperature: 1, max_completion_tokens: 20000, reasoning_effort: 'low', logit_bias: { '42': 5 } });
+    expect(trusted.requests[0].body).toEqual({
+      model: 'o3-mini',
+      messages,
+      temperature: 1,
+      max_completion_tokens: 20000,
+      reasoning_effort: 'low',
+      logit_bias: { '42': 5 },
+    });
   });
 
   it('loads a file dspex saved without a warning and rebuilds an equal LM', () => {
     const { logger, records } = recordingLogger();
-    const options: LMOptions = { baseURL: 'http://localhost:1234/v1', apiKey: 'sk-x', headers: { a: 'b' }, timeoutMs: 5000, numRetries: 5, cache: false, temperature: 0.2, maxTokens: 100, topP: 0.9, rolloutId: 3, stop: ['\n'], logger: pino({ level: 'silent' }) };
+    const options: LMOptions = {
+      baseURL: 'http://localhost:1234/v1',
+      apiKey: 'sk-x',
+      headers: { a: 'b' },
+      timeoutMs: 5000,
+      numRetries: 5,
+      cache: false,
+      temperature: 0.2,
+      maxTokens: 100,
+      topP: 0.9,
+      rolloutId: 3,
+      stop: ['\n'],
+      logger: pino({ level: 'silent' }),
+    };
     const state = new LM('openai/gpt-4o-mini', options).dumpState();
     const rebuilt = LM.fromState(JSON.parse(JSON.stringify(state)), { logger, allowUnsafeLmState: true });
     expect(records.filter((record) => record.level >= WARN)).toEqual([]);

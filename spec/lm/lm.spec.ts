@@ -33,7 +33,14 @@ describe('LM', () => {
   afterAll(() => server.close());
 
   function makeLM(options: LMOptions = {}, model = 'openai/gpt-4o-mini'): LM {
-    return new LM(model, { apiKey: API_KEY, baseURL: server.baseURL, cacheStore: new LMCache({ directory: null }), retryBaseDelayMs: 0, logger: silent, ...options });
+    return new LM(model, {
+      apiKey: API_KEY,
+      baseURL: server.baseURL,
+      cacheStore: new LMCache({ directory: null }),
+      retryBaseDelayMs: 0,
+      logger: silent,
+      ...options,
+    });
   }
 
   describe('requests', () => {
@@ -90,7 +97,11 @@ describe('LM', () => {
     it('returns the completion, the usage and the response model', async () => {
       server.script(completion('Paris', { usage: { prompt_tokens: 12, completion_tokens: 3, total_tokens: 15 }, model: 'gpt-4o-mini-2024-07-18' }));
       const output = await makeLM().call(messages);
-      expect(output).toMatchObject({ outputs: ['Paris'], usage: { promptTokens: 12, completionTokens: 3, totalTokens: 15 }, responseModel: 'gpt-4o-mini-2024-07-18' });
+      expect(output).toMatchObject({
+        outputs: ['Paris'],
+        usage: { promptTokens: 12, completionTokens: 3, totalTokens: 15 },
+        responseModel: 'gpt-4o-mini-2024-07-18',
+      });
     });
 
     it('returns every choice in index order when n > 1', async () => {
@@ -234,7 +245,9 @@ describe('LM', () => {
 
     it('keeps the API key out of errors even when the server echoes it', async () => {
       server.script({ status: 403, body: { error: { message: `key ${API_KEY} is revoked` } } });
-      const error = await makeLM().call(messages).catch((caught: unknown) => caught);
+      const error = await makeLM()
+        .call(messages)
+        .catch((caught: unknown) => caught);
       expect(error).toMatchObject({ code: 'LM_HTTP', status: 403 });
       expect(`${(error as Error).message} ${JSON.stringify((error as { details: unknown }).details)}`).not.toContain(API_KEY);
     });
@@ -280,11 +293,15 @@ describe('LM', () => {
     });
 
     it('rejects an unknown provider prefix without a baseURL', () => {
-      expect(() => new LM('acme/model-1')).toThrow(expect.objectContaining({ code: 'CONFIGURATION_INVALID', details: { model: 'acme/model-1', provider: 'acme' } }));
+      expect(() => new LM('acme/model-1')).toThrow(
+        expect.objectContaining({ code: 'CONFIGURATION_INVALID', details: { model: 'acme/model-1', provider: 'acme' } }),
+      );
     });
 
     it('rejects a baseURL that already names the endpoint', () => {
-      expect(() => new LM('openai/gpt-4o-mini', { baseURL: 'http://localhost:8000/v1/chat/completions' })).toThrow(expect.objectContaining({ code: 'CONFIGURATION_INVALID' }));
+      expect(() => new LM('openai/gpt-4o-mini', { baseURL: 'http://localhost:8000/v1/chat/completions' })).toThrow(
+        expect.objectContaining({ code: 'CONFIGURATION_INVALID' }),
+      );
     });
 
     it('rejects an invalid per-call option before sending', async () => {
@@ -324,7 +341,13 @@ describe('LM', () => {
 
   describe('dumpState and fromState', () => {
     it("writes DSPy's LM.dump_state keys in DSPy's order, without key or headers", () => {
-      const lm = new LM('openai/gpt-4o-mini', { temperature: 0.7, maxTokens: 1000, apiKey: 'sk-xxx', baseURL: 'http://localhost:1234/v1', headers: { a: 'b' } });
+      const lm = new LM('openai/gpt-4o-mini', {
+        temperature: 0.7,
+        maxTokens: 1000,
+        apiKey: 'sk-xxx',
+        baseURL: 'http://localhost:1234/v1',
+        headers: { a: 'b' },
+      });
       const state = lm.dumpState();
       expect(state).toEqual({
         _dspy_lm_class: 'dspy.clients.lm.LM',
@@ -339,7 +362,19 @@ describe('LM', () => {
         launch_kwargs: {},
         train_kwargs: {},
       });
-      expect(Object.keys(state)).toEqual(['_dspy_lm_class', 'model', 'model_type', 'cache', 'num_retries', 'temperature', 'max_tokens', 'api_base', 'finetuning_model', 'launch_kwargs', 'train_kwargs']);
+      expect(Object.keys(state)).toEqual([
+        '_dspy_lm_class',
+        'model',
+        'model_type',
+        'cache',
+        'num_retries',
+        'temperature',
+        'max_tokens',
+        'api_base',
+        'finetuning_model',
+        'launch_kwargs',
+        'train_kwargs',
+      ]);
     });
 
     it('writes unset temperature and max_tokens as null and extra options in the order given', () => {
@@ -367,14 +402,32 @@ describe('LM', () => {
     });
 
     it('rebuilds an equal LM from its state', () => {
-      const lm = new LM('openai/gpt-4o-mini', { temperature: 0.7, maxTokens: 1000, cache: false, numRetries: 1, baseURL: 'http://localhost:1234/v1', topP: 0.5 });
+      const lm = new LM('openai/gpt-4o-mini', {
+        temperature: 0.7,
+        maxTokens: 1000,
+        cache: false,
+        numRetries: 1,
+        baseURL: 'http://localhost:1234/v1',
+        topP: 0.5,
+      });
       const rebuilt = LM.fromState(lm.dumpState(), { allowUnsafeLmState: true });
       expect(rebuilt.dumpState()).toEqual(lm.dumpState());
       expect(rebuilt.options).toEqual(lm.options);
     });
 
     it("rebuilds DSPy's saved lm entry", () => {
-      const rebuilt = LM.fromState({ _dspy_lm_class: 'dspy.clients.lm.LM', model: 'openai/gpt-4o-mini', model_type: 'chat', cache: true, num_retries: 3, temperature: 0.7, max_tokens: 1000, finetuning_model: null, launch_kwargs: {}, train_kwargs: {} });
+      const rebuilt = LM.fromState({
+        _dspy_lm_class: 'dspy.clients.lm.LM',
+        model: 'openai/gpt-4o-mini',
+        model_type: 'chat',
+        cache: true,
+        num_retries: 3,
+        temperature: 0.7,
+        max_tokens: 1000,
+        finetuning_model: null,
+        launch_kwargs: {},
+        train_kwargs: {},
+      });
       expect(rebuilt).toMatchObject({ model: 'openai/gpt-4o-mini', cache: true, numRetries: 3, options: { temperature: 0.7, maxTokens: 1000 } });
     });
 

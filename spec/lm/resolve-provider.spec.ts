@@ -16,7 +16,9 @@ describe('resolveProvider', () => {
   });
 
   it('prefers the options over the environment', () => {
-    expect(resolveProvider('openai/m', { apiKey: 'sk-option', baseURL: 'http://h/v1' }, 'LM', { OPENAI_API_KEY: 'sk-env', OPENAI_BASE_URL: 'http://e/v1' })).toMatchObject({
+    expect(
+      resolveProvider('openai/m', { apiKey: 'sk-option', baseURL: 'http://h/v1' }, 'LM', { OPENAI_API_KEY: 'sk-env', OPENAI_BASE_URL: 'http://e/v1' }),
+    ).toMatchObject({
       apiKey: 'sk-option',
       baseURL: 'http://h/v1',
       isBaseURLExplicit: true,
@@ -24,7 +26,12 @@ describe('resolveProvider', () => {
   });
 
   it('sends ollama/ models to the local Ollama server without a key', () => {
-    expect(resolveProvider('ollama/llama3.2:3b', {}, 'LM', {})).toMatchObject({ provider: 'ollama', modelName: 'llama3.2:3b', baseURL: 'http://localhost:11434/v1', apiKey: undefined });
+    expect(resolveProvider('ollama/llama3.2:3b', {}, 'LM', {})).toMatchObject({
+      provider: 'ollama',
+      modelName: 'llama3.2:3b',
+      baseURL: 'http://localhost:11434/v1',
+      apiKey: undefined,
+    });
   });
 
   it('reads <PROVIDER>_API_KEY for other prefixes given a baseURL', () => {
@@ -49,6 +56,8 @@ describe('resolveProvider', () => {
   });
 
   it('never puts a misplaced key in the error message', () => {
-    expect(() => resolveProvider('openai/m', { apiKey: 12345678 }, 'LM', {})).toThrow(expect.not.objectContaining({ message: expect.stringContaining('12345678') }));
+    expect(() => resolveProvider('openai/m', { apiKey: 12345678 }, 'LM', {})).toThrow(
+      expect.not.objectContaining({ message: expect.stringContaining('12345678') }),
+    );
   });
 });

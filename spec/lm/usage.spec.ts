@@ -31,7 +31,13 @@ describe('usage and cost', () => {
   });
 
   function makeLM(options: LMOptions = {}): LM {
-    return new LM('openai/gpt-4o-mini', { apiKey: 'sk-test', baseURL: server.baseURL, cacheStore: new LMCache({ directory: null }), logger: silent, ...options });
+    return new LM('openai/gpt-4o-mini', {
+      apiKey: 'sk-test',
+      baseURL: server.baseURL,
+      cacheStore: new LMCache({ directory: null }),
+      logger: silent,
+      ...options,
+    });
   }
 
   it('takes the cost the provider reports (usage.cost), per call and per LM, before any pricing', async () => {
@@ -72,12 +78,18 @@ describe('usage and cost', () => {
     expect(lm.usage).toEqual({ promptTokens: 1000, completionTokens: 200, totalTokens: 1200, cost: 0.5 });
   });
 
-  it.each([[{}], [{ inputPerMillion: 1 }], [{ inputPerMillion: -1, outputPerMillion: 1 }], [{ inputPerMillion: 1, outputPerMillion: Number.NaN }], [{ inputPerMillion: 1, outputPerMillion: 2, extra: 3 }], [0.5]])(
-    'rejects pricing %p with CONFIGURATION_INVALID naming the option',
-    (bad) => {
-      expect(() => makeLM({ pricing: bad as never })).toThrow(expect.objectContaining({ code: 'CONFIGURATION_INVALID', message: expect.stringContaining('pricing') }));
-    },
-  );
+  it.each([
+    [{}],
+    [{ inputPerMillion: 1 }],
+    [{ inputPerMillion: -1, outputPerMillion: 1 }],
+    [{ inputPerMillion: 1, outputPerMillion: Number.NaN }],
+    [{ inputPerMillion: 1, outputPerMillion: 2, extra: 3 }],
+    [0.5],
+  ])('rejects pricing %p with CONFIGURATION_INVALID naming the option', (bad) => {
+    expect(() => makeLM({ pricing: bad as never })).toThrow(
+      expect.objectContaining({ code: 'CONFIGURATION_INVALID', message: expect.stringContaining('pricing') }),
+    );
+  });
 
   it('sums usage and cost in context({ usage }) across LMs; one unknown cost makes the total null', async () => {
     server.script(completion('a', { usage: { ...tokens, cost: 0.25 } }), completion('b', { usage: tokens }), completion('c', { usage: tokens }));

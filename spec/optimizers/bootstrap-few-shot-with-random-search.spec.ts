@@ -12,7 +12,15 @@ const silent = pino({ level: 'silent' });
 afterEach(() => resetSettings());
 
 function search(options: Partial<BootstrapFewShotWithRandomSearchOptions> = {}): BootstrapFewShotWithRandomSearch {
-  return new BootstrapFewShotWithRandomSearch({ metric: exactAnswer, maxBootstrappedDemos: 4, maxLabeledDemos: 2, numCandidatePrograms: 4, logger: silent, displayProgress: false, ...options });
+  return new BootstrapFewShotWithRandomSearch({
+    metric: exactAnswer,
+    maxBootstrappedDemos: 4,
+    maxLabeledDemos: 2,
+    numCandidatePrograms: 4,
+    logger: silent,
+    displayProgress: false,
+    ...options,
+  });
 }
 
 const augmentedCount = (program: QA): number => (program.generate.demos as Example[]).filter((demo) => demo.get('augmented') === true).length;
@@ -51,7 +59,8 @@ describe('BootstrapFewShotWithRandomSearch', () => {
   });
 
   it('is deterministic', async () => {
-    const run = (): Promise<QA & { candidatePrograms: { seed: number; score: number }[] }> => context({ lm: demoAwareLM() }, () => search().compile(new QA(), { trainset: factExamples() }));
+    const run = (): Promise<QA & { candidatePrograms: { seed: number; score: number }[] }> =>
+      context({ lm: demoAwareLM() }, () => search().compile(new QA(), { trainset: factExamples() }));
     const [first, second] = [await run(), await run()];
     expect(second.dumpState()).toEqual(first.dumpState());
     expect(second.candidatePrograms.map(({ seed, score }) => [seed, score])).toEqual(first.candidatePrograms.map(({ seed, score }) => [seed, score]));
@@ -92,23 +101,35 @@ describe('BootstrapFewShotWithRandomSearch', () => {
 
   describe('bad input', () => {
     it('rejects a missing metric', () => {
-      expect(() => new BootstrapFewShotWithRandomSearch({} as never)).toThrow(expect.objectContaining({ code: 'OPTIMIZER_INVALID', details: { option: 'metric' } }));
+      expect(() => new BootstrapFewShotWithRandomSearch({} as never)).toThrow(
+        expect.objectContaining({ code: 'OPTIMIZER_INVALID', details: { option: 'metric' } }),
+      );
     });
 
     it('rejects maxBootstrappedDemos 0 when random candidates are built', () => {
-      expect(() => search({ maxBootstrappedDemos: 0 })).toThrow(expect.objectContaining({ code: 'OPTIMIZER_INVALID', details: { option: 'maxBootstrappedDemos' } }));
+      expect(() => search({ maxBootstrappedDemos: 0 })).toThrow(
+        expect.objectContaining({ code: 'OPTIMIZER_INVALID', details: { option: 'maxBootstrappedDemos' } }),
+      );
     });
 
     it('rejects a negative numCandidatePrograms', () => {
-      expect(() => search({ numCandidatePrograms: -1 })).toThrow(expect.objectContaining({ code: 'OPTIMIZER_INVALID', details: { option: 'numCandidatePrograms' } }));
+      expect(() => search({ numCandidatePrograms: -1 })).toThrow(
+        expect.objectContaining({ code: 'OPTIMIZER_INVALID', details: { option: 'numCandidatePrograms' } }),
+      );
     });
 
     it('rejects an empty valset', async () => {
-      await expect(search().compile(new QA(), { trainset: factExamples(), valset: [] })).rejects.toMatchObject({ code: 'OPTIMIZER_INVALID', details: { option: 'valset' } });
+      await expect(search().compile(new QA(), { trainset: factExamples(), valset: [] })).rejects.toMatchObject({
+        code: 'OPTIMIZER_INVALID',
+        details: { option: 'valset' },
+      });
     });
 
     it('rejects a restrict list that matches no seed', async () => {
-      await expect(search().compile(new QA(), { trainset: factExamples(), restrict: [99] })).rejects.toMatchObject({ code: 'OPTIMIZER_INVALID', details: { option: 'restrict' } });
+      await expect(search().compile(new QA(), { trainset: factExamples(), restrict: [99] })).rejects.toMatchObject({
+        code: 'OPTIMIZER_INVALID',
+        details: { option: 'restrict' },
+      });
     });
   });
 });

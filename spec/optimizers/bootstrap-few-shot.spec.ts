@@ -53,11 +53,16 @@ describe('BootstrapFewShot', () => {
   it('removes the example from the teacher demos while the teacher runs on it', async () => {
     const trainset = factExamples();
     const lm = demoAwareLM();
-    await context({ lm }, () => new BootstrapFewShot({ metric: exactAnswer, maxBootstrappedDemos: 12, maxLabeledDemos: 3, ...quiet }).compile(new QA(), { trainset }));
+    await context({ lm }, () =>
+      new BootstrapFewShot({ metric: exactAnswer, maxBootstrappedDemos: 12, maxLabeledDemos: 3, ...quiet }).compile(new QA(), { trainset }),
+    );
     const teacherDemoQuestions = new Set([trainset[6], trainset[11], trainset[0]].map((example) => example.question));
     for (const call of lm.history) {
       const question = finalQuestion(call.messages);
-      const demoQuestions = call.messages.slice(0, -1).map((message) => (message.role === 'user' ? QUESTION.exec(message.content)?.[1] : undefined)).filter(Boolean);
+      const demoQuestions = call.messages
+        .slice(0, -1)
+        .map((message) => (message.role === 'user' ? QUESTION.exec(message.content)?.[1] : undefined))
+        .filter(Boolean);
       expect(demoQuestions).not.toContain(question);
       expect(demoQuestions).toHaveLength(teacherDemoQuestions.has(question) ? 2 : 3);
     }
@@ -77,7 +82,9 @@ describe('BootstrapFewShot', () => {
       seen.push([example.question as string, (trace ?? []).map((entry: TraceEntry) => entry.inputs.question as string)]);
       return true;
     };
-    await context({ lm }, () => new BootstrapFewShot({ metric, maxBootstrappedDemos: 12, maxLabeledDemos: 0, concurrency: 6, ...quiet }).compile(new DraftAndPolish(), { trainset }));
+    await context({ lm }, () =>
+      new BootstrapFewShot({ metric, maxBootstrappedDemos: 12, maxLabeledDemos: 0, concurrency: 6, ...quiet }).compile(new DraftAndPolish(), { trainset }),
+    );
     expect(seen).toHaveLength(12);
     for (const [question, traced] of seen) expect(traced).toEqual([question, question]);
     expect(seen.map(([question]) => question)).not.toEqual(order);
@@ -86,16 +93,25 @@ describe('BootstrapFewShot', () => {
   it('gives each predictor the demos of its own step', async () => {
     const lm = new DummyLM((messages) => ({ answer: FACTS[finalQuestion(messages)].answer }));
     const compiled = await context({ lm }, () =>
-      new BootstrapFewShot({ metric: exactAnswer, maxBootstrappedDemos: 1, maxLabeledDemos: 0, ...quiet }).compile(new DraftAndPolish(), { trainset: factExamples() }),
+      new BootstrapFewShot({ metric: exactAnswer, maxBootstrappedDemos: 1, maxLabeledDemos: 0, ...quiet }).compile(new DraftAndPolish(), {
+        trainset: factExamples(),
+      }),
     );
     expect((compiled.draft.demos[0] as Example).toJSON()).toEqual({ augmented: true, question: 'What is the capital of France?', answer: 'Paris' });
-    expect((compiled.polish.demos[0] as Example).toJSON()).toEqual({ augmented: true, question: 'What is the capital of France?', draft: 'Paris', answer: 'Paris' });
+    expect((compiled.polish.demos[0] as Example).toJSON()).toEqual({
+      augmented: true,
+      question: 'What is the capital of France?',
+      draft: 'Paris',
+      answer: 'Paris',
+    });
   });
 
   it('gives the same result whatever the concurrency', async () => {
     const compileWith = (concurrency: number): Promise<QA> =>
       context({ lm: demoAwareLM() }, () =>
-        new BootstrapFewShot({ metric: exactAnswer, maxBootstrappedDemos: 4, maxLabeledDemos: 6, concurrency, ...quiet }).compile(new QA(), { trainset: factExamples() }),
+        new BootstrapFewShot({ metric: exactAnswer, maxBootstrappedDemos: 4, maxLabeledDemos: 6, concurrency, ...quiet }).compile(new QA(), {
+          trainset: factExamples(),
+        }),
       );
     const [sequential, parallel, again] = await Promise.all([compileWith(1), compileWith(8), compileWith(8)]);
     expect(parallel.dumpState()).toEqual(sequential.dumpState());
@@ -104,13 +120,19 @@ describe('BootstrapFewShot', () => {
 
   it('starts no more examples than could still be needed', async () => {
     const lm = new DummyLM((messages) => ({ answer: FACTS[finalQuestion(messages)].answer }));
-    await context({ lm }, () => new BootstrapFewShot({ metric: exactAnswer, maxBootstrappedDemos: 2, maxLabeledDemos: 0, concurrency: 16, ...quiet }).compile(new QA(), { trainset: factExamples() }));
+    await context({ lm }, () =>
+      new BootstrapFewShot({ metric: exactAnswer, maxBootstrappedDemos: 2, maxLabeledDemos: 0, concurrency: 16, ...quiet }).compile(new QA(), {
+        trainset: factExamples(),
+      }),
+    );
     expect(lm.history).toHaveLength(2);
   });
 
   it('keeps every run that does not throw when there is no metric', async () => {
     const lm = new DummyLM(() => ({ answer: 'anything' }));
-    const compiled = await context({ lm }, () => new BootstrapFewShot({ maxBootstrappedDemos: 2, maxLabeledDemos: 0, ...quiet }).compile(new QA(), { trainset: factExamples() }));
+    const compiled = await context({ lm }, () =>
+      new BootstrapFewShot({ maxBootstrappedDemos: 2, maxLabeledDemos: 0, ...quiet }).compile(new QA(), { trainset: factExamples() }),
+    );
     expect(compiled.generate.demos).toHaveLength(2);
   });
 
@@ -118,15 +140,23 @@ describe('BootstrapFewShot', () => {
     const lm = new DummyLM((messages) => ({ answer: FACTS[finalQuestion(messages)].answer }));
     const metric: Metric = () => 0.5;
     const compileAt = (metricThreshold: number): Promise<QA> =>
-      context({ lm }, () => new BootstrapFewShot({ metric, metricThreshold, maxBootstrappedDemos: 2, maxLabeledDemos: 0, ...quiet }).compile(new QA(), { trainset: factExamples() }));
+      context({ lm }, () =>
+        new BootstrapFewShot({ metric, metricThreshold, maxBootstrappedDemos: 2, maxLabeledDemos: 0, ...quiet }).compile(new QA(), {
+          trainset: factExamples(),
+        }),
+      );
     expect((await compileAt(0.4)).generate.demos).toHaveLength(2);
     expect((await compileAt(0.6)).generate.demos).toHaveLength(0);
   });
 
   it('retries a failed example with a temperature-1 copy of the LM and a new rollout id', async () => {
-    const lm = new DummyLM((messages, options) => ({ answer: options.rolloutId === 1 && options.temperature === 1 ? FACTS[finalQuestion(messages)].answer : 'wrong' }));
+    const lm = new DummyLM((messages, options) => ({
+      answer: options.rolloutId === 1 && options.temperature === 1 ? FACTS[finalQuestion(messages)].answer : 'wrong',
+    }));
     const compiled = await context({ lm }, () =>
-      new BootstrapFewShot({ metric: exactAnswer, maxBootstrappedDemos: 1, maxLabeledDemos: 0, maxRounds: 2, ...quiet }).compile(new QA(), { trainset: factExamples() }),
+      new BootstrapFewShot({ metric: exactAnswer, maxBootstrappedDemos: 1, maxLabeledDemos: 0, maxRounds: 2, ...quiet }).compile(new QA(), {
+        trainset: factExamples(),
+      }),
     );
     expect(compiled.generate.demos).toHaveLength(1);
     expect(lm.history.map((call) => call.options.rolloutId)).toEqual([undefined]);
@@ -138,11 +168,15 @@ describe('BootstrapFewShot', () => {
       return { answer: FACTS[finalQuestion(messages)].answer };
     });
     const tolerant = await context({ lm }, () =>
-      new BootstrapFewShot({ metric: exactAnswer, maxBootstrappedDemos: 12, maxLabeledDemos: 0, maxErrors: 5, ...quiet }).compile(new QA(), { trainset: factExamples() }),
+      new BootstrapFewShot({ metric: exactAnswer, maxBootstrappedDemos: 12, maxLabeledDemos: 0, maxErrors: 5, ...quiet }).compile(new QA(), {
+        trainset: factExamples(),
+      }),
     );
     expect(tolerant.generate.demos).toHaveLength(8);
     const strict = context({ lm }, () =>
-      new BootstrapFewShot({ metric: exactAnswer, maxBootstrappedDemos: 12, maxLabeledDemos: 0, maxErrors: 2, ...quiet }).compile(new QA(), { trainset: factExamples() }),
+      new BootstrapFewShot({ metric: exactAnswer, maxBootstrappedDemos: 12, maxLabeledDemos: 0, maxErrors: 2, ...quiet }).compile(new QA(), {
+        trainset: factExamples(),
+      }),
     );
     await expect(strict).rejects.toMatchObject({ code: 'EVALUATION_FAILED', details: { errorCount: 2, maxErrors: 2 } });
   });
@@ -161,7 +195,10 @@ describe('BootstrapFewShot', () => {
       return { answer: FACTS[finalQuestion(messages)].answer };
     });
     const run = context({ lm }, () =>
-      new BootstrapFewShot({ metric: exactAnswer, maxBootstrappedDemos: 12, maxLabeledDemos: 0, ...quiet }).compile(new QA(), { trainset: factExamples(), signal: controller.signal }),
+      new BootstrapFewShot({ metric: exactAnswer, maxBootstrappedDemos: 12, maxLabeledDemos: 0, ...quiet }).compile(new QA(), {
+        trainset: factExamples(),
+        signal: controller.signal,
+      }),
     );
     await expect(run).rejects.toBe(reason);
   });
@@ -170,7 +207,10 @@ describe('BootstrapFewShot', () => {
     const teacher = new QA();
     teacher.generate.lm = new DummyLM((messages) => ({ answer: FACTS[finalQuestion(messages)].answer }));
     const compiled = await context({ lm: new DummyLM(() => ({ answer: 'student never runs' })) }, () =>
-      new BootstrapFewShot({ metric: exactAnswer, maxBootstrappedDemos: 2, maxLabeledDemos: 0, ...quiet }).compile(new QA(), { trainset: factExamples(), teacher }),
+      new BootstrapFewShot({ metric: exactAnswer, maxBootstrappedDemos: 2, maxLabeledDemos: 0, ...quiet }).compile(new QA(), {
+        trainset: factExamples(),
+        teacher,
+      }),
     );
     expect((compiled.generate.demos as Example[]).map((demo) => demo.get('answer'))).toEqual(['Paris', '5']);
     expect(compiled.generate.lm).toBeUndefined();
@@ -180,7 +220,9 @@ describe('BootstrapFewShot', () => {
     const student = new QA();
     student.generate.demos = [{ question: 'What is 4 + 4?', answer: '8' }];
     const before = student.dumpState();
-    const compiled = await context({ lm: demoAwareLM() }, () => new BootstrapFewShot({ metric: exactAnswer, ...quiet }).compile(student, { trainset: factExamples() }));
+    const compiled = await context({ lm: demoAwareLM() }, () =>
+      new BootstrapFewShot({ metric: exactAnswer, ...quiet }).compile(student, { trainset: factExamples() }),
+    );
     expect(compiled).not.toBe(student);
     expect(compiled.generate).not.toBe(student.generate);
     expect(compiled.compiled).toBe(true);
@@ -219,7 +261,10 @@ describe('BootstrapFewShot', () => {
     });
 
     it('rejects an empty trainset', async () => {
-      await expect(new BootstrapFewShot(quiet).compile(new QA(), { trainset: [] })).rejects.toMatchObject({ code: 'OPTIMIZER_INVALID', details: { option: 'trainset' } });
+      await expect(new BootstrapFewShot(quiet).compile(new QA(), { trainset: [] })).rejects.toMatchObject({
+        code: 'OPTIMIZER_INVALID',
+        details: { option: 'trainset' },
+      });
     });
 
     it('rejects a student with no predictors', async () => {
@@ -228,13 +273,19 @@ describe('BootstrapFewShot', () => {
           return new Prediction({ answer: 'x' });
         }
       }
-      await expect(new BootstrapFewShot(quiet).compile(new Plain(), { trainset: factExamples() })).rejects.toMatchObject({ code: 'OPTIMIZER_INVALID', details: { option: 'student' } });
+      await expect(new BootstrapFewShot(quiet).compile(new Plain(), { trainset: factExamples() })).rejects.toMatchObject({
+        code: 'OPTIMIZER_INVALID',
+        details: { option: 'student' },
+      });
     });
 
     it('rejects a compiled student', async () => {
       const student = new QA();
       student.compiled = true;
-      await expect(new BootstrapFewShot(quiet).compile(student, { trainset: factExamples() })).rejects.toMatchObject({ code: 'OPTIMIZER_INVALID', details: { option: 'student' } });
+      await expect(new BootstrapFewShot(quiet).compile(student, { trainset: factExamples() })).rejects.toMatchObject({
+        code: 'OPTIMIZER_INVALID',
+        details: { option: 'student' },
+      });
     });
 
     it('rejects a teacher with other predictors', async () => {

@@ -19,7 +19,8 @@ function copro(options: Partial<COPROOptions> = {}): COPRO {
   return new COPRO({ metric: categoryMatch, breadth: 4, depth: 3, promptModel: makePromptLM(1), logger: silent, displayProgress: false, ...options });
 }
 
-const devScore = (program: Categorize): Promise<number> => context({ lm: makeTaskLM() }, async () => (await new Evaluate({ devset, metric: categoryMatch }).run(program)).score);
+const devScore = (program: Categorize): Promise<number> =>
+  context({ lm: makeTaskLM() }, async () => (await new Evaluate({ devset, metric: categoryMatch }).run(program)).score);
 
 describe('COPRO', () => {
   it('raises the dev score well above the baseline instruction on the simulated task', async () => {
@@ -60,7 +61,7 @@ describe('COPRO', () => {
     expect(compiled.optimization.resultsLatest!.classify.max).toHaveLength(3);
   });
 
-  it('sends the prompt model DSPy\'s BasicGenerateInstruction and GenerateInstructionGivenAttempts prompts', async () => {
+  it("sends the prompt model DSPy's BasicGenerateInstruction and GenerateInstructionGivenAttempts prompts", async () => {
     const promptLM = makePromptLM(1);
     await context({ lm: makeTaskLM() }, () => copro({ promptModel: promptLM, depth: 2 }).compile(new Categorize(), { trainset }));
     const [first, second] = promptLM.history;
@@ -94,13 +95,22 @@ describe('COPRO', () => {
   });
 
   it('rejects breadth ≤ 1, a missing metric and unknown options with OPTIMIZER_INVALID', () => {
-    expect(() => copro({ breadth: 1 })).toThrow(expect.objectContaining({ code: 'OPTIMIZER_INVALID', details: expect.objectContaining({ option: 'breadth' }) }));
-    expect(() => new COPRO({ breadth: 3 } as unknown as COPROOptions)).toThrow(expect.objectContaining({ code: 'OPTIMIZER_INVALID', details: expect.objectContaining({ option: 'metric' }) }));
-    expect(() => copro({ breadht: 3 } as unknown as COPROOptions)).toThrow(expect.objectContaining({ code: 'OPTIMIZER_INVALID', details: expect.objectContaining({ suggestion: 'breadth' }) }));
+    expect(() => copro({ breadth: 1 })).toThrow(
+      expect.objectContaining({ code: 'OPTIMIZER_INVALID', details: expect.objectContaining({ option: 'breadth' }) }),
+    );
+    expect(() => new COPRO({ breadth: 3 } as unknown as COPROOptions)).toThrow(
+      expect.objectContaining({ code: 'OPTIMIZER_INVALID', details: expect.objectContaining({ option: 'metric' }) }),
+    );
+    expect(() => copro({ breadht: 3 } as unknown as COPROOptions)).toThrow(
+      expect.objectContaining({ code: 'OPTIMIZER_INVALID', details: expect.objectContaining({ suggestion: 'breadth' }) }),
+    );
   });
 
   it('rejects a compile without an LM to propose with', async () => {
-    await expect(copro({ promptModel: undefined }).compile(new Categorize(), { trainset })).rejects.toMatchObject({ code: 'OPTIMIZER_INVALID', details: { option: 'promptModel' } });
+    await expect(copro({ promptModel: undefined }).compile(new Categorize(), { trainset })).rejects.toMatchObject({
+      code: 'OPTIMIZER_INVALID',
+      details: { option: 'promptModel' },
+    });
   });
 
   it("rejects with the caller's reason when cancelled mid-run", async () => {

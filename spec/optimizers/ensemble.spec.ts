@@ -116,7 +116,9 @@ describe('Ensemble', () => {
     });
 
     it('rejects a size larger than the list', () => {
-      expect(() => new Ensemble({ size: 3 }).compile([new Fixed('a')])).toThrow(expect.objectContaining({ code: 'OPTIMIZER_INVALID', details: { option: 'size' } }));
+      expect(() => new Ensemble({ size: 3 }).compile([new Fixed('a')])).toThrow(
+        expect.objectContaining({ code: 'OPTIMIZER_INVALID', details: { option: 'size' } }),
+      );
     });
 
     it('rejects a reducer that returns something other than a Prediction', async () => {

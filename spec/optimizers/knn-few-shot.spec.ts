@@ -103,7 +103,10 @@ describe('KNNFewShot', () => {
   describe('bad input', () => {
     it('rejects a vectorizer whose trainset vectors differ in size', async () => {
       const vectorizer = { embed: async (texts: string[]) => texts.map((_, index) => (index === 0 ? [1, 0] : [1, 0, 0])) };
-      await expect(new KNNFewShot({ k: 1, vectorizer, ...quiet }).compile(new QA(), { trainset })).rejects.toMatchObject({ code: 'OPTIMIZER_INVALID', details: { option: 'vectorizer' } });
+      await expect(new KNNFewShot({ k: 1, vectorizer, ...quiet }).compile(new QA(), { trainset })).rejects.toMatchObject({
+        code: 'OPTIMIZER_INVALID',
+        details: { option: 'vectorizer' },
+      });
     });
 
     it('rejects a call whose vector size differs from the trainset vectors', async () => {
@@ -130,7 +133,10 @@ describe('KNNFewShot', () => {
     });
 
     it('rejects an empty trainset', async () => {
-      await expect(new KNNFewShot({ k: 1, vectorizer: topicEmbedder(), ...quiet }).compile(new QA(), { trainset: [] })).rejects.toMatchObject({ code: 'OPTIMIZER_INVALID', details: { option: 'trainset' } });
+      await expect(new KNNFewShot({ k: 1, vectorizer: topicEmbedder(), ...quiet }).compile(new QA(), { trainset: [] })).rejects.toMatchObject({
+        code: 'OPTIMIZER_INVALID',
+        details: { option: 'trainset' },
+      });
     });
   });
 });

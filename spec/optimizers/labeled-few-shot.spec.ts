@@ -78,7 +78,10 @@ describe('LabeledFewShot', () => {
 
   describe('bad input', () => {
     it('rejects an empty trainset with OPTIMIZER_INVALID', async () => {
-      await expect(new LabeledFewShot().compile(new QA(), { trainset: [] })).rejects.toMatchObject({ code: 'OPTIMIZER_INVALID', details: { option: 'trainset' } });
+      await expect(new LabeledFewShot().compile(new QA(), { trainset: [] })).rejects.toMatchObject({
+        code: 'OPTIMIZER_INVALID',
+        details: { option: 'trainset' },
+      });
     });
 
     it('rejects a student with no predictors with OPTIMIZER_INVALID', async () => {
@@ -87,7 +90,10 @@ describe('LabeledFewShot', () => {
           return new Prediction({});
         }
       }
-      await expect(new LabeledFewShot().compile(new NoPredictors(), { trainset: factExamples() })).rejects.toMatchObject({ code: 'OPTIMIZER_INVALID', details: { option: 'student' } });
+      await expect(new LabeledFewShot().compile(new NoPredictors(), { trainset: factExamples() })).rejects.toMatchObject({
+        code: 'OPTIMIZER_INVALID',
+        details: { option: 'student' },
+      });
     });
 
     it.each([
@@ -98,7 +104,9 @@ describe('LabeledFewShot', () => {
     });
 
     it('rejects a misspelt option with a did-you-mean', () => {
-      expect(() => new LabeledFewShot({ kk: 2 } as never)).toThrow(expect.objectContaining({ code: 'OPTIMIZER_INVALID', details: { option: 'kk', suggestion: 'k' } }));
+      expect(() => new LabeledFewShot({ kk: 2 } as never)).toThrow(
+        expect.objectContaining({ code: 'OPTIMIZER_INVALID', details: { option: 'kk', suggestion: 'k' } }),
+      );
     });
   });
 });

@@ -20,7 +20,8 @@ function mipro(options: Partial<MIPROv2Options> = {}): MIPROv2 {
   return new MIPROv2({ metric: categoryMatch, promptModel: makePromptLM(1), logger: silent, displayProgress: false, ...options });
 }
 
-const devScore = (program: Categorize): Promise<number> => context({ lm: makeTaskLM() }, async () => (await new Evaluate({ devset, metric: categoryMatch }).run(program)).score);
+const devScore = (program: Categorize): Promise<number> =>
+  context({ lm: makeTaskLM() }, async () => (await new Evaluate({ devset, metric: categoryMatch }).run(program)).score);
 
 describe('MIPROv2', () => {
   it("raises the dev score well above the baseline with auto 'light'", async () => {
@@ -103,7 +104,9 @@ describe('MIPROv2', () => {
 
   it('works zero-shot (no demos) with auto: null and explicit candidates and trials', async () => {
     const options = { auto: null, numCandidates: 3, numTrials: 4, minibatch: false, maxBootstrappedDemos: 0, maxLabeledDemos: 0 } as const;
-    const compiled = await context({ lm: makeTaskLM() }, () => mipro(options).compile(new Categorize(), { trainset: makeExamples(20), valset: makeExamples(20, 100) }));
+    const compiled = await context({ lm: makeTaskLM() }, () =>
+      mipro(options).compile(new Categorize(), { trainset: makeExamples(20), valset: makeExamples(20, 100) }),
+    );
     expect(compiled.classify.demos).toEqual([]);
     expect(compiled.optimization.trials).toHaveLength(5);
     expect(compiled.optimization.trials!.every((trial) => trial.kind === 'full' && trial.params.classify.demos === undefined)).toBe(true);
@@ -116,14 +119,22 @@ describe('MIPROv2', () => {
   });
 
   it('rejects numCandidates or numTrials with auto, and auto: null without them', () => {
-    expect(() => mipro({ numTrials: 5 })).toThrow(expect.objectContaining({ code: 'OPTIMIZER_INVALID', details: expect.objectContaining({ option: 'numTrials' }) }));
-    expect(() => mipro({ auto: null, numCandidates: 4 })).toThrow(expect.objectContaining({ code: 'OPTIMIZER_INVALID', details: expect.objectContaining({ option: 'numTrials' }) }));
-    expect(() => mipro({ auto: 'huge' as never })).toThrow(expect.objectContaining({ code: 'OPTIMIZER_INVALID', details: expect.objectContaining({ option: 'auto' }) }));
+    expect(() => mipro({ numTrials: 5 })).toThrow(
+      expect.objectContaining({ code: 'OPTIMIZER_INVALID', details: expect.objectContaining({ option: 'numTrials' }) }),
+    );
+    expect(() => mipro({ auto: null, numCandidates: 4 })).toThrow(
+      expect.objectContaining({ code: 'OPTIMIZER_INVALID', details: expect.objectContaining({ option: 'numTrials' }) }),
+    );
+    expect(() => mipro({ auto: 'huge' as never })).toThrow(
+      expect.objectContaining({ code: 'OPTIMIZER_INVALID', details: expect.objectContaining({ option: 'auto' }) }),
+    );
   });
 
   it('rejects a minibatch larger than the valset', async () => {
     const options = { auto: null, numCandidates: 2, numTrials: 2, minibatchSize: 50 } as const;
-    await expect(context({ lm: makeTaskLM() }, () => mipro(options).compile(new Categorize(), { trainset: makeExamples(10), valset: makeExamples(10, 100) }))).rejects.toMatchObject({
+    await expect(
+      context({ lm: makeTaskLM() }, () => mipro(options).compile(new Categorize(), { trainset: makeExamples(10), valset: makeExamples(10, 100) })),
+    ).rejects.toMatchObject({
       code: 'OPTIMIZER_INVALID',
       details: { option: 'minibatchSize' },
     });

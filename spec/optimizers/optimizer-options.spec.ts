@@ -15,7 +15,12 @@ const trainset = [new Example({ question: 'q', answer: 'a' }).withInputs('questi
 const constructors: [string, (extra: Record<string, unknown>) => unknown, string, string][] = [
   ['LabeledFewShot', (extra) => new LabeledFewShot({ ...extra }), 'kk', 'k'],
   ['BootstrapFewShot', (extra) => new BootstrapFewShot({ ...extra }), 'maxBootstrapedDemos', 'maxBootstrappedDemos'],
-  ['BootstrapFewShotWithRandomSearch', (extra) => new BootstrapFewShotWithRandomSearch({ metric: exactAnswer, ...extra }), 'numCandidatePrograms_', 'numCandidatePrograms'],
+  [
+    'BootstrapFewShotWithRandomSearch',
+    (extra) => new BootstrapFewShotWithRandomSearch({ metric: exactAnswer, ...extra }),
+    'numCandidatePrograms_',
+    'numCandidatePrograms',
+  ],
   ['KNNFewShot', (extra) => new KNNFewShot({ k: 1, vectorizer, ...extra }), 'vectoriser', 'vectorizer'],
   ['Ensemble', (extra) => new Ensemble({ ...extra }), 'reduce_fn', 'reduceFn'],
   ['ParameterSearch', (extra) => new ParameterSearch({ metric: exactAnswer, ...extra }), 'strategie', 'strategy'],
@@ -23,7 +28,9 @@ const constructors: [string, (extra: Record<string, unknown>) => unknown, string
 
 describe('optimizer options', () => {
   it.each(constructors)('%s rejects an unknown option with OPTIMIZER_INVALID', (_name, build) => {
-    expect(() => build({ zzzUnrelated: 1 })).toThrow(expect.objectContaining({ code: 'OPTIMIZER_INVALID', details: { option: 'zzzUnrelated', suggestion: undefined } }));
+    expect(() => build({ zzzUnrelated: 1 })).toThrow(
+      expect.objectContaining({ code: 'OPTIMIZER_INVALID', details: { option: 'zzzUnrelated', suggestion: undefined } }),
+    );
   });
 
   it.each(constructors)('%s rejects a near miss with a did-you-mean', (_name, build, nearMiss, suggestion) => {

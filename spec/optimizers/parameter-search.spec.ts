@@ -57,7 +57,8 @@ describe('ParameterSearch', () => {
   });
 
   it('is deterministic for a fixed seed', async () => {
-    const run = async (seed: number): Promise<unknown[]> => (await search({ trials: 5, seed }).compile(new Classifier(), { trainset: numbers })).searchResults.trials.map((trial) => [trial.values, trial.score]);
+    const run = async (seed: number): Promise<unknown[]> =>
+      (await search({ trials: 5, seed }).compile(new Classifier(), { trainset: numbers })).searchResults.trials.map((trial) => [trial.values, trial.score]);
     expect(await run(3)).toEqual(await run(3));
     expect(await run(3)).not.toEqual(await run(4));
   });
@@ -72,7 +73,9 @@ describe('ParameterSearch', () => {
         return this.generate.forward(inputs, { demos: pool.slice(0, this.shots) });
       }
     }
-    const tuned = await context({ lm: demoAwareLM() }, () => search({ metric: exactAnswer, strategy: 'grid' }).compile(new FewShot(), { trainset: pool, valset: factExamples() }));
+    const tuned = await context({ lm: demoAwareLM() }, () =>
+      search({ metric: exactAnswer, strategy: 'grid' }).compile(new FewShot(), { trainset: pool, valset: factExamples() }),
+    );
     expect(tuned.shots).toBe(3);
     expect(tuned.searchResults.trials.map((trial) => [trial.values.shots, trial.score])).toEqual([
       [0, 0],
@@ -94,7 +97,9 @@ describe('ParameterSearch', () => {
     }
     const tuned = await search({ trials: 40, seed: 2 }).compile(new Mixed(), { trainset: [new Example({ x: 1, label: 'big' }).withInputs('x')] });
     const trials = tuned.searchResults.trials;
-    expect(trials.every((trial) => typeof trial.values.weight === 'number' && (trial.values.weight as number) >= 0 && (trial.values.weight as number) <= 1)).toBe(true);
+    expect(
+      trials.every((trial) => typeof trial.values.weight === 'number' && (trial.values.weight as number) >= 0 && (trial.values.weight as number) <= 1),
+    ).toBe(true);
     expect(new Set(trials.map((trial) => trial.values.strict))).toEqual(new Set([false, true]));
     expect(new Set(trials.map((trial) => trial.values.style))).toEqual(new Set(['short', 'long']));
     expect(tuned.searchResults.best.score).toBe(100);
@@ -201,7 +206,10 @@ describe('ParameterSearch', () => {
           return new Prediction({});
         }
       }
-      await expect(search().compile(new Unbounded(), { trainset: numbers })).rejects.toMatchObject({ code: 'OPTIMIZER_INVALID', details: { parameter: 'temperature' } });
+      await expect(search().compile(new Unbounded(), { trainset: numbers })).rejects.toMatchObject({
+        code: 'OPTIMIZER_INVALID',
+        details: { parameter: 'temperature' },
+      });
     });
 
     it('rejects a program with nothing to search', async () => {
@@ -212,11 +220,17 @@ describe('ParameterSearch', () => {
           return new Prediction({});
         }
       }
-      await expect(search().compile(new Nothing(), { trainset: numbers })).rejects.toMatchObject({ code: 'OPTIMIZER_INVALID', details: { option: 'parameters' } });
+      await expect(search().compile(new Nothing(), { trainset: numbers })).rejects.toMatchObject({
+        code: 'OPTIMIZER_INVALID',
+        details: { option: 'parameters' },
+      });
     });
 
     it('rejects an unknown parameter path', async () => {
-      await expect(search({ parameters: ['k'] }).compile(new Classifier(), { trainset: numbers })).rejects.toMatchObject({ code: 'OPTIMIZER_INVALID', details: { option: 'parameters' } });
+      await expect(search({ parameters: ['k'] }).compile(new Classifier(), { trainset: numbers })).rejects.toMatchObject({
+        code: 'OPTIMIZER_INVALID',
+        details: { option: 'parameters' },
+      });
     });
 
     it('rejects a shared parameter asked for by name', async () => {
@@ -227,11 +241,17 @@ describe('ParameterSearch', () => {
           return new Prediction({});
         }
       }
-      await expect(search({ parameters: ['k'] }).compile(new Shared(), { trainset: numbers })).rejects.toMatchObject({ code: 'OPTIMIZER_INVALID', details: { parameter: 'k' } });
+      await expect(search({ parameters: ['k'] }).compile(new Shared(), { trainset: numbers })).rejects.toMatchObject({
+        code: 'OPTIMIZER_INVALID',
+        details: { parameter: 'k' },
+      });
     });
 
     it('rejects a grid larger than trials', async () => {
-      await expect(search({ strategy: 'grid', gridSize: 11, trials: 5 }).compile(new Classifier(), { trainset: numbers })).rejects.toMatchObject({ code: 'OPTIMIZER_INVALID', details: { option: 'trials', points: 11 } });
+      await expect(search({ strategy: 'grid', gridSize: 11, trials: 5 }).compile(new Classifier(), { trainset: numbers })).rejects.toMatchObject({
+        code: 'OPTIMIZER_INVALID',
+        details: { option: 'trials', points: 11 },
+      });
     });
 
     it('rejects an empty trainset', async () => {

@@ -12,7 +12,8 @@ import { configure, context, resetSettings, type TraceEntry } from '../../lib/se
 
 afterEach(() => resetSettings());
 
-const oneWord = (_inputs: Readonly<Record<string, unknown>>, prediction: Prediction): number => (String(prediction.answer).trim().split(/\s+/).length === 1 ? 1 : 0);
+const oneWord = (_inputs: Readonly<Record<string, unknown>>, prediction: Prediction): number =>
+  String(prediction.answer).trim().split(/\s+/).length === 1 ? 1 : 0;
 
 /** A DummyLM replying from `answers` in order and recording each call's options (rollout copies share the script). */
 function recordingLM(answers: Record<string, unknown>[], options: Record<string, unknown> = {}): { lm: DummyLM; calls: LMCallOptions[] } {
@@ -121,7 +122,9 @@ describe('BestOfN', () => {
     it("rethrows a dspex error once failures break DSPy's failCount rule (attempt index > remaining)", async () => {
       configure({ lm: recordingLM([]).lm });
       const { module, runs } = flakyModule(10, () => new LMHttpError('server down', { status: 503 }));
-      await expect(new BestOfN(module, { n: 5, rewardFn: oneWord, threshold: 1, failCount: 1, logger: silentLogger() }).forward({ question: 'q' })).rejects.toMatchObject({ code: 'LM_HTTP' });
+      await expect(
+        new BestOfN(module, { n: 5, rewardFn: oneWord, threshold: 1, failCount: 1, logger: silentLogger() }).forward({ question: 'q' }),
+      ).rejects.toMatchObject({ code: 'LM_HTTP' });
       expect(runs.count).toBe(2);
     });
 
@@ -129,7 +132,9 @@ describe('BestOfN', () => {
       configure({ lm: recordingLM([]).lm });
       const thrown = new Error('flaky');
       const { module } = flakyModule(10, () => thrown);
-      await expect(new BestOfN(module, { n: 2, rewardFn: oneWord, threshold: 1, failCount: 0, logger: silentLogger() }).forward({ question: 'q' })).rejects.toMatchObject({
+      await expect(
+        new BestOfN(module, { n: 2, rewardFn: oneWord, threshold: 1, failCount: 0, logger: silentLogger() }).forward({ question: 'q' }),
+      ).rejects.toMatchObject({
         code: 'EVALUATION_FAILED',
         cause: thrown,
       });
@@ -153,14 +158,18 @@ describe('BestOfN', () => {
         if (rewards === 1) throw new Error('judge crashed');
         return prediction.answer === 'two' ? 1 : 0;
       };
-      const prediction = await new BestOfN(new Predict('question -> answer'), { n: 2, rewardFn, threshold: 1, logger: silentLogger() }).forward({ question: 'q' });
+      const prediction = await new BestOfN(new Predict('question -> answer'), { n: 2, rewardFn, threshold: 1, logger: silentLogger() }).forward({
+        question: 'q',
+      });
       expect(prediction.answer).toBe('two');
     });
 
     it('counts a reward that is not a number as a failed attempt', async () => {
       configure({ lm: recordingLM([{ answer: 'one' }]).lm });
       const rewardFn = (() => 'great') as never;
-      await expect(new BestOfN(new Predict('question -> answer'), { n: 1, rewardFn, threshold: 1, failCount: 0, logger: silentLogger() }).forward({ question: 'q' })).rejects.toMatchObject({
+      await expect(
+        new BestOfN(new Predict('question -> answer'), { n: 1, rewardFn, threshold: 1, failCount: 0, logger: silentLogger() }).forward({ question: 'q' }),
+      ).rejects.toMatchObject({
         code: 'EVALUATION_FAILED',
       });
     });
@@ -192,7 +201,9 @@ describe('BestOfN', () => {
     });
 
     it('fails with LM_NOT_CONFIGURED when there is no LM to copy', async () => {
-      await expect(new BestOfN(new Predict('question -> answer'), { n: 2, rewardFn: oneWord, threshold: 1 }).forward({ question: 'q' })).rejects.toMatchObject({ code: 'LM_NOT_CONFIGURED' });
+      await expect(new BestOfN(new Predict('question -> answer'), { n: 2, rewardFn: oneWord, threshold: 1 }).forward({ question: 'q' })).rejects.toMatchObject({
+        code: 'LM_NOT_CONFIGURED',
+      });
     });
   });
 
@@ -200,7 +211,10 @@ describe('BestOfN', () => {
     const configured = recordingLM([{ answer: 'configured' }]);
     const perCall = recordingLM([{ answer: 'two words' }, { answer: 'Brussels' }], { rolloutId: 2 });
     configure({ lm: configured.lm });
-    const prediction = await new BestOfN(new Predict('question -> answer'), { n: 3, rewardFn: oneWord, threshold: 1 }).forward({ question: 'q' }, { lm: perCall.lm });
+    const prediction = await new BestOfN(new Predict('question -> answer'), { n: 3, rewardFn: oneWord, threshold: 1 }).forward(
+      { question: 'q' },
+      { lm: perCall.lm },
+    );
     expect(prediction.answer).toBe('Brussels');
     expect(configured.calls).toHaveLength(0);
     expect(perCall.calls.map((options) => [options.rolloutId, options.temperature])).toEqual([
@@ -223,7 +237,9 @@ describe('BestOfN', () => {
     });
 
     it('rejects something that is not a module with CONFIGURATION_INVALID', () => {
-      expect(() => new BestOfN({ forward: () => undefined } as never, { n: 2, rewardFn: oneWord, threshold: 1 })).toThrow(expect.objectContaining({ code: 'CONFIGURATION_INVALID' }));
+      expect(() => new BestOfN({ forward: () => undefined } as never, { n: 2, rewardFn: oneWord, threshold: 1 })).toThrow(
+        expect.objectContaining({ code: 'CONFIGURATION_INVALID' }),
+      );
     });
 
     it('names an unknown option, and a near miss with a did-you-mean', () => {
@@ -237,8 +253,14 @@ describe('BestOfN', () => {
 
     it('rejects a per-call option it does not know instead of ignoring it', async () => {
       const best = new BestOfN(module, { n: 2, rewardFn: oneWord, threshold: 1 });
-      await expect(best.forward({ question: 'q' }, { lmm: new DummyLM([]) } as never)).rejects.toMatchObject({ code: 'CONFIGURATION_INVALID', details: { option: 'lmm', suggestion: 'lm' } });
-      await expect(best.forward({ question: 'q' }, { lm: 'gpt-4' } as never)).rejects.toMatchObject({ code: 'CONFIGURATION_INVALID', details: { option: 'lm' } });
+      await expect(best.forward({ question: 'q' }, { lmm: new DummyLM([]) } as never)).rejects.toMatchObject({
+        code: 'CONFIGURATION_INVALID',
+        details: { option: 'lmm', suggestion: 'lm' },
+      });
+      await expect(best.forward({ question: 'q' }, { lm: 'gpt-4' } as never)).rejects.toMatchObject({
+        code: 'CONFIGURATION_INVALID',
+        details: { option: 'lm' },
+      });
     });
   });
 });

@@ -45,8 +45,14 @@ describe('majority', () => {
 
   it('rejects an unknown option, and names a near miss with a did-you-mean', () => {
     const votes = [{ answer: 'a' }];
-    expect(() => majority(votes, { feild: 'answer' } as never)).toThrow(expect.objectContaining({ code: 'CONFIGURATION_INVALID', details: { option: 'feild', suggestion: 'field' } }));
-    expect(() => majority(votes, { weights: [1] } as never)).toThrow(expect.objectContaining({ code: 'CONFIGURATION_INVALID', details: { option: 'weights', suggestion: undefined } }));
-    expect(() => majority(votes, { normalize: 'lower' } as never)).toThrow(expect.objectContaining({ code: 'CONFIGURATION_INVALID', details: { option: 'normalize' } }));
+    expect(() => majority(votes, { feild: 'answer' } as never)).toThrow(
+      expect.objectContaining({ code: 'CONFIGURATION_INVALID', details: { option: 'feild', suggestion: 'field' } }),
+    );
+    expect(() => majority(votes, { weights: [1] } as never)).toThrow(
+      expect.objectContaining({ code: 'CONFIGURATION_INVALID', details: { option: 'weights', suggestion: undefined } }),
+    );
+    expect(() => majority(votes, { normalize: 'lower' } as never)).toThrow(
+      expect.objectContaining({ code: 'CONFIGURATION_INVALID', details: { option: 'normalize' } }),
+    );
   });
 });

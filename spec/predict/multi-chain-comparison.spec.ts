@@ -18,7 +18,10 @@ describe('MultiChainComparison', () => {
     const { signature, config } = compare.predict;
     expect(signature.toString()).toBe('question, reasoning_attempt_1, reasoning_attempt_2, reasoning_attempt_3 -> rationale, answer');
     expect(signature.field('reasoning_attempt_2')).toMatchObject({ prefix: 'Student Attempt #2:', desc: '${reasoning attempt}' });
-    expect(signature.field('rationale')).toMatchObject({ prefix: "Accurate Reasoning: Thank you everyone. Let's now holistically", desc: '${corrected reasoning}' });
+    expect(signature.field('rationale')).toMatchObject({
+      prefix: "Accurate Reasoning: Thank you everyone. Let's now holistically",
+      desc: '${corrected reasoning}',
+    });
     expect(config).toEqual({ temperature: 0.7 });
     expect(compare.lastKey).toBe('answer');
   });
@@ -70,7 +73,10 @@ describe('MultiChainComparison', () => {
 
   it('rejects a completion without reasoning or rationale with INPUT_INVALID', async () => {
     const completions = [...ATTEMPTS.slice(0, 2), new Prediction({ answer: '4' })];
-    await expect(new MultiChainComparison('question -> answer').forward({ completions, question: 'q' })).rejects.toMatchObject({ code: 'INPUT_INVALID', details: { index: 2 } });
+    await expect(new MultiChainComparison('question -> answer').forward({ completions, question: 'q' })).rejects.toMatchObject({
+      code: 'INPUT_INVALID',
+      details: { index: 2 },
+    });
   });
 
   it.each([
@@ -81,6 +87,8 @@ describe('MultiChainComparison', () => {
   });
 
   it('names M in the details of a bad M', () => {
-    expect(() => new MultiChainComparison('question -> answer', { M: 1.5 })).toThrow(expect.objectContaining({ code: 'CONFIGURATION_INVALID', details: { option: 'M' } }));
+    expect(() => new MultiChainComparison('question -> answer', { M: 1.5 })).toThrow(
+      expect.objectContaining({ code: 'CONFIGURATION_INVALID', details: { option: 'M' } }),
+    );
   });
 });

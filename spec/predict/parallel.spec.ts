@@ -72,10 +72,15 @@ describe('Parallel', () => {
     expect(results.map((result) => result?.id)).toEqual([0, 1, 2, 3, 4, 5, 6]);
   });
 
-  it("runs an Example on its inputs() and a plain object as it is", async () => {
+  it('runs an Example on its inputs() and a plain object as it is', async () => {
     const gate = new Gate();
     const example = new Example({ id: 1, label: 'x' }).withInputs('id');
-    await gate.drain(new Parallel().forward([[gate, example], [gate, { id: 2, extra: true }]]));
+    await gate.drain(
+      new Parallel().forward([
+        [gate, example],
+        [gate, { id: 2, extra: true }],
+      ]),
+    );
     expect(gate.started).toEqual([{ id: 1 }, { id: 2, extra: true }]);
   });
 
@@ -113,7 +118,11 @@ describe('Parallel', () => {
       [gate, { id: 3 }],
     ];
     const outcome = gate.drain(new Parallel({ concurrency: 2, maxErrors: 1, logger: silent }).forward(pairs));
-    await expect(outcome).rejects.toMatchObject({ code: 'EVALUATION_FAILED', details: { errors: 1, maxErrors: 1 }, cause: expect.objectContaining({ message: 'failed 0' }) });
+    await expect(outcome).rejects.toMatchObject({
+      code: 'EVALUATION_FAILED',
+      details: { errors: 1, maxErrors: 1 },
+      cause: expect.objectContaining({ message: 'failed 0' }),
+    });
     expect(gate.started.map((inputs) => inputs.id)).toEqual([0, 1]);
     expect(gate.signals[1]?.aborted).toBe(true);
   });
@@ -143,8 +152,13 @@ describe('Parallel', () => {
   });
 
   it('names a misspelt option with a did-you-mean, in the constructor and per call', async () => {
-    expect(() => new Parallel({ maxError: 3 } as never)).toThrow(expect.objectContaining({ code: 'CONFIGURATION_INVALID', details: { option: 'maxError', suggestion: 'maxErrors' } }));
-    await expect(new Parallel().forward([], { concurency: 2 } as never)).rejects.toMatchObject({ code: 'CONFIGURATION_INVALID', details: { option: 'concurency', suggestion: 'concurrency' } });
+    expect(() => new Parallel({ maxError: 3 } as never)).toThrow(
+      expect.objectContaining({ code: 'CONFIGURATION_INVALID', details: { option: 'maxError', suggestion: 'maxErrors' } }),
+    );
+    await expect(new Parallel().forward([], { concurency: 2 } as never)).rejects.toMatchObject({
+      code: 'CONFIGURATION_INVALID',
+      details: { option: 'concurency', suggestion: 'concurrency' },
+    });
   });
 
   it('rejects pairs that are not [module, example] with INPUT_INVALID', async () => {

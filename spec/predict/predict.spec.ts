@@ -127,7 +127,7 @@ describe('Predict', () => {
     const reason = new Error('user cancelled');
     const lm = new DummyLM([{ a: 'x' }]);
     const wrapper: Module = new Wrapper();
-    const pending = context({ lm }, () => wrapper.forward({ q: "x" }, { signal: controller.signal }));
+    const pending = context({ lm }, () => wrapper.forward({ q: 'x' }, { signal: controller.signal }));
     controller.abort(reason);
     await expect(pending).rejects.toBe(reason);
     expect(lm.history).toHaveLength(0);

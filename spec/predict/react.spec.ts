@@ -76,7 +76,7 @@ describe('ReAct', () => {
   });
 
   describe('introspection and state', () => {
-    it("names its predictors as DSPy does: react, extract.predict", () => {
+    it('names its predictors as DSPy does: react, extract.predict', () => {
       const agent = new ReAct('question -> answer', { tools: [searchTool()] });
       expect(agent.namedPredictors().map(([name]) => name)).toEqual(['react', 'extract.predict']);
       expect(agent.react.signature.toString()).toBe('question, trajectory -> next_thought, next_tool_name, next_tool_args');
@@ -150,8 +150,12 @@ describe('ReAct', () => {
       const lm = new DummyLM([step('search', { query: 3 }), step('finish', {}), ANSWER]);
       const prediction = await context({ lm }, () => new ReAct('question -> answer', { tools: [searchTool(searches)] }).forward({ question: 'q' }));
       expect(searches).toEqual([]);
-      expect((prediction.trajectory as Record<string, unknown>).observation_0).toBe("Execution error in search: Arg query is invalid: 3 is not of type 'string'");
-      expect(lm.history[1].messages[1].content).toContain("[[ ## observation_0 ## ]]\nExecution error in search: Arg query is invalid: 3 is not of type 'string'");
+      expect((prediction.trajectory as Record<string, unknown>).observation_0).toBe(
+        "Execution error in search: Arg query is invalid: 3 is not of type 'string'",
+      );
+      expect(lm.history[1].messages[1].content).toContain(
+        "[[ ## observation_0 ## ]]\nExecution error in search: Arg query is invalid: 3 is not of type 'string'",
+      );
     });
 
     it('feeds a throwing tool back as an execution error', async () => {
@@ -196,7 +200,9 @@ describe('ReAct', () => {
       const prediction = await context({ lm }, () => new ReAct('question -> answer', { tools: [searchTool()], logger }).forward({ question: 'q' }));
       expect(prediction.trajectory).toEqual({});
       expect(prediction.answer).toBe('Paris');
-      expect(records).toEqual([expect.objectContaining({ level: 40, component: 'react', step: 0, msg: 'ending the trajectory: agent failed to select a valid tool' })]);
+      expect(records).toEqual([
+        expect.objectContaining({ level: 40, component: 'react', step: 0, msg: 'ending the trajectory: agent failed to select a valid tool' }),
+      ]);
       expect((records[0].err as { code: string }).code).toBe('ADAPTER_PARSE');
     });
 
@@ -268,7 +274,10 @@ describe('ReAct', () => {
 
     it('rejects an unknown per-call option instead of ignoring it', async () => {
       const agent = new ReAct('question -> answer', { tools: [] });
-      await expect(agent.forward({ question: 'q' }, { lmm: new DummyLM([]) } as never)).rejects.toMatchObject({ code: 'CONFIGURATION_INVALID', details: { option: 'lmm', suggestion: 'lm' } });
+      await expect(agent.forward({ question: 'q' }, { lmm: new DummyLM([]) } as never)).rejects.toMatchObject({
+        code: 'CONFIGURATION_INVALID',
+        details: { option: 'lmm', suggestion: 'lm' },
+      });
     });
   });
 

@@ -10,7 +10,8 @@ import { configure, context, resetSettings, type TraceEntry } from '../../lib/se
 
 afterEach(() => resetSettings());
 
-const oneWord = (_inputs: Readonly<Record<string, unknown>>, prediction: Prediction): number => (String(prediction.answer).trim().split(/\s+/).length === 1 ? 1 : 0);
+const oneWord = (_inputs: Readonly<Record<string, unknown>>, prediction: Prediction): number =>
+  String(prediction.answer).trim().split(/\s+/).length === 1 ? 1 : 0;
 
 const FEEDBACK_MARKER = 'assign blame to each module';
 
@@ -36,7 +37,9 @@ describe('Refine', () => {
   it('returns the first attempt that reaches the threshold without asking for feedback', async () => {
     const { lm, program, feedback } = scriptedLM([{ reasoning: 'r', answer: 'Brussels' }]);
     configure({ lm });
-    const prediction = await new Refine(new ChainOfThought('question -> answer'), { n: 3, rewardFn: oneWord, threshold: 1 }).forward({ question: 'Capital of Belgium?' });
+    const prediction = await new Refine(new ChainOfThought('question -> answer'), { n: 3, rewardFn: oneWord, threshold: 1 }).forward({
+      question: 'Capital of Belgium?',
+    });
     expect(prediction.answer).toBe('Brussels');
     expect([program.length, feedback.length]).toEqual([1, 0]);
   });
@@ -58,7 +61,7 @@ describe('Refine', () => {
     expect([configured.program.length, configured.feedback.length]).toEqual([0, 0]);
   });
 
-  it("hands the next attempt the advice for each predictor as the input hint_", async () => {
+  it('hands the next attempt the advice for each predictor as the input hint_', async () => {
     const { lm, program } = scriptedLM(
       [
         { reasoning: 'r', answer: 'It is Brussels' },
@@ -67,7 +70,9 @@ describe('Refine', () => {
       [{ predict: 'Answer with one word.' }],
     );
     configure({ lm });
-    const prediction = await new Refine(new ChainOfThought('question -> answer'), { n: 3, rewardFn: oneWord, threshold: 1 }).forward({ question: 'Capital of Belgium?' });
+    const prediction = await new Refine(new ChainOfThought('question -> answer'), { n: 3, rewardFn: oneWord, threshold: 1 }).forward({
+      question: 'Capital of Belgium?',
+    });
     expect(prediction.answer).toBe('Brussels');
     expect(program[0][0].content).not.toContain('hint_');
     const [system, user] = program[1];
@@ -168,7 +173,9 @@ describe('Refine', () => {
         if (calls === 1) throw new Error('judge crashed');
         return prediction.answer === 'two' ? 1 : 0;
       };
-      const prediction = await new Refine(new Predict('question -> answer'), { n: 2, rewardFn, threshold: 1, logger: pino({ level: 'silent' }) }).forward({ question: 'q' });
+      const prediction = await new Refine(new Predict('question -> answer'), { n: 2, rewardFn, threshold: 1, logger: pino({ level: 'silent' }) }).forward({
+        question: 'q',
+      });
       expect(prediction.answer).toBe('two');
     });
 
@@ -178,7 +185,9 @@ describe('Refine', () => {
       const rewardFn = (): number => {
         throw crash;
       };
-      await expect(new Refine(new Predict('question -> answer'), { n: 3, rewardFn, failCount: 0, logger: pino({ level: 'silent' }) }).forward({ question: 'q' })).rejects.toMatchObject({
+      await expect(
+        new Refine(new Predict('question -> answer'), { n: 3, rewardFn, failCount: 0, logger: pino({ level: 'silent' }) }).forward({ question: 'q' }),
+      ).rejects.toMatchObject({
         code: 'EVALUATION_FAILED',
       });
     });
@@ -199,7 +208,10 @@ describe('Refine', () => {
 
     it('rejects an unknown per-call option instead of ignoring it', async () => {
       const refine = new Refine(new Predict('question -> answer'), { n: 2, rewardFn: oneWord });
-      await expect(refine.forward({ question: 'q' }, { config: { temperature: 0 } } as never)).rejects.toMatchObject({ code: 'CONFIGURATION_INVALID', details: { option: 'config' } });
+      await expect(refine.forward({ question: 'q' }, { config: { temperature: 0 } } as never)).rejects.toMatchObject({
+        code: 'CONFIGURATION_INVALID',
+        details: { option: 'config' },
+      });
     });
   });
 });

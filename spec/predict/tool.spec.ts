@@ -18,11 +18,21 @@ describe('Tool', () => {
         description: 'Search the web\nfor a query.',
         args: { query: { type: 'string' }, exact: { type: 'boolean', default: false } },
       });
-      expect(tool.format()).toBe("search, whose description is <desc>Search the web  for a query.</desc>. It takes arguments {'query': {'type': 'string'}, 'exact': {'type': 'boolean', 'default': False}}.");
+      expect(tool.format()).toBe(
+        "search, whose description is <desc>Search the web  for a query.</desc>. It takes arguments {'query': {'type': 'string'}, 'exact': {'type': 'boolean', 'default': False}}.",
+      );
     });
 
     it('rejects a function without a name with TOOL_INVALID', () => {
-      expect(() => new Tool((() => () => 1)())).toThrow(expect.objectContaining({ code: 'TOOL_INVALID' }));
+      expect(
+        () =>
+          new Tool(
+            (
+              () => () =>
+                1
+            )(),
+          ),
+      ).toThrow(expect.objectContaining({ code: 'TOOL_INVALID' }));
     });
 
     it.each([
@@ -44,7 +54,9 @@ describe('Tool', () => {
     });
 
     it('rejects a timeout longer than a timer can wait', () => {
-      expect(() => new Tool(function search() {}, { timeoutMs: 2 ** 31 })).toThrow(expect.objectContaining({ code: 'TOOL_INVALID', details: { tool: 'search', option: 'timeoutMs' } }));
+      expect(() => new Tool(function search() {}, { timeoutMs: 2 ** 31 })).toThrow(
+        expect.objectContaining({ code: 'TOOL_INVALID', details: { tool: 'search', option: 'timeoutMs' } }),
+      );
     });
   });
 
@@ -134,7 +146,10 @@ describe('Tool', () => {
           { name: 'hang', timeoutMs: 250 },
         );
         const pending = tool.call({});
-        const outcome = expect(pending).rejects.toMatchObject({ code: 'TOOL_INVALID', details: { tool: 'hang', timeoutMs: 250, problem: 'Tool hang timed out after 250 ms' } });
+        const outcome = expect(pending).rejects.toMatchObject({
+          code: 'TOOL_INVALID',
+          details: { tool: 'hang', timeoutMs: 250, problem: 'Tool hang timed out after 250 ms' },
+        });
         await jest.advanceTimersByTimeAsync(250);
         await outcome;
         expect(seen?.aborted).toBe(true);

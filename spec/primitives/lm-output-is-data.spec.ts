@@ -98,7 +98,9 @@ describe('Deeply nested saved state', () => {
     await fs.writeFile(file, text);
     await expect(holder.load(file)).rejects.toMatchObject({ code: 'STATE_INVALID' });
     expect(() => holder.loadState(JSON.parse(text) as Record<string, unknown>)).toThrow(expect.objectContaining({ code: 'STATE_INVALID' }));
-    expect(() => holder.answer.loadState((JSON.parse(text) as { answer: Record<string, unknown> }).answer)).toThrow(expect.objectContaining({ code: 'STATE_INVALID' }));
+    expect(() => holder.answer.loadState((JSON.parse(text) as { answer: Record<string, unknown> }).answer)).toThrow(
+      expect.objectContaining({ code: 'STATE_INVALID' }),
+    );
     await fs.writeFile(file, `{"parameters": {"x": ${deep}}}`);
     await expect(holder.load(file)).rejects.toMatchObject({ code: 'STATE_INVALID' });
   });

@@ -43,7 +43,9 @@ describe('Module helpers', () => {
   it('batch runs examples in order with bounded concurrency', async () => {
     configure({ lm: new DummyLM((messages) => ({ answer: messages[messages.length - 1].content.match(/\d+/)![0] })) });
     const predict = new Predict('question -> answer');
-    const results = await predict.batch([new Example({ question: 'n1', answer: 'x' }).withInputs('question'), { question: 'n2' }, { question: 'n3' }], { concurrency: 2 });
+    const results = await predict.batch([new Example({ question: 'n1', answer: 'x' }).withInputs('question'), { question: 'n2' }, { question: 'n3' }], {
+      concurrency: 2,
+    });
     expect(results.map((prediction) => prediction.answer)).toEqual(['1', '2', '3']);
   });
 
@@ -80,7 +82,14 @@ describe('Module helpers', () => {
     }
 
     it('shows each call once, oldest first, instead of repeating the newest', async () => {
-      configure({ lm: new DummyLM([{ draft: 'first draft' }, { reasoning: 'r', answer: 'first answer' }, { draft: 'second draft' }, { reasoning: 'r', answer: 'second answer' }]) });
+      configure({
+        lm: new DummyLM([
+          { draft: 'first draft' },
+          { reasoning: 'r', answer: 'first answer' },
+          { draft: 'second draft' },
+          { reasoning: 'r', answer: 'second answer' },
+        ]),
+      });
       const program = new Pipeline();
       await program.forward({ question: 'one?' });
       await program.forward({ question: 'two?' });

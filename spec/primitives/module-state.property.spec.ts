@@ -31,8 +31,33 @@ function observable(program: Program): string {
   return JSON.stringify({ state: program.dumpState(), k: program.k, label: program.label, settings: program.settings, demos: program.answer.demos.length });
 }
 
-const KEYS = ['answer', 'parameters', 'metadata', 'demos', 'traces', 'train', 'signature', 'lm', 'instructions', 'fields', 'prefix', 'description',
-  'k', 'label', 'settings', 'model', 'api_base', 'base_url', 'headers', 'num_retries', 'cache', 'temperature', '__proto__', 'constructor', 'prototype'];
+const KEYS = [
+  'answer',
+  'parameters',
+  'metadata',
+  'demos',
+  'traces',
+  'train',
+  'signature',
+  'lm',
+  'instructions',
+  'fields',
+  'prefix',
+  'description',
+  'k',
+  'label',
+  'settings',
+  'model',
+  'api_base',
+  'base_url',
+  'headers',
+  'num_retries',
+  'cache',
+  'temperature',
+  '__proto__',
+  'constructor',
+  'prototype',
+];
 
 /** JSON text from a grammar biased to the state layout (keys such as "__proto__" stay own keys once parsed). */
 const jsonText: fc.Arbitrary<string> = fc.letrec<{ value: string }>((tie) => ({
@@ -40,9 +65,9 @@ const jsonText: fc.Arbitrary<string> = fc.letrec<{ value: string }>((tie) => ({
     { depthSize: 'small', withCrossShrink: true },
     fc.jsonValue({ maxDepth: 1 }).map((value) => JSON.stringify(value)),
     fc.array(tie('value'), { maxLength: 4 }).map((items) => `[${items.join(',')}]`),
-    fc.array(fc.tuple(fc.oneof(fc.constantFrom(...KEYS), fc.string({ maxLength: 6 })), tie('value')), { maxLength: 5 }).map(
-      (entries) => `{${entries.map(([key, value]) => `${JSON.stringify(key)}:${value}`).join(',')}}`,
-    ),
+    fc
+      .array(fc.tuple(fc.oneof(fc.constantFrom(...KEYS), fc.string({ maxLength: 6 })), tie('value')), { maxLength: 5 })
+      .map((entries) => `{${entries.map(([key, value]) => `${JSON.stringify(key)}:${value}`).join(',')}}`),
   ),
 })).value;
 
@@ -66,7 +91,9 @@ const mutatedState = fc.tuple(jsonText, fc.nat(), fc.boolean()).map(([replacemen
 const deepState = fc.tuple(fc.integer({ min: 95, max: 3_000 }), fc.constantFrom('traces', 'demos', 'parameters')).map(([depth, where]) => {
   const deep = `${'['.repeat(depth)}${']'.repeat(depth)}`;
   const state = JSON.stringify(freshProgram().dumpState());
-  return where === 'parameters' ? state.replace('"settings":{', `"settings":{"x":${deep},`) : state.replace(`"${where}":[`, `"${where}":[${deep}${where === 'demos' ? ',' : ''}`);
+  return where === 'parameters'
+    ? state.replace('"settings":{', `"settings":{"x":${deep},`)
+    : state.replace(`"${where}":[`, `"${where}":[${deep}${where === 'demos' ? ',' : ''}`);
 });
 
 const stateText = fc.oneof(jsonText, mutatedState, deepState);
@@ -78,7 +105,13 @@ function checkLoad(program: Program, result: unknown, before: string, snapshot: 
   } else {
     // Whatever was accepted saves and loads back unchanged.
     const saved = JSON.stringify(program.dumpState());
-    expect(JSON.stringify(freshProgram().loadState(JSON.parse(saved) as Record<string, unknown>).dumpState())).toBe(saved);
+    expect(
+      JSON.stringify(
+        freshProgram()
+          .loadState(JSON.parse(saved) as Record<string, unknown>)
+          .dumpState(),
+      ),
+    ).toBe(saved);
   }
   expect(isPrototypeClean(snapshot)).toBe(true);
 }
@@ -98,7 +131,12 @@ describe('Module.loadState (property)', () => {
       fc.property(stateText, (text) => {
         const program = freshProgram();
         const before = observable(program);
-        checkLoad(program, onlyDspexErrors(() => program.loadState(JSON.parse(text) as Record<string, unknown>)), before, snapshot);
+        checkLoad(
+          program,
+          onlyDspexErrors(() => program.loadState(JSON.parse(text) as Record<string, unknown>)),
+          before,
+          snapshot,
+        );
       }),
       RUNS,
     );
@@ -130,7 +168,11 @@ describe('Module.load (property)', () => {
   it(`reads any file whole or throws STATE_INVALID leaving the module unchanged (${FILE_RUNS} runs)`, async () => {
     const snapshot = prototypeSnapshot();
     const file = path.join(directory, 'program.json');
-    const fileText = fc.oneof(stateText, fc.string({ maxLength: 200, unit: 'binary' }), stateText.map((text) => text.slice(0, Math.floor(text.length / 2))));
+    const fileText = fc.oneof(
+      stateText,
+      fc.string({ maxLength: 200, unit: 'binary' }),
+      stateText.map((text) => text.slice(0, Math.floor(text.length / 2))),
+    );
     await assertProperty(
       fc.asyncProperty(fileText, async (text) => {
         await fs.writeFile(file, text);

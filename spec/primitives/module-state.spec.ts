@@ -103,7 +103,9 @@ describe('Module state', () => {
 
   it('rejects __proto__ and constructor keys anywhere', () => {
     const program = new SavedProgram();
-    const state = JSON.parse('{"answer": {"traces": [], "train": [], "demos": [{"__proto__": {"polluted": true}}], "signature": {"instructions": "x", "fields": []}, "lm": null}}');
+    const state = JSON.parse(
+      '{"answer": {"traces": [], "train": [], "demos": [{"__proto__": {"polluted": true}}], "signature": {"instructions": "x", "fields": []}, "lm": null}}',
+    );
     expect(() => program.loadState(state)).toThrow(expect.objectContaining({ code: 'STATE_INVALID' }));
     const constructorState = JSON.parse('{"constructor": {"prototype": {}}, "answer": {"signature": {"instructions": "x", "fields": []}, "lm": null}}');
     expect(() => program.loadState(constructorState)).toThrow(expect.objectContaining({ code: 'STATE_INVALID' }));
@@ -114,7 +116,10 @@ describe('Module state', () => {
     const target = path.join(directory, 'broken.json');
     await fs.writeFile(target, '{ not json');
     await expect(new SavedProgram().load(target)).rejects.toMatchObject({ code: 'STATE_INVALID' });
-    await expect(new SavedProgram().load(path.join(directory, 'missing.json'))).rejects.toMatchObject({ code: 'FILE_ACCESS_FAILED', details: { path: path.join(directory, 'missing.json') } });
+    await expect(new SavedProgram().load(path.join(directory, 'missing.json'))).rejects.toMatchObject({
+      code: 'FILE_ACCESS_FAILED',
+      details: { path: path.join(directory, 'missing.json') },
+    });
   });
 
   it('wraps a failed save in FILE_ACCESS_FAILED and leaves no temporary file', async () => {
@@ -131,7 +136,7 @@ describe('Module state', () => {
 
   it('strips LM endpoints and keys from loaded state unless allowed', async () => {
     const lmState = JSON.parse(await fs.readFile(fixture('dspy-lm-state.json'), 'utf8'));
-    const state = { answer: { ...new SavedProgram().dumpState().answer as object, lm: { ...lmState, api_key: 'sk-secret' } } };
+    const state = { answer: { ...(new SavedProgram().dumpState().answer as object), lm: { ...lmState, api_key: 'sk-secret' } } };
     const safe = new SavedProgram().loadState(state);
     const safeLm = safe.answer.lm as LM;
     expect(safeLm).toBeInstanceOf(LM);

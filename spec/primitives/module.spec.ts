@@ -155,7 +155,9 @@ describe('Module introspection', () => {
       }
     }
     const instance = new Shadowed();
-    expect(() => instance.namedParameters()).toThrow(expect.objectContaining({ code: 'DECORATOR_MISUSE', message: expect.stringContaining('useDefineForClassFields') }));
+    expect(() => instance.namedParameters()).toThrow(
+      expect.objectContaining({ code: 'DECORATOR_MISUSE', message: expect.stringContaining('useDefineForClassFields') }),
+    );
   });
 
   it('switches modes recursively', () => {
@@ -197,7 +199,10 @@ describe('Module copies', () => {
 describe('custom constraints', () => {
   it('runs custom class-validator validators on assignment', () => {
     const isEven = (): PropertyDecorator =>
-      ValidateBy({ name: 'isEven', validator: { validate: (value) => typeof value === 'number' && value % 2 === 0, defaultMessage: () => '$property must be even' } });
+      ValidateBy({
+        name: 'isEven',
+        validator: { validate: (value) => typeof value === 'number' && value % 2 === 0, defaultMessage: () => '$property must be even' },
+      });
     class Even extends Module {
       @Parameter() @isEven() n = 2;
       async forward(): Promise<Prediction> {
@@ -205,7 +210,9 @@ describe('custom constraints', () => {
       }
     }
     const instance = new Even();
-    expect(() => instance.setParameter('n', 3)).toThrow(expect.objectContaining({ code: 'PARAMETER_INVALID', details: expect.objectContaining({ problems: ['n must be even'] }) }));
+    expect(() => instance.setParameter('n', 3)).toThrow(
+      expect.objectContaining({ code: 'PARAMETER_INVALID', details: expect.objectContaining({ problems: ['n must be even'] }) }),
+    );
     instance.n = 4;
     expect(instance.n).toBe(4);
   });

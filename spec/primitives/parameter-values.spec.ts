@@ -38,7 +38,8 @@ describe('Parameter values', () => {
       new Map(),
       { nested: [1, () => 2] },
       { nested: { value: undefined } },
-      [1, , 3],
+      // A sparse array: index 1 is a hole, which JSON cannot hold.
+      new Array(3).fill(1, 0, 1).fill(3, 2),
       { [Symbol('key')]: 1 },
       Object.defineProperty({}, 'getter', { get: () => 1, enumerable: true }),
     ];

@@ -20,12 +20,15 @@ describe('MemoryCheckpointStore', () => {
   });
 
   it('rejects a malformed checkpoint with CHECKPOINT_CORRUPT', async () => {
-    await expect(new MemoryCheckpointStore().save('qa', { id: 'qa' } as never)).rejects.toMatchObject({ code: 'CHECKPOINT_CORRUPT', details: { field: 'version' } });
+    await expect(new MemoryCheckpointStore().save('qa', { id: 'qa' } as never)).rejects.toMatchObject({
+      code: 'CHECKPOINT_CORRUPT',
+      details: { field: 'version' },
+    });
   });
 });
 
 describe('checkpointing in a supervisor', () => {
-  it("saves on change by default with a store, and restores the tuned state after a crash", async () => {
+  it('saves on change by default with a store, and restores the tuned state after a crash', async () => {
     const store = new MemoryCheckpointStore();
     const supervisor = new Supervisor({ checkpointStore: store, logger: silentLogger, clock: new ManualClock() });
     const factory = workerFactory();
@@ -72,7 +75,9 @@ describe('checkpointing in a supervisor', () => {
     const supervisor = new Supervisor({ logger: silentLogger, clock: new ManualClock() });
     const ref = await supervisor.startChild({ id: 'qa', start: workerFactory().start });
     await ref.setParameter('offset', 4);
-    await expect(ref.restore({ id: 'qa', version: '1', state: { parameters: { offset: 'four' } }, createdAt: 0 })).rejects.toMatchObject({ code: 'STATE_INVALID' });
+    await expect(ref.restore({ id: 'qa', version: '1', state: { parameters: { offset: 'four' } }, createdAt: 0 })).rejects.toMatchObject({
+      code: 'STATE_INVALID',
+    });
     await expect(ref.restore({ id: 'qa' } as never)).rejects.toMatchObject({ code: 'CHECKPOINT_CORRUPT' });
     expect(await ref.getParameter('offset')).toBe(4);
   });
@@ -106,7 +111,13 @@ describe('checkpointing in a supervisor', () => {
     supervisor.registry.on('corrupted', (event) => events.push(event));
     const ref = await supervisor.startChild({ id: 'qa', start: workerFactory().start });
     await expect(ref.forward({ n: 1 })).resolves.toMatchObject({ value: 1 });
-    expect(events).toEqual([expect.objectContaining({ id: 'qa', version: '1', error: expect.objectContaining({ code: 'CHECKPOINT_CORRUPT', cause: expect.objectContaining({ code: 'STATE_INVALID' }) }) })]);
+    expect(events).toEqual([
+      expect.objectContaining({
+        id: 'qa',
+        version: '1',
+        error: expect.objectContaining({ code: 'CHECKPOINT_CORRUPT', cause: expect.objectContaining({ code: 'STATE_INVALID' }) }),
+      }),
+    ]);
   });
 
   it('falls back to the previous good checkpoint when loadState rejects the newest, reporting it', async () => {
@@ -118,7 +129,9 @@ describe('checkpointing in a supervisor', () => {
     supervisor.registry.on('corrupted', (event) => events.push(event));
     const ref = await supervisor.startChild({ id: 'qa', start: workerFactory().start, checkpoint: 'manual' });
     await expect(ref.forward({ n: 1 })).resolves.toMatchObject({ value: 6 });
-    expect(events).toEqual([expect.objectContaining({ id: 'qa', error: expect.objectContaining({ code: 'CHECKPOINT_CORRUPT', details: expect.objectContaining({ createdAt: 2 }) }) })]);
+    expect(events).toEqual([
+      expect.objectContaining({ id: 'qa', error: expect.objectContaining({ code: 'CHECKPOINT_CORRUPT', details: expect.objectContaining({ createdAt: 2 }) }) }),
+    ]);
     // The rejected checkpoint is left in the store; nothing was overwritten.
     expect((await store.list('qa')).map((entry) => entry.createdAt)).toEqual([2, 1]);
   });
@@ -155,7 +168,9 @@ describe('checkpointing in a supervisor', () => {
       supervisor.registry.on('corrupted', (event) => events.push(event));
       const ref = await supervisor.startChild({ id: 'qa', start: workerFactory().start });
       await expect(ref.forward({ n: 10 })).resolves.toMatchObject({ value: 11 });
-      expect(events).toEqual([expect.objectContaining({ type: 'corrupted', id: 'qa', version: '1', error: expect.objectContaining({ code: 'CHECKPOINT_CORRUPT' }) })]);
+      expect(events).toEqual([
+        expect.objectContaining({ type: 'corrupted', id: 'qa', version: '1', error: expect.objectContaining({ code: 'CHECKPOINT_CORRUPT' }) }),
+      ]);
     });
 
     it('falls back past a corrupt file and a rejected state to the last good checkpoint', async () => {
@@ -186,7 +201,10 @@ describe('checkpointing in a supervisor', () => {
 
     it('rejects a child id that would leave the directory at startChild', async () => {
       const supervisor = new Supervisor({ checkpointStore: new FileCheckpointStore(dir), logger: silentLogger, clock: new ManualClock() });
-      await expect(supervisor.startChild({ id: '../escape', start: workerFactory().start })).rejects.toMatchObject({ code: 'CHILD_SPEC_INVALID', details: { field: 'id' } });
+      await expect(supervisor.startChild({ id: '../escape', start: workerFactory().start })).rejects.toMatchObject({
+        code: 'CHILD_SPEC_INVALID',
+        details: { field: 'id' },
+      });
       expect(supervisor.registry.lookup('../escape')).toBeUndefined();
     });
 

@@ -43,14 +43,20 @@ describe('resolveChildSpec', () => {
     ['shutdownMs', { id: 'qa', start, shutdownMs: -1 }],
     ['timeout', { id: 'qa', start, timeout: 5 }],
   ])('rejects an invalid %s with CHILD_SPEC_INVALID naming the field', (field, spec) => {
-    expect(() => resolveChildSpec(spec, defaults)).toThrow(expect.objectContaining({ code: 'CHILD_SPEC_INVALID', details: expect.objectContaining({ field }) }));
+    expect(() => resolveChildSpec(spec, defaults)).toThrow(
+      expect.objectContaining({ code: 'CHILD_SPEC_INVALID', details: expect.objectContaining({ field }) }),
+    );
   });
 });
 
 describe('child spec validation with the options helper', () => {
   it('suggests the closest key for a misspelled one', () => {
-    expect(() => resolveChildSpec({ id: 'qa', start, timeout: 5 }, defaults)).toThrow(expect.objectContaining({ code: 'CHILD_SPEC_INVALID', details: expect.objectContaining({ field: 'timeout', suggestion: 'timeoutMs' }) }));
-    expect(() => resolveChildSpec({ id: 'qa', start, crashon: 'any' }, defaults)).toThrow(expect.objectContaining({ details: expect.objectContaining({ suggestion: 'crashOn' }) }));
+    expect(() => resolveChildSpec({ id: 'qa', start, timeout: 5 }, defaults)).toThrow(
+      expect.objectContaining({ code: 'CHILD_SPEC_INVALID', details: expect.objectContaining({ field: 'timeout', suggestion: 'timeoutMs' }) }),
+    );
+    expect(() => resolveChildSpec({ id: 'qa', start, crashon: 'any' }, defaults)).toThrow(
+      expect.objectContaining({ details: expect.objectContaining({ suggestion: 'crashOn' }) }),
+    );
   });
 
   it.each([
@@ -62,7 +68,9 @@ describe('child spec validation with the options helper', () => {
     ['isolation', { isolation: 'process' }],
     ['rateLimit', { rateLimit: { intervalMs: 2 ** 31, cap: 1 } }],
   ])('rejects an out-of-range %s', (field, extra) => {
-    expect(() => resolveChildSpec({ id: 'qa', start, ...extra }, defaults)).toThrow(expect.objectContaining({ code: 'CHILD_SPEC_INVALID', details: expect.objectContaining({ field }) }));
+    expect(() => resolveChildSpec({ id: 'qa', start, ...extra }, defaults)).toThrow(
+      expect.objectContaining({ code: 'CHILD_SPEC_INVALID', details: expect.objectContaining({ field }) }),
+    );
   });
 
   it("says isolation: 'thread' is not available yet", () => {
@@ -71,7 +79,9 @@ describe('child spec validation with the options helper', () => {
 
   it('accepts the documented limits: timeoutMs up to 2,147,483,647 or Infinity, shutdownMs 0 or Infinity, maxQueued Infinity', () => {
     expect(resolveChildSpec({ id: 'qa', start, timeoutMs: 2_147_483_647, shutdownMs: 0 }, defaults)).toMatchObject({ timeoutMs: 2_147_483_647, shutdownMs: 0 });
-    expect(resolveChildSpec({ id: 'qa', start, timeoutMs: Infinity, shutdownMs: Infinity, maxQueued: Infinity, isolation: 'none', crashOn: 'any' }, defaults)).toMatchObject({
+    expect(
+      resolveChildSpec({ id: 'qa', start, timeoutMs: Infinity, shutdownMs: Infinity, maxQueued: Infinity, isolation: 'none', crashOn: 'any' }, defaults),
+    ).toMatchObject({
       timeoutMs: undefined,
       shutdownMs: Infinity,
       maxQueued: Infinity,
@@ -84,7 +94,10 @@ describe('child spec validation with the options helper', () => {
   it('validates hotSwap options the same way, with CHILD_SPEC_INVALID', async () => {
     const supervisor = new Supervisor({ logger: silentLogger, clock: new ManualClock() });
     await supervisor.startChild({ id: 'qa', start });
-    await expect(supervisor.hotSwap('qa', { start, version: '2', migrat: () => ({}) } as never)).rejects.toMatchObject({ code: 'CHILD_SPEC_INVALID', details: { field: 'migrat', suggestion: 'migrate' } });
+    await expect(supervisor.hotSwap('qa', { start, version: '2', migrat: () => ({}) } as never)).rejects.toMatchObject({
+      code: 'CHILD_SPEC_INVALID',
+      details: { field: 'migrat', suggestion: 'migrate' },
+    });
     await expect(supervisor.hotSwap('qa', { version: '2' } as never)).rejects.toMatchObject({ code: 'CHILD_SPEC_INVALID', details: { field: 'start' } });
   });
 });
@@ -101,17 +114,26 @@ describe('startChild validation', () => {
 
   it('rejects an unknown dependsOn id', async () => {
     const supervisor = newSupervisor();
-    await expect(supervisor.startChild({ id: 'qa', start, dependsOn: ['retriever'] })).rejects.toMatchObject({ code: 'CHILD_SPEC_INVALID', details: { field: 'dependsOn', missing: ['retriever'] } });
+    await expect(supervisor.startChild({ id: 'qa', start, dependsOn: ['retriever'] })).rejects.toMatchObject({
+      code: 'CHILD_SPEC_INVALID',
+      details: { field: 'dependsOn', missing: ['retriever'] },
+    });
   });
 
   it('rejects a dependency cycle', async () => {
     const supervisor = newSupervisor();
-    await expect(supervisor.startChild({ id: 'qa', start, dependsOn: ['qa'] })).rejects.toMatchObject({ code: 'CHILD_SPEC_INVALID', details: { field: 'dependsOn', cycle: ['qa', 'qa'] } });
+    await expect(supervisor.startChild({ id: 'qa', start, dependsOn: ['qa'] })).rejects.toMatchObject({
+      code: 'CHILD_SPEC_INVALID',
+      details: { field: 'dependsOn', cycle: ['qa', 'qa'] },
+    });
   });
 
   it('rejects a fallback child that does not exist', async () => {
     const supervisor = newSupervisor();
-    await expect(supervisor.startChild({ id: 'qa', start, fallback: { child: 'spare' } })).rejects.toMatchObject({ code: 'CHILD_SPEC_INVALID', details: { field: 'fallback' } });
+    await expect(supervisor.startChild({ id: 'qa', start, fallback: { child: 'spare' } })).rejects.toMatchObject({
+      code: 'CHILD_SPEC_INVALID',
+      details: { field: 'fallback' },
+    });
   });
 
   it('rejects an invalid spec without disturbing running children', async () => {
@@ -134,11 +156,15 @@ describe('Supervisor options', () => {
     ['withinMs', { withinMs: 2 ** 31 }],
     ['recoverAfterMs', { recoverAfterMs: -5 }],
   ])('rejects an invalid %s with CONFIGURATION_INVALID', (option, options) => {
-    expect(() => new Supervisor(options as never)).toThrow(expect.objectContaining({ code: 'CONFIGURATION_INVALID', details: expect.objectContaining({ option }) }));
+    expect(() => new Supervisor(options as never)).toThrow(
+      expect.objectContaining({ code: 'CONFIGURATION_INVALID', details: expect.objectContaining({ option }) }),
+    );
   });
 
   it('suggests the closest option for a misspelled one', () => {
-    expect(() => new Supervisor({ maxRestart: 3 } as never)).toThrow(expect.objectContaining({ code: 'CONFIGURATION_INVALID', details: expect.objectContaining({ suggestion: 'maxRestarts' }) }));
+    expect(() => new Supervisor({ maxRestart: 3 } as never)).toThrow(
+      expect.objectContaining({ code: 'CONFIGURATION_INVALID', details: expect.objectContaining({ suggestion: 'maxRestarts' }) }),
+    );
   });
 
   it('defaults to one_for_one and running', () => {

@@ -65,7 +65,10 @@ describeWithRedis('Cluster', () => {
   it("rejects with the worker's error rebuilt: same class and code, details kept, cause as text", async () => {
     const [caller, worker] = processes(2);
     await worker.serve({ id: 'doubler', start: () => new Doubler() });
-    const error = await caller.ref('doubler').forward({ n: 1, crash: true }).catch((reason: unknown) => reason);
+    const error = await caller
+      .ref('doubler')
+      .forward({ n: 1, crash: true })
+      .catch((reason: unknown) => reason);
     expect(error).toBeInstanceOf(ModuleCrashedError);
     expect(error).toMatchObject({ code: 'MODULE_CRASHED', details: { id: 'doubler', reason: 'error' } });
     expect(String((error as Error).cause)).toContain('TypeError: boom');
@@ -87,7 +90,10 @@ describeWithRedis('Cluster', () => {
   it('turns a running call that passes its timeoutMs into a crash with reason timeout', async () => {
     const [caller, worker] = processes(2);
     await worker.serve({ id: 'doubler', start: () => new Doubler() });
-    await expect(caller.ref('doubler').forward({ n: 1, delayMs: 10_000 }, { timeoutMs: 300 })).rejects.toMatchObject({ code: 'MODULE_CRASHED', details: { reason: 'timeout' } });
+    await expect(caller.ref('doubler').forward({ n: 1, delayMs: 10_000 }, { timeoutMs: 300 })).rejects.toMatchObject({
+      code: 'MODULE_CRASHED',
+      details: { reason: 'timeout' },
+    });
   });
 
   it("rejects an aborted call with the caller's reason, whether it waits or runs", async () => {
@@ -135,7 +141,10 @@ describeWithRedis('Cluster', () => {
       id: 'doubler',
       start: () => new Doubler('v2'),
       version: '2',
-      migrate: (state, fromVersion) => ({ ...state, parameters: { served: Number((state.parameters as { served: number }).served) + (fromVersion === '1' ? 1000 : 0) } }),
+      migrate: (state, fromVersion) => ({
+        ...state,
+        parameters: { served: Number((state.parameters as { served: number }).served) + (fromVersion === '1' ? 1000 : 0) },
+      }),
     });
     await caller.retire('doubler', '1');
     const answers = await Promise.all(inFlight);

@@ -151,7 +151,9 @@ describe('crashOn (call failures)', () => {
   it('serves a call failure with the fallback, counted as a failure and a fallback', async () => {
     const factory = throwerFactory();
     const supervisor = newSupervisor();
-    const fallback = jest.fn(async (_inputs: Record<string, unknown>, error: Error) => new Prediction({ served: 'fallback', code: (error as DspexError).code }));
+    const fallback = jest.fn(
+      async (_inputs: Record<string, unknown>, error: Error) => new Prediction({ served: 'fallback', code: (error as DspexError).code }),
+    );
     const ref = await supervisor.startChild({ id: 'child', start: factory.start, fallback });
     await expect(ref.forward({ error: new AdapterParseError('garbage') })).resolves.toMatchObject({ served: 'fallback', code: 'ADAPTER_PARSE' });
     expect(ref.metrics()).toMatchObject({ calls: 1, failures: 1, fallbacks: 1, restarts: 0 });
@@ -169,7 +171,9 @@ describe('crashOn (call failures)', () => {
         const module = new (class extends Module {
           async forward(_inputs: Record<string, unknown>, options: { signal?: AbortSignal } = {}): Promise<Prediction> {
             // An LM client would turn the abort into its own timeout error: still a crash here.
-            await new Promise((_resolve, reject) => options.signal?.addEventListener('abort', () => reject(new DspexError('LM_TIMEOUT', 'aborted')), { once: true }));
+            await new Promise((_resolve, reject) =>
+              options.signal?.addEventListener('abort', () => reject(new DspexError('LM_TIMEOUT', 'aborted')), { once: true }),
+            );
             return new Prediction({});
           }
         })();

@@ -54,7 +54,12 @@ describe('execution queue', () => {
 
   it('starts higher-priority waiting calls first, FIFO within a priority', async () => {
     const { probe, ref } = await probeChild({ concurrency: 1 });
-    const calls = [ref.forward({ label: 'first' }), ref.forward({ label: 'low' }, { priority: 0 }), ref.forward({ label: 'high' }, { priority: 5 }), ref.forward({ label: 'high-2' }, { priority: 5 })];
+    const calls = [
+      ref.forward({ label: 'first' }),
+      ref.forward({ label: 'low' }, { priority: 0 }),
+      ref.forward({ label: 'high' }, { priority: 5 }),
+      ref.forward({ label: 'high-2' }, { priority: 5 }),
+    ];
     await settle();
     for (let index = 0; index < 4; index += 1) {
       probe.releaseOne();

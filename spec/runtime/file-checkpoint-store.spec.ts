@@ -19,7 +19,10 @@ describeCheckpointStoreContract('FileCheckpointStore', {
   construct: (options) => new FileCheckpointStore(os.tmpdir(), options as { keep?: number }),
   async damage(store, id, index, change) {
     const folder = path.join(directories.get(store)!, encodeURIComponent(id));
-    const files = (await readdir(folder)).filter((name) => name.endsWith('.ckpt')).sort().reverse();
+    const files = (await readdir(folder))
+      .filter((name) => name.endsWith('.ckpt'))
+      .sort()
+      .reverse();
     const file = path.join(folder, files[index]);
     await writeFile(file, change(await readFile(file)));
   },
@@ -77,7 +80,10 @@ describe('FileCheckpointStore', () => {
 
     it('rejects an id whose encoded folder name passes 255 bytes, and accepts one at exactly 255', async () => {
       const store = new FileCheckpointStore(dir);
-      await expect(store.save('q'.repeat(256), checkpoint('1', 1, 'q'.repeat(256)))).rejects.toMatchObject({ code: 'CHILD_SPEC_INVALID', details: { field: 'id', encodedBytes: 256 } });
+      await expect(store.save('q'.repeat(256), checkpoint('1', 1, 'q'.repeat(256)))).rejects.toMatchObject({
+        code: 'CHILD_SPEC_INVALID',
+        details: { field: 'id', encodedBytes: 256 },
+      });
       // 'é' encodes as %C3%A9: 43 of them take 258 bytes.
       await expect(store.load('é'.repeat(43))).rejects.toMatchObject({ code: 'CHILD_SPEC_INVALID' });
       await store.save('q'.repeat(255), checkpoint('1', 1, 'q'.repeat(255)));
@@ -86,7 +92,10 @@ describe('FileCheckpointStore', () => {
 
     it('makes startChild reject an id the store cannot represent, adding no child', async () => {
       const supervisor = new Supervisor({ checkpointStore: new FileCheckpointStore(dir), logger: silentLogger });
-      await expect(supervisor.startChild({ id: 'x'.repeat(300), start: () => new Worker() })).rejects.toMatchObject({ code: 'CHILD_SPEC_INVALID', details: { field: 'id' } });
+      await expect(supervisor.startChild({ id: 'x'.repeat(300), start: () => new Worker() })).rejects.toMatchObject({
+        code: 'CHILD_SPEC_INVALID',
+        details: { field: 'id' },
+      });
       await expect(supervisor.startChild({ id: 'a\0b', start: () => new Worker() })).rejects.toMatchObject({ code: 'CHILD_SPEC_INVALID' });
       expect(supervisor.registry.list()).toEqual([]);
       const ref = await supervisor.startChild({ id: 'team/qa', start: () => new Worker() });

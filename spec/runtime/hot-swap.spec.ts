@@ -96,7 +96,10 @@ describe('Supervisor.hotSwap', () => {
     const supervisor = new Supervisor({ logger: silentLogger, clock: new ManualClock() });
     const ref = await supervisor.startChild({ id: 'keyed', start: () => new Keyed('v1') });
     const during = ref.forward({ key: 1 });
-    await expect(supervisor.hotSwap('keyed', { version: '2', ...options })).rejects.toMatchObject({ code: 'HOT_SWAP_FAILED', details: { id: 'keyed', version: '1' } });
+    await expect(supervisor.hotSwap('keyed', { version: '2', ...options })).rejects.toMatchObject({
+      code: 'HOT_SWAP_FAILED',
+      details: { id: 'keyed', version: '1' },
+    });
     await expect(during).resolves.toMatchObject({ served: 'v1' });
     await expect(ref.forward({ key: 2 })).resolves.toMatchObject({ served: 'v1' });
     expect(ref.version).toBe('1');
@@ -148,7 +151,10 @@ describe('Supervisor.hotSwap', () => {
   it('rejects a stopped child and bad options', async () => {
     const supervisor = new Supervisor({ logger: silentLogger, clock: new ManualClock() });
     await supervisor.startChild({ id: 'worker', start: () => new Worker() });
-    await expect(supervisor.hotSwap('worker', { start: () => new Worker(), version: '' })).rejects.toMatchObject({ code: 'CHILD_SPEC_INVALID', details: { field: 'version' } });
+    await expect(supervisor.hotSwap('worker', { start: () => new Worker(), version: '' })).rejects.toMatchObject({
+      code: 'CHILD_SPEC_INVALID',
+      details: { field: 'version' },
+    });
     await supervisor.terminateChild('worker');
     await expect(supervisor.hotSwap('worker', { start: () => new Worker(), version: '2' })).rejects.toMatchObject({ code: 'HOT_SWAP_FAILED' });
   });

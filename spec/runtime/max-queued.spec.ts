@@ -57,6 +57,9 @@ describe('maxQueued', () => {
     expect(ref.metrics().queued).toBe(50);
     gate.resolve();
     await Promise.all(calls);
-    await expect(supervisor.startChild({ id: 'bad', start: () => new Worker(), maxQueued: -1 })).rejects.toMatchObject({ code: 'CHILD_SPEC_INVALID', details: { field: 'maxQueued' } });
+    await expect(supervisor.startChild({ id: 'bad', start: () => new Worker(), maxQueued: -1 })).rejects.toMatchObject({
+      code: 'CHILD_SPEC_INVALID',
+      details: { field: 'maxQueued' },
+    });
   });
 });

@@ -12,7 +12,10 @@ async function escalate(supervisor: Supervisor, id: string): Promise<void> {
     });
   });
   while (supervisor.status === 'running') {
-    await supervisor.registry.lookup(id)!.forward({ crash: true }).catch(() => undefined);
+    await supervisor.registry
+      .lookup(id)!
+      .forward({ crash: true })
+      .catch(() => undefined);
   }
   await escalated;
 }
@@ -126,6 +129,8 @@ describe('recoverAfterMs', () => {
   });
 
   it.each([0, -1, 2 ** 31, Infinity, '5s'])('rejects recoverAfterMs %p with CONFIGURATION_INVALID', (recoverAfterMs) => {
-    expect(() => new Supervisor({ recoverAfterMs: recoverAfterMs as number })).toThrow(expect.objectContaining({ code: 'CONFIGURATION_INVALID', details: expect.objectContaining({ option: 'recoverAfterMs' }) }));
+    expect(() => new Supervisor({ recoverAfterMs: recoverAfterMs as number })).toThrow(
+      expect.objectContaining({ code: 'CONFIGURATION_INVALID', details: expect.objectContaining({ option: 'recoverAfterMs' }) }),
+    );
   });
 });

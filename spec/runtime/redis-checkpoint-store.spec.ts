@@ -20,7 +20,8 @@ describeWithRedis('RedisCheckpointStore', () => {
   });
 
   // Each store gets its own prefix, so tests never see each other's keys.
-  const create = (options: { keep?: number } = {}): RedisCheckpointStore => new RedisCheckpointStore({ connection: server.url, prefix: `test${(next += 1)}`, ...options });
+  const create = (options: { keep?: number } = {}): RedisCheckpointStore =>
+    new RedisCheckpointStore({ connection: server.url, prefix: `test${(next += 1)}`, ...options });
 
   describeCheckpointStoreContract('RedisCheckpointStore', {
     create,
@@ -57,9 +58,13 @@ describeWithRedis('RedisCheckpointStore', () => {
   });
 
   it('rejects a missing or malformed connection with CONFIGURATION_INVALID', () => {
-    expect(() => new RedisCheckpointStore({} as never)).toThrow(expect.objectContaining({ code: 'CONFIGURATION_INVALID', details: expect.objectContaining({ option: 'connection' }) }));
+    expect(() => new RedisCheckpointStore({} as never)).toThrow(
+      expect.objectContaining({ code: 'CONFIGURATION_INVALID', details: expect.objectContaining({ option: 'connection' }) }),
+    );
     expect(() => new RedisCheckpointStore({ connection: 'http://x' })).toThrow(expect.objectContaining({ code: 'CONFIGURATION_INVALID' }));
-    expect(() => new RedisCheckpointStore({ connection: server.url, kep: 3 } as never)).toThrow(expect.objectContaining({ details: expect.objectContaining({ suggestion: 'keep' }) }));
+    expect(() => new RedisCheckpointStore({ connection: server.url, kep: 3 } as never)).toThrow(
+      expect.objectContaining({ details: expect.objectContaining({ suggestion: 'keep' }) }),
+    );
   });
 
   it('gives up with CLUSTER_UNAVAILABLE when Redis cannot be reached, instead of hanging', async () => {

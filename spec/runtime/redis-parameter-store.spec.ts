@@ -48,7 +48,10 @@ describeWithRedis('RedisParameterStore', () => {
   /** Two stores on one prefix stand for two processes. */
   async function pair(): Promise<[RedisParameterStore, RedisParameterStore]> {
     const prefix = `params${(next += 1)}`;
-    const stores = await Promise.all([RedisParameterStore.connect({ connection: server.url, prefix }), RedisParameterStore.connect({ connection: server.url, prefix })]);
+    const stores = await Promise.all([
+      RedisParameterStore.connect({ connection: server.url, prefix }),
+      RedisParameterStore.connect({ connection: server.url, prefix }),
+    ]);
     opened.push(...stores);
     return stores;
   }
@@ -133,7 +136,10 @@ describeWithRedis('RedisParameterStore', () => {
 
   it('rejects bad options with CONFIGURATION_INVALID', async () => {
     await expect(RedisParameterStore.connect({ connection: 42 } as never)).rejects.toMatchObject({ code: 'CONFIGURATION_INVALID' });
-    await expect(RedisParameterStore.connect({ connection: server.url, prefx: 'x' } as never)).rejects.toMatchObject({ code: 'CONFIGURATION_INVALID', details: { suggestion: 'prefix' } });
+    await expect(RedisParameterStore.connect({ connection: server.url, prefx: 'x' } as never)).rejects.toMatchObject({
+      code: 'CONFIGURATION_INVALID',
+      details: { suggestion: 'prefix' },
+    });
   });
 
   it('gives up with CLUSTER_UNAVAILABLE when Redis cannot be reached', async () => {

@@ -45,7 +45,9 @@ describe('Registry', () => {
     });
     const ref = await supervisor.startChild({ id: 'worker', start: () => new Worker() });
     await expect(ref.forward({ n: 1 })).resolves.toMatchObject({ value: 1 });
-    expect(records).toContainEqual(expect.objectContaining({ msg: 'registry listener threw', event: 'started', err: expect.objectContaining({ message: 'listener bug' }) }));
+    expect(records).toContainEqual(
+      expect.objectContaining({ msg: 'registry listener threw', event: 'started', err: expect.objectContaining({ message: 'listener bug' }) }),
+    );
   });
 });
 

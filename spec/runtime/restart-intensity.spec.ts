@@ -162,7 +162,10 @@ describe('nested supervisors', () => {
     expect(teams[0].status).toBe('stopped');
     expect(root.status).toBe('escalated');
     expect(rootEvents).toEqual(['crashed:team', 'escalated:team']);
-    await expect(root.registry.lookup('sibling')!.forward({ n: 1 })).rejects.toMatchObject({ code: 'SUPERVISOR_ESCALATION', cause: { code: 'MODULE_CRASHED', cause: { code: 'SUPERVISOR_ESCALATION' } } });
+    await expect(root.registry.lookup('sibling')!.forward({ n: 1 })).rejects.toMatchObject({
+      code: 'SUPERVISOR_ESCALATION',
+      cause: { code: 'MODULE_CRASHED', cause: { code: 'SUPERVISOR_ESCALATION' } },
+    });
   });
 
   it('refuses forward on a nested supervisor child with CONFIGURATION_INVALID', async () => {

@@ -68,7 +68,13 @@ describe('signals and stop', () => {
   it('aborts a running LM request on a real local server when stop({ shutdownMs }) ends the wait', async () => {
     const server = await startHangingServer();
     try {
-      const lm = new LM('openai/gpt-4o-mini', { apiKey: 'sk-stop', baseURL: server.baseURL, cacheStore: new LMCache({ directory: null }), numRetries: 0, logger: pino({ level: 'silent' }) });
+      const lm = new LM('openai/gpt-4o-mini', {
+        apiKey: 'sk-stop',
+        baseURL: server.baseURL,
+        cacheStore: new LMCache({ directory: null }),
+        numRetries: 0,
+        logger: pino({ level: 'silent' }),
+      });
       const supervisor = new Supervisor({ logger: silentLogger });
       const ref = await supervisor.startChild({ id: 'qa', start: () => new Answerer().setLM(lm) });
       const call = ref.forward({ question: 'Will this ever answer?' });
@@ -98,7 +104,7 @@ describe('signals and stop', () => {
     expect(await hanging).toMatchObject({ code: 'SUPERVISOR_STOPPED' });
   });
 
-  it('takes a per-call timeoutMs up to a timer\'s limit or Infinity, and rejects 2 ** 31 with INPUT_INVALID', async () => {
+  it("takes a per-call timeoutMs up to a timer's limit or Infinity, and rejects 2 ** 31 with INPUT_INVALID", async () => {
     const supervisor = new Supervisor({ logger: silentLogger, clock: new ManualClock() });
     const ref = await supervisor.startChild({ id: 'worker', start: () => new Worker() });
     await expect(ref.forward({ n: 1 }, { timeoutMs: Infinity })).resolves.toMatchObject({ value: 1 });
@@ -106,10 +112,13 @@ describe('signals and stop', () => {
     await expect(ref.forward({ n: 3 }, { timeoutMs: 2 ** 31 })).rejects.toMatchObject({ code: 'INPUT_INVALID', details: { option: 'timeoutMs' } });
   });
 
-  it.each([{ shutdownMs: -1 }, { shutdownMs: 2 ** 31 }, { drain: 'yes' }, { grace: 5 }])('rejects stop options %p with CONFIGURATION_INVALID', async (options) => {
-    const supervisor = new Supervisor({ logger: silentLogger, clock: new ManualClock() });
-    await expect(supervisor.stop(options as never)).rejects.toMatchObject({ code: 'CONFIGURATION_INVALID' });
-    await supervisor.stop({ shutdownMs: Infinity });
-    expect(supervisor.status).toBe('stopped');
-  });
+  it.each([{ shutdownMs: -1 }, { shutdownMs: 2 ** 31 }, { drain: 'yes' }, { grace: 5 }])(
+    'rejects stop options %p with CONFIGURATION_INVALID',
+    async (options) => {
+      const supervisor = new Supervisor({ logger: silentLogger, clock: new ManualClock() });
+      await expect(supervisor.stop(options as never)).rejects.toMatchObject({ code: 'CONFIGURATION_INVALID' });
+      await supervisor.stop({ shutdownMs: Infinity });
+      expect(supervisor.status).toBe('stopped');
+    },
+  );
 });

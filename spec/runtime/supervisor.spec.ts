@@ -39,7 +39,10 @@ describe('Supervisor', () => {
 
     it('rejects a start that returns something other than a Module with CHILD_SPEC_INVALID', async () => {
       const supervisor = newSupervisor();
-      await expect(supervisor.startChild({ id: 'odd', start: () => ({}) as never })).rejects.toMatchObject({ code: 'CHILD_SPEC_INVALID', details: { field: 'start' } });
+      await expect(supervisor.startChild({ id: 'odd', start: () => ({}) as never })).rejects.toMatchObject({
+        code: 'CHILD_SPEC_INVALID',
+        details: { field: 'start' },
+      });
     });
   });
 

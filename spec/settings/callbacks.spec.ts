@@ -66,7 +66,16 @@ function pairedHooks(events: readonly Event[]): string[] {
   return events.map((event) => event.hook);
 }
 
-const ONE_PREDICT = ['onModuleStart', 'onAdapterFormatStart', 'onAdapterFormatEnd', 'onLmStart', 'onLmEnd', 'onAdapterParseStart', 'onAdapterParseEnd', 'onModuleEnd'];
+const ONE_PREDICT = [
+  'onModuleStart',
+  'onAdapterFormatStart',
+  'onAdapterFormatEnd',
+  'onLmStart',
+  'onLmEnd',
+  'onAdapterParseStart',
+  'onAdapterParseEnd',
+  'onModuleEnd',
+];
 
 afterEach(() => resetSettings());
 
@@ -130,7 +139,12 @@ describe('callbacks', () => {
     const { callback, events } = recorder();
     configure({ lm: new DummyLM([{ answer: 'a' }, { answer: 'b' }]), callbacks: [callback] });
     const devset = ['x', 'y'].map((question) => new Example({ question, answer: 'a' }).withInputs('question'));
-    const evaluate = new Evaluate({ devset, metric: (example, prediction) => example.answer === prediction.answer, concurrency: 1, logger: pino({ level: 'silent' }) });
+    const evaluate = new Evaluate({
+      devset,
+      metric: (example, prediction) => example.answer === prediction.answer,
+      concurrency: 1,
+      logger: pino({ level: 'silent' }),
+    });
     const program = new Predict('question -> answer');
     const result = await evaluate.run(program);
 

@@ -32,9 +32,15 @@ describe('settings', () => {
   );
 
   it('rejects an unknown setting with did-you-mean details in configure and context', () => {
-    expect(() => configure({ adaptor: {} } as never)).toThrow(expect.objectContaining({ code: 'CONFIGURATION_INVALID', details: { option: 'adaptor', suggestion: 'adapter' } }));
-    expect(() => context({ lms: new DummyLM([]) } as never, () => 1)).toThrow(expect.objectContaining({ code: 'CONFIGURATION_INVALID', details: { option: 'lms', suggestion: 'lm' } }));
-    expect(() => configure({ verbose: true } as never)).toThrow(expect.objectContaining({ code: 'CONFIGURATION_INVALID', details: { option: 'verbose', suggestion: undefined } }));
+    expect(() => configure({ adaptor: {} } as never)).toThrow(
+      expect.objectContaining({ code: 'CONFIGURATION_INVALID', details: { option: 'adaptor', suggestion: 'adapter' } }),
+    );
+    expect(() => context({ lms: new DummyLM([]) } as never, () => 1)).toThrow(
+      expect.objectContaining({ code: 'CONFIGURATION_INVALID', details: { option: 'lms', suggestion: 'lm' } }),
+    );
+    expect(() => configure({ verbose: true } as never)).toThrow(
+      expect.objectContaining({ code: 'CONFIGURATION_INVALID', details: { option: 'verbose', suggestion: undefined } }),
+    );
   });
 
   it('context needs a function', () => {
@@ -70,7 +76,9 @@ describe('usage per context', () => {
   });
 
   it('rejects usage in configure and malformed totals', () => {
-    expect(() => configure({ usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 } })).toThrow(expect.objectContaining({ code: 'CONFIGURATION_INVALID' }));
+    expect(() => configure({ usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 } })).toThrow(
+      expect.objectContaining({ code: 'CONFIGURATION_INVALID' }),
+    );
     expect(() => context({ usage: {} as never }, () => 1)).toThrow(expect.objectContaining({ code: 'CONFIGURATION_INVALID' }));
   });
 });

@@ -66,7 +66,10 @@ describe('Standard Schema validation of outputs (Adapter.call)', () => {
   });
 
   it('fails with OUTPUT_INVALID listing the issues', async () => {
-    const lm = new DummyLM([{ category: 'billing', confidence: '7' }, { category: 'billing', confidence: '7' }]);
+    const lm = new DummyLM([
+      { category: 'billing', confidence: '7' },
+      { category: 'billing', confidence: '7' },
+    ]);
     const failure = new Predict(triage).forward({ message: 'x' }, { lm });
     await expect(failure).rejects.toMatchObject({
       code: 'OUTPUT_INVALID',
@@ -76,12 +79,21 @@ describe('Standard Schema validation of outputs (Adapter.call)', () => {
 
   it('awaits async validators and applies transforms', async () => {
     const lm = new DummyLM([{ n: '4', word: 'Hello' }]);
-    const sig = signature({ q: 'str' }, { n: { schema: evenNumber, jsonSchema: { type: 'integer' } }, word: z.string().transform((text) => text.toUpperCase()) });
+    const sig = signature(
+      { q: 'str' },
+      { n: { schema: evenNumber, jsonSchema: { type: 'integer' } }, word: z.string().transform((text) => text.toUpperCase()) },
+    );
     const prediction = await new Predict(sig).forward({ q: 'x' }, { lm });
     expect(prediction.n).toBe(4);
     expect(prediction.word).toBe('HELLO');
-    const odd = new DummyLM([{ n: '3', word: 'a' }, { n: '3', word: 'a' }]);
-    await expect(new Predict(sig).forward({ q: 'x' }, { lm: odd })).rejects.toMatchObject({ code: 'OUTPUT_INVALID', details: { issues: [{ message: 'must be an even number' }] } });
+    const odd = new DummyLM([
+      { n: '3', word: 'a' },
+      { n: '3', word: 'a' },
+    ]);
+    await expect(new Predict(sig).forward({ q: 'x' }, { lm: odd })).rejects.toMatchObject({
+      code: 'OUTPUT_INVALID',
+      details: { issues: [{ message: 'must be an even number' }] },
+    });
   });
 
   it('validates nested object schemas with paths', async () => {
@@ -89,7 +101,10 @@ describe('Standard Schema validation of outputs (Adapter.call)', () => {
     const good = new DummyLM([{ person: '{"name": "Ada", "age": 36}' }]);
     expect((await new Predict(sig).forward({ text: 'Ada, 36' }, { lm: good })).person).toEqual({ name: 'Ada', age: 36 });
     const bad = new DummyLM([{ person: '{"name": "Ada", "age": -1}' }, { person: '{"name": "Ada", "age": -1}' }]);
-    await expect(new Predict(sig).forward({ text: 'Ada' }, { lm: bad })).rejects.toMatchObject({ code: 'OUTPUT_INVALID', details: { issues: [{ path: ['age'] }] } });
+    await expect(new Predict(sig).forward({ text: 'Ada' }, { lm: bad })).rejects.toMatchObject({
+      code: 'OUTPUT_INVALID',
+      details: { issues: [{ path: ['age'] }] },
+    });
   });
 });
 
@@ -107,7 +122,9 @@ describe('class-form fields', () => {
   it('reject a field without type, schema or design:type, naming emitDecoratorMetadata and the type option', () => {
     class NoMetadata extends Signature {}
     InputField()(NoMetadata.prototype, 'question');
-    expect(() => Signature.from(NoMetadata)).toThrow(expect.objectContaining({ code: 'SIGNATURE_INVALID', message: expect.stringMatching(/emitDecoratorMetadata[\s\S]*type: 'str'/) }));
+    expect(() => Signature.from(NoMetadata)).toThrow(
+      expect.objectContaining({ code: 'SIGNATURE_INVALID', message: expect.stringMatching(/emitDecoratorMetadata[\s\S]*type: 'str'/) }),
+    );
     class Typed extends Signature {}
     InputField({ type: 'str' })(Typed.prototype, 'question');
     expect(Signature.from(Typed).field('question')?.annotation).toBe('str');
@@ -117,11 +134,15 @@ describe('class-form fields', () => {
     class Tags extends Signature {
       @OutputField() tags!: string[];
     }
-    expect(() => Signature.from(Tags)).toThrow(expect.objectContaining({ code: 'SIGNATURE_INVALID', message: expect.stringContaining("@OutputField({ type: 'list[str]' })") }));
+    expect(() => Signature.from(Tags)).toThrow(
+      expect.objectContaining({ code: 'SIGNATURE_INVALID', message: expect.stringContaining("@OutputField({ type: 'list[str]' })") }),
+    );
     class Nullable extends Signature {
       @OutputField() note!: string | null;
     }
-    expect(() => Signature.from(Nullable)).toThrow(expect.objectContaining({ code: 'SIGNATURE_INVALID', message: expect.stringContaining("type: 'Optional[str]'") }));
+    expect(() => Signature.from(Nullable)).toThrow(
+      expect.objectContaining({ code: 'SIGNATURE_INVALID', message: expect.stringContaining("type: 'Optional[str]'") }),
+    );
   });
 
   it('reject a schema option that is not a Standard Schema', () => {

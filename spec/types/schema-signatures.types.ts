@@ -10,9 +10,7 @@ export async function objectForm(): Promise<void> {
     'Route the message.',
   );
   expectType<Equal<SignatureInputs<typeof triage>, { message: string; history: string[]; locale?: string | undefined }>>();
-  expectType<
-    Equal<SignatureOutputs<typeof triage>, { category: 'billing' | 'technical'; confidence: number; notes: string | null; tags: string[] }>
-  >();
+  expectType<Equal<SignatureOutputs<typeof triage>, { category: 'billing' | 'technical'; confidence: number; notes: string | null; tags: string[] }>>();
 
   const predict = new Predict(triage);
   const { category, confidence } = await predict.forward({ message: 'I was charged twice', history: [] });

@@ -9,11 +9,10 @@ export async function mappings(): Promise<void> {
   expectType<Equal<typeof prediction.tags, string[]>>();
   // The typed prediction is assignable to the bare Prediction.
   const bare: Prediction = prediction;
-  expectType<Equal<typeof bare.anything, any>>(); // eslint-disable-line @typescript-eslint/no-explicit-any
+  expectType<Equal<typeof bare.anything, any>>();
 
-  type Outputs = InferOutputs<
-    "a -> s: str, i: int, f: float, b: bool, l: list[int], d: dict[str, list[str]], lit: Literal['x', \"y\", 3, True, None], o: Optional[str], u: int | str, un: Union[int, bool], untyped, cls: Person, any: Any, t: typing.List[str]"
-  >;
+  type Outputs =
+    InferOutputs<'a -> s: str, i: int, f: float, b: bool, l: list[int], d: dict[str, list[str]], lit: Literal[\'x\', "y", 3, True, None], o: Optional[str], u: int | str, un: Union[int, bool], untyped, cls: Person, any: Any, t: typing.List[str]'>;
   expectType<
     Equal<
       Outputs,
@@ -81,7 +80,8 @@ export async function looseFallback(text: string): Promise<void> {
   // So does text the type parser does not accept (the run-time parser reports it).
   expectType<Equal<InferOutputs<'a -> b -> c'>, InferOutputs<string>>>();
   // A signature past the parser's bound falls back instead of failing to compile.
-  type Many = `${'a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, b0, b1, b2, b3, b4, b5, b6, b7, b8, b9, c0, c1, c2, c3, c4, c5, c6, c7, c8, c9'}, ${'d0, d1, d2, d3, d4, d5, d6, d7, d8, d9, e0, e1, e2, e3, e4, e5, e6, e7, e8, e9'} -> out`;
+  type Many =
+    `${'a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, b0, b1, b2, b3, b4, b5, b6, b7, b8, b9, c0, c1, c2, c3, c4, c5, c6, c7, c8, c9'}, ${'d0, d1, d2, d3, d4, d5, d6, d7, d8, d9, e0, e1, e2, e3, e4, e5, e6, e7, e8, e9'} -> out`;
   expectType<Equal<InferInputs<Many>, Record<string, unknown>>>();
   expectType<Equal<InferOutputs<'a -> b: list[list[list[list[list[list[list[str]]]]]]]'>, InferOutputs<string>>>();
   // A class-form signature is loose too.

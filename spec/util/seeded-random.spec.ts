@@ -22,7 +22,9 @@ describe('SeededRandom', () => {
   });
 
   it("reproduces Python's sample from a large population (set method)", () => {
-    expect(new SeededRandom(0).sample(range(100), 30)).toEqual([49, 97, 53, 5, 33, 65, 62, 51, 38, 61, 45, 74, 27, 64, 17, 36, 85, 12, 79, 32, 68, 77, 18, 39, 82, 9, 42, 60, 71, 75]);
+    expect(new SeededRandom(0).sample(range(100), 30)).toEqual([
+      49, 97, 53, 5, 33, 65, 62, 51, 38, 61, 45, 74, 27, 64, 17, 36, 85, 12, 79, 32, 68, 77, 18, 39, 82, 9, 42, 60, 71, 75,
+    ]);
   });
 
   it('continues one sequence across calls (BootstrapFewShot samples from the previous sample)', () => {

@@ -40,8 +40,12 @@ describe('validateOptions', () => {
     const failure = thrown(() => validateOptions('LM', { baseUrl: 'http://x', metric: () => 1 }, RULES, { error, unknownKeys: 'pass-through' }));
     expect(failure.details).toMatchObject({ option: 'baseUrl', suggestion: 'baseURL' });
     expect(failure.message).toContain('Did you mean "baseURL"?');
-    expect(thrown(() => validateOptions('LM', { apikey: 'k', metric: () => 1 }, RULES, { error, unknownKeys: 'pass-through' })).details.suggestion).toBe('apiKey');
-    expect(thrown(() => validateOptions('LM', { timeout: 5, metric: () => 1 }, RULES, { error, unknownKeys: 'pass-through' })).details.suggestion).toBe('timeoutMs');
+    expect(thrown(() => validateOptions('LM', { apikey: 'k', metric: () => 1 }, RULES, { error, unknownKeys: 'pass-through' })).details.suggestion).toBe(
+      'apiKey',
+    );
+    expect(thrown(() => validateOptions('LM', { timeout: 5, metric: () => 1 }, RULES, { error, unknownKeys: 'pass-through' })).details.suggestion).toBe(
+      'timeoutMs',
+    );
   });
 
   it('rejects any unknown key in closed sets, listing the known ones', () => {
@@ -82,15 +86,15 @@ describe('validateOption', () => {
 
 describe('isDuration', () => {
   it('bounds durations by the timer limit', () => {
-    expect([isDuration(1), isDuration(MAX_TIMER_MS), isDuration(MAX_TIMER_MS + 1), isDuration(0), isDuration(0, { allowZero: true }), isDuration(NaN), isDuration(-5)]).toEqual([
-      true,
-      true,
-      false,
-      false,
-      true,
-      false,
-      false,
-    ]);
+    expect([
+      isDuration(1),
+      isDuration(MAX_TIMER_MS),
+      isDuration(MAX_TIMER_MS + 1),
+      isDuration(0),
+      isDuration(0, { allowZero: true }),
+      isDuration(NaN),
+      isDuration(-5),
+    ]).toEqual([true, true, false, false, true, false, false]);
   });
 });
 

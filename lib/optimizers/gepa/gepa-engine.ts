@@ -100,7 +100,8 @@ export async function runGEPA(search: GEPASearch): Promise<GEPAPool> {
     }
     merge.lastFoundNew = false;
     if (!hasRoom(2 * search.minibatchSize)) break;
-    const parent = search.selection === 'pareto' ? selectFromParetoFront(paretoFrontOf(pool.valScores), pool.aggregateScores, random) : indexOfBest(pool.aggregateScores);
+    const parent =
+      search.selection === 'pareto' ? selectFromParetoFront(paretoFrontOf(pool.valScores), pool.aggregateScores, random) : indexOfBest(pool.aggregateScores);
     const batch = sampler.next(iteration).map((index) => trainset[index]);
     // Round robin (gepa's default component selector); the name is known before the rollouts, so the
     // metric is asked for the score and this predictor's feedback in one call per example.
@@ -171,7 +172,12 @@ async function tryMerge(
   log.triples.push(`${first},${second},${ancestor}`);
   const subsample = mergeSubsample(pool.valScores[first], pool.valScores[second], random);
   if (!hasRoom(subsample.length)) return 'none';
-  const scores = (await search.runner.run(programWith(search.student, instructions), subsample.map((index) => search.valset[index]))).map((rollout) => rollout.score);
+  const scores = (
+    await search.runner.run(
+      programWith(search.student, instructions),
+      subsample.map((index) => search.valset[index]),
+    )
+  ).map((rollout) => rollout.score);
   const parentSums = [first, second].map((parent) => sum(subsample.map((index) => pool.valScores[parent][index])));
   if (sum(scores) < Math.max(...parentSums) || !hasRoom(search.valset.length)) {
     search.log.debug({ first, second, ancestor, parentSums, merged: sum(scores) }, 'merge rejected');

@@ -120,7 +120,11 @@ export function proposeMerge(pool: MergePool, merged: MergeLog, frontier: readon
  */
 export function mergeSubsample(firstScores: readonly number[], secondScores: readonly number[], random: SeededRandom, count = 5): number[] {
   const ids = firstScores.map((_, index) => index);
-  const buckets = [ids.filter((id) => firstScores[id] > secondScores[id]), ids.filter((id) => secondScores[id] > firstScores[id]), ids.filter((id) => firstScores[id] === secondScores[id])];
+  const buckets = [
+    ids.filter((id) => firstScores[id] > secondScores[id]),
+    ids.filter((id) => secondScores[id] > firstScores[id]),
+    ids.filter((id) => firstScores[id] === secondScores[id]),
+  ];
   const perBucket = Math.max(1, Math.ceil(count / 3));
   const selected: number[] = [];
   for (const bucket of buckets) {

@@ -47,7 +47,11 @@ export function readMetricValue(value: unknown, metric: Function, exampleIndex: 
     const feedback = (value as { feedback?: unknown }).feedback;
     if (feedback !== undefined && feedback !== null && typeof feedback !== 'string') {
       throw new EvaluationError(
-        describeProblem(`Metric ${metric.name || '(anonymous)'} returned a feedback that is not a string for example ${exampleIndex}.`, describeValue(feedback), 'Return { score, feedback } with feedback a string.'),
+        describeProblem(
+          `Metric ${metric.name || '(anonymous)'} returned a feedback that is not a string for example ${exampleIndex}.`,
+          describeValue(feedback),
+          'Return { score, feedback } with feedback a string.',
+        ),
         { details: { reason: INVALID_METRIC_VALUE, exampleIndex, received: describeValue(feedback) } },
       );
     }

@@ -76,7 +76,11 @@ export type GEPAProgram<T extends Module> = T & { readonly optimization: GEPAOpt
 
 const OPTION_RULES: OptionRules = {
   metric: { kind: 'function', required: true },
-  reflectionLM: { kind: 'custom', required: true, check: (value) => (value !== null && typeof (value as BaseLM)?.call === 'function' ? undefined : 'an LM (a BaseLM), e.g. new LM(\'openai/gpt-4o\')') },
+  reflectionLM: {
+    kind: 'custom',
+    required: true,
+    check: (value) => (value !== null && typeof (value as BaseLM)?.call === 'function' ? undefined : "an LM (a BaseLM), e.g. new LM('openai/gpt-4o')"),
+  },
   auto: { kind: 'oneOf', values: ['light', 'medium', 'heavy'] },
   maxFullEvals: { kind: 'integer', min: 1 },
   maxMetricCalls: { kind: 'integer', min: 1 },
@@ -108,9 +112,15 @@ export class GEPA implements Teleprompter {
     validateOptimizerOptions('GEPA', options, OPTION_RULES);
     const budgets = (['auto', 'maxFullEvals', 'maxMetricCalls'] as const).filter((key) => options[key] !== undefined);
     if (budgets.length !== 1) {
-      optimizerFail('GEPA', 'exactly one budget must be set.', budgets.length === 0 ? 'none of auto, maxFullEvals, maxMetricCalls' : budgets.join(' and '), "Pass one of { auto: 'light' }, { maxFullEvals: 5 } or { maxMetricCalls: 500 }.", {
-        option: budgets[1] ?? 'auto',
-      });
+      optimizerFail(
+        'GEPA',
+        'exactly one budget must be set.',
+        budgets.length === 0 ? 'none of auto, maxFullEvals, maxMetricCalls' : budgets.join(' and '),
+        "Pass one of { auto: 'light' }, { maxFullEvals: 5 } or { maxMetricCalls: 500 }.",
+        {
+          option: budgets[1] ?? 'auto',
+        },
+      );
     }
     this.options = { ...options };
     this.#log = (options.logger ?? getRootLogger()).child({ component: 'gepa' });
@@ -124,15 +134,31 @@ export class GEPA implements Teleprompter {
    */
   async compile<T extends Module>(student: T, options: CompileOptions): Promise<GEPAProgram<T>> {
     const signal = checkCompileRequest('GEPA', student, options);
-    if (options.teacher !== undefined) optimizerFail('GEPA', 'a teacher is not supported (as in DSPy).', 'a teacher program', 'Leave teacher out.', { option: 'teacher' });
+    if (options.teacher !== undefined)
+      optimizerFail('GEPA', 'a teacher is not supported (as in DSPy).', 'a teacher program', 'Leave teacher out.', { option: 'teacher' });
     if (options.valset !== undefined) assertOptimizerExamples('GEPA', 'valset', options.valset);
     const { trainset } = options;
     const valset = options.valset ?? trainset;
     const maxMetricCalls = this.#budget(student, trainset.length, options.valset?.length);
     if (maxMetricCalls < valset.length) {
-      optimizerFail('GEPA', 'the budget cannot score the program once on the valset.', `${maxMetricCalls} metric calls for ${valset.length} valset examples`, 'Raise the budget or pass a smaller valset.', { option: 'maxMetricCalls' });
+      optimizerFail(
+        'GEPA',
+        'the budget cannot score the program once on the valset.',
+        `${maxMetricCalls} metric calls for ${valset.length} valset examples`,
+        'Raise the budget or pass a smaller valset.',
+        { option: 'maxMetricCalls' },
+      );
     }
-    const { metric, reflectionLM, reflectionMinibatchSize = 3, candidateSelectionStrategy = 'pareto', useMerge = true, seed = 0, trackStats = false, displayProgress = false } = this.options;
+    const {
+      metric,
+      reflectionLM,
+      reflectionMinibatchSize = 3,
+      candidateSelectionStrategy = 'pareto',
+      useMerge = true,
+      seed = 0,
+      trackStats = false,
+      displayProgress = false,
+    } = this.options;
     const usage: LMUsage = { promptTokens: 0, completionTokens: 0, totalTokens: 0, cost: 0 };
     const counters = { metricCalls: 0, lmCalls: 0 };
     const progress = createProgressDisplay({ isEnabled: displayProgress, total: maxMetricCalls, label: 'GEPA' });
@@ -158,7 +184,12 @@ export class GEPA implements Teleprompter {
       const best = pool.aggregateScores.indexOf(Math.max(...pool.aggregateScores));
       const compiled = programWith(student, pool.candidates[best]) as T;
       compiled.compiled = true;
-      const optimization: GEPAOptimization = { score: percentage(pool.aggregateScores[best], 1), lmCalls: counters.lmCalls, metricCalls: counters.metricCalls, usage };
+      const optimization: GEPAOptimization = {
+        score: percentage(pool.aggregateScores[best], 1),
+        lmCalls: counters.lmCalls,
+        metricCalls: counters.metricCalls,
+        usage,
+      };
       if (trackStats) {
         optimization.candidates = pool.candidates.map((instructions, index) => ({
           instructions: { ...instructions },

@@ -20,7 +20,8 @@ function gepa(options: Partial<GEPAOptions> = {}, log?: ReflectionLog): GEPA {
 }
 
 async function devScore(program: QA): Promise<number> {
-  const metric = (example: { get(key: string): unknown }, prediction: { get(key: string): unknown }): boolean => example.get('answer') === prediction.get('answer');
+  const metric = (example: { get(key: string): unknown }, prediction: { get(key: string): unknown }): boolean =>
+    example.get('answer') === prediction.get('answer');
   const { score } = await context({ lm: taskLM() }, () => new Evaluate({ devset: valset, metric, displayProgress: false, logger: silent }).run(program));
   return score;
 }
@@ -64,7 +65,12 @@ describe('GEPA', () => {
     });
     const onFront = new Set(paretoFront!.flat());
     for (const index of onFront) {
-      expect(paretoFront!.some((front, example) => front.includes(index) && candidates![index].scores[example] === Math.max(...candidates!.map((candidate) => candidate.scores[example])))).toBe(true);
+      expect(
+        paretoFront!.some(
+          (front, example) =>
+            front.includes(index) && candidates![index].scores[example] === Math.max(...candidates!.map((candidate) => candidate.scores[example])),
+        ),
+      ).toBe(true);
     }
     // Every kept candidate after the seed improved on its parent somewhere, so lineage points backwards.
     candidates!.forEach((candidate, index) => candidate.parents.forEach((parent) => expect(parent).toBeLessThan(index)));
@@ -117,7 +123,9 @@ describe('GEPA', () => {
   });
 
   it('mutates the best candidate with candidateSelectionStrategy current_best', async () => {
-    const compiled = await context({ lm: taskLM() }, () => gepa({ candidateSelectionStrategy: 'current_best', trackStats: true }).compile(new QA(), { trainset, valset }));
+    const compiled = await context({ lm: taskLM() }, () =>
+      gepa({ candidateSelectionStrategy: 'current_best', trackStats: true }).compile(new QA(), { trainset, valset }),
+    );
     const candidates = compiled.optimization.candidates!;
     // Each new candidate's parent was the best one so far when it was proposed.
     candidates.slice(1).forEach((candidate, offset) => {
@@ -146,7 +154,9 @@ describe('GEPA', () => {
       calls += 1;
       return base(...args);
     };
-    const compiled = await context({ lm: taskLM() }, () => new GEPA({ metric, reflectionLM: reflectionLM(), auto: 'light', logger: silent }).compile(new QA(), { trainset, valset }));
+    const compiled = await context({ lm: taskLM() }, () =>
+      new GEPA({ metric, reflectionLM: reflectionLM(), auto: 'light', logger: silent }).compile(new QA(), { trainset, valset }),
+    );
     // DSPy: auto_budget(num_preds=1, num_candidates=6, valset_size=16) == 16 + 30 + 10 * 35 + 3 * 16 = 444.
     expect(compiled.optimization.metricCalls).toBeLessThanOrEqual(444);
     expect(compiled.optimization.metricCalls).toBeGreaterThan(444 - 2 * 3 - 16);
@@ -176,17 +186,27 @@ describe('GEPA options', () => {
     [{ ...base, maxMetricCalls: 10, useMerges: true }, 'useMerges'],
     [{ ...base, auto: 'huge' }, 'auto'],
   ])('rejects %p with OPTIMIZER_INVALID naming %s', (options, option) => {
-    expect(() => new GEPA(options as unknown as GEPAOptions)).toThrow(expect.objectContaining({ code: 'OPTIMIZER_INVALID', details: expect.objectContaining({ option }) }));
+    expect(() => new GEPA(options as unknown as GEPAOptions)).toThrow(
+      expect.objectContaining({ code: 'OPTIMIZER_INVALID', details: expect.objectContaining({ option }) }),
+    );
   });
 
   it('rejects a budget that cannot score the valset once, and a teacher', async () => {
-    await expect(new GEPA({ ...base, maxMetricCalls: 10, logger: silent }).compile(new QA(), { trainset, valset })).rejects.toMatchObject({ code: 'OPTIMIZER_INVALID', details: { option: 'maxMetricCalls' } });
-    await expect(new GEPA({ ...base, maxMetricCalls: 100, logger: silent }).compile(new QA(), { trainset, valset, teacher: new QA() })).rejects.toMatchObject({ code: 'OPTIMIZER_INVALID', details: { option: 'teacher' } });
+    await expect(new GEPA({ ...base, maxMetricCalls: 10, logger: silent }).compile(new QA(), { trainset, valset })).rejects.toMatchObject({
+      code: 'OPTIMIZER_INVALID',
+      details: { option: 'maxMetricCalls' },
+    });
+    await expect(new GEPA({ ...base, maxMetricCalls: 100, logger: silent }).compile(new QA(), { trainset, valset, teacher: new QA() })).rejects.toMatchObject({
+      code: 'OPTIMIZER_INVALID',
+      details: { option: 'teacher' },
+    });
   });
 
   it('rejects a metric returning neither a number, a boolean nor { score, feedback }', async () => {
     const metric = (() => 'good') as unknown as GEPAOptions['metric'];
-    await expect(context({ lm: taskLM() }, () => new GEPA({ ...base, metric, maxMetricCalls: 100, logger: silent }).compile(new QA(), { trainset, valset }))).rejects.toMatchObject({ code: 'EVALUATION_FAILED' });
+    await expect(
+      context({ lm: taskLM() }, () => new GEPA({ ...base, metric, maxMetricCalls: 100, logger: silent }).compile(new QA(), { trainset, valset })),
+    ).rejects.toMatchObject({ code: 'EVALUATION_FAILED' });
   });
 });
 
@@ -194,7 +214,9 @@ describe('GEPA on a two-predictor program', () => {
   it('reflects on each predictor in turn and merges descendants that improved different predictors', async () => {
     const log: ReflectionLog = { prompts: [] };
     const student = new DraftAndPolish();
-    const compiled = await context({ lm: taskLM() }, () => gepa({ trackStats: true, maxMetricCalls: 400, seed: 1 }, log).compile(student, { trainset, valset }));
+    const compiled = await context({ lm: taskLM() }, () =>
+      gepa({ trackStats: true, maxMetricCalls: 400, seed: 1 }, log).compile(student, { trainset, valset }),
+    );
     const draftInstruction = student.draft.signature.instructions;
     const polishInstruction = student.polish.signature.instructions;
     // Round robin from the seed: the first reflection is on `draft`, the next one on the seed (if chosen again) on `polish`.

@@ -10,7 +10,11 @@ describe('paretoFrontOf', () => {
         [1, 1, 0],
         [0, 1, 0.5],
       ]),
-    ).toEqual([[0, 1], [1, 2], [0, 2]]);
+    ).toEqual([
+      [0, 1],
+      [1, 2],
+      [0, 2],
+    ]);
   });
 
   it('holds only candidates that are best on that example (property)', () => {
@@ -24,7 +28,10 @@ describe('paretoFrontOf', () => {
           for (const candidate of front) expect(valScores[candidate][example]).toBe(best);
         });
         // Removing dominated candidates never empties a front, and every survivor still stands on one.
-        const kept = removeDominated(fronts, valScores.map((row) => row.reduce((a, b) => a + b, 0)));
+        const kept = removeDominated(
+          fronts,
+          valScores.map((row) => row.reduce((a, b) => a + b, 0)),
+        );
         kept.forEach((front) => expect(front.length).toBeGreaterThan(0));
       }),
       { seed: 13, numRuns: 200 },

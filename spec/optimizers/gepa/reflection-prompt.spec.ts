@@ -7,7 +7,11 @@ describe('renderReflectionPrompt', () => {
     // The fixture is the output of gepa's own prompt_renderer (src/gepa/strategies/instruction_proposal.py) on these records.
     const golden = readFileSync(path.join(__dirname, '../../fixtures/gepa/reflection-prompt.txt'), 'utf8');
     const records = [
-      { Inputs: { question: 'item 3 (dates)' }, 'Generated Outputs': { answer: 'wrong-3' }, Feedback: 'Wrong. For dates questions: Write dates as YYYY-MM-DD.' },
+      {
+        Inputs: { question: 'item 3 (dates)' },
+        'Generated Outputs': { answer: 'wrong-3' },
+        Feedback: 'Wrong. For dates questions: Write dates as YYYY-MM-DD.',
+      },
       { Inputs: { question: '  What costs $5?  ', context: 'line one\nline two' }, 'Generated Outputs': { answer: '5' }, Feedback: 'Correct.' },
     ];
     expect(renderReflectionPrompt('Given the fields `question`, produce the fields `answer`.', records)).toBe(golden);
