@@ -15,6 +15,8 @@ export function describeValue(value: unknown, maxLength = 80): string {
   else if (typeof value === 'function') text = `function ${value.name || '(anonymous)'}`;
   else if (typeof value === 'symbol') text = value.toString();
   else if (typeof value === 'bigint') text = `${value}n`;
+  // JSON.stringify would print NaN and ±Infinity as null.
+  else if (typeof value === 'number') text = String(value);
   else {
     try {
       text = JSON.stringify(value) ?? String(value);

@@ -1,9 +1,10 @@
+import { describeValue as describeReceived } from '../errors/describe-problem';
 import { isPlainObject } from './is-plain-object';
 
 /**
  * The one options-validation helper (issue 10/11): every options object a public entry point takes
  * is checked here, so every option error has the same three-part shape, the same "did you mean",
- * and the caller's domain code (the caller passes its error class: `util/` sits below `errors/`).
+ * and the caller's domain code (each caller passes the error class of its domain).
  */
 
 /** The longest delay a Node timer honours (2 ** 31 - 1 ms); longer ones fire after 1 ms. */
@@ -224,25 +225,6 @@ function exampleKey(rules: OptionRules): string {
 
 function message(problem: string, received: string | undefined, fix: string): string {
   return received === undefined ? `${problem} ${fix}` : `${problem} Received: ${received}. ${fix}`;
-}
-
-/** A short, safe rendering of a received value (mirrors errors/describeValue, which util cannot import). */
-function describeReceived(value: unknown): string {
-  let text: string;
-  if (typeof value === 'string') text = JSON.stringify(value);
-  else if (value === undefined) text = 'undefined';
-  else if (typeof value === 'function') text = `function ${(value as { name?: string }).name || '(anonymous)'}`;
-  else if (typeof value === 'symbol' || typeof value === 'bigint' || typeof value === 'number') text = String(value);
-  else {
-    try {
-      text = JSON.stringify(value) ?? String(value);
-    } catch {
-      text = Object.prototype.toString.call(value);
-    }
-  }
-  const kind = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
-  if (text.length > 80) text = `${text.slice(0, 80)}…`;
-  return `${text} (${kind})`;
 }
 
 /**
