@@ -1,4 +1,3 @@
-import type { Metric } from '../evaluate/metric';
 import { BaseLM, type BaseLMOptions, type LMCallOptions, type LMOutput } from '../lm/base-lm';
 import type { ChatMessage } from '../lm/chat-message';
 import type { LMUsage } from '../primitives/prediction';
@@ -38,12 +37,25 @@ export class OptimizerBudget {
     return this.metricCalls + count <= this.maxMetricCalls;
   }
 
-  /** `metric`, counting each call in `metricCalls`. */
-  countMetric(metric: Metric): Metric {
-    return (example, prediction, trace) => {
+  /**
+   * `metric`, counting each call in `metricCalls`. Arguments pass through as given (trailing
+   * undefined ones dropped, so a metric sees `(example, prediction)` when no trace was given).
+   */
+  countMetric<M extends (...args: never[]) => unknown>(metric: M): M {
+    const counted = (...args: never[]): unknown => {
       this.metricCalls += 1;
-      return trace === undefined ? metric(example, prediction) : metric(example, prediction, trace);
+      let length = args.length;
+      while (length > 0 && args[length - 1] === undefined) length -= 1;
+      return metric(...args.slice(0, length));
     };
+    // Errors name the user's metric, not this wrapper.
+    Object.defineProperty(counted, 'name', { value: metric.name, configurable: true });
+    return counted as M;
+  }
+
+  /** Counts `count` examples as scored without a metric call (GEPA counts a failed run, as gepa's `total_num_evals`). */
+  recordMetricCalls(count: number): void {
+    this.metricCalls += count;
   }
 
   /** `lm`, counting each request in `lmCalls` (copies made for rollouts count into the same budget). */

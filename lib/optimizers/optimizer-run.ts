@@ -9,15 +9,18 @@ import type { Module } from '../primitives/module';
 import { context, currentSettings } from '../settings/settings';
 import { OptimizerBudget } from './optimizer-budget';
 
+/** Any metric the budget can count: `Metric`, or GEPA's metric with feedback. */
+export type CountableMetric = (...args: never[]) => unknown;
+
 /** What one instruction-optimizer compile runs with. */
-export interface OptimizerRunOptions {
+export interface OptimizerRunOptions<M extends CountableMetric = Metric> {
   owner: string;
-  metric: Metric;
+  metric: M;
   /** The LM the program runs under (default the `context()`/`configure()` LM). */
   taskModel?: BaseLM;
-  /** The LM that proposes instructions (default the task LM). */
+  /** The LM that proposes instructions (default the task LM); GEPA passes its reflection LM. */
   promptModel?: BaseLM;
-  /** Whether a prompt model is needed (COPRO, MIPROv2); GEPA passes false and brings its reflection LM. */
+  /** Whether a prompt model is needed (true for all three; GEPA's reflection LM is a required option). */
   isPromptModelRequired: boolean;
   signal?: AbortSignal;
   concurrency: number;
@@ -30,9 +33,9 @@ export interface OptimizerRunOptions {
  * One compile of an instruction optimizer (shared by COPRO, MIPROv2 and GEPA): the LMs (wrapped so
  * their calls are counted), the counted metric, cancellation, and evaluation of candidates.
  */
-export class OptimizerRun {
+export class OptimizerRun<M extends CountableMetric = Metric> {
   readonly budget: OptimizerBudget;
-  readonly metric: Metric;
+  readonly metric: M;
   readonly taskLM: BaseLM | undefined;
   readonly promptLM: BaseLM | undefined;
   readonly signal: AbortSignal | undefined;
@@ -41,7 +44,7 @@ export class OptimizerRun {
   readonly #maxErrors: number;
 
   /** @throws {OptimizerError} OPTIMIZER_INVALID when a prompt model is required and none is given or configured. */
-  constructor(options: OptimizerRunOptions) {
+  constructor(options: OptimizerRunOptions<M>) {
     this.budget = options.budget ?? new OptimizerBudget();
     this.metric = this.budget.countMetric(options.metric);
     const taskLM = options.taskModel ?? currentSettings().lm;
@@ -62,6 +65,11 @@ export class OptimizerRun {
     this.log = options.log;
     this.#concurrency = options.concurrency;
     this.#maxErrors = options.maxErrors;
+  }
+
+  /** Program runs at once while scoring a candidate. */
+  get concurrency(): number {
+    return this.#concurrency;
   }
 
   /** Runs `fn` with token usage collected into the budget (wrap the whole compile in it). */
@@ -88,7 +96,7 @@ export class OptimizerRun {
    * Scores `program` on `devset` under the task LM, as `Evaluate` does (a percentage).
    * @throws {EvaluationError} EVALUATION_FAILED after `maxErrors` failures; the caller's `signal.reason`.
    */
-  async evaluate(program: Module, devset: readonly Example[]): Promise<EvaluationResult> {
+  async evaluate(this: OptimizerRun<Metric>, program: Module, devset: readonly Example[]): Promise<EvaluationResult> {
     this.throwIfAborted();
     const evaluate = new Evaluate({
       devset,

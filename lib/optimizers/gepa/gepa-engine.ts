@@ -1,29 +1,27 @@
-import type { BaseLM } from '../../lm/base-lm';
-import type { Logger } from '../../logging/logger';
 import type { Example } from '../../primitives/example';
 import type { Module } from '../../primitives/module';
 import type { Prediction } from '../../primitives/prediction';
 import { SeededRandom } from '../../util/seeded-random';
+import type { OptimizerRun } from '../optimizer-run';
+import { instructionOf, setPredictorPrompt } from '../predictor-instructions';
 import { EpochShuffledBatchSampler } from './epoch-shuffled-batch-sampler';
 import { mergeSubsample, proposeMerge, type Instructions, type MergeLog } from './gepa-merge';
+import type { GEPAMetric } from './gepa-metric';
 import { dominatorCandidates, indexOfBest, paretoFrontOf, selectFromParetoFront } from './pareto-front';
 import { extractInstruction, renderReflectionPrompt, type ReflectiveRecord } from './reflection-prompt';
-import type { Rollout, RolloutRunner } from './rollout-runner';
+import { RolloutRunner, type Rollout } from './rollout-runner';
 
 /** What one GEPA search needs, resolved. */
 export interface GEPASearch {
   student: Module;
   trainset: readonly Example[];
   valset: readonly Example[];
-  runner: RolloutRunner;
-  reflectionLM: BaseLM;
-  maxMetricCalls: number;
+  /** The compile's run: task LM, reflection LM (its `promptLM`), counted metric, budget (with the metric-call cap), signal, log. */
+  run: OptimizerRun<GEPAMetric>;
   minibatchSize: number;
   selection: 'pareto' | 'current_best';
   useMerge: boolean;
   seed: number;
-  signal: AbortSignal | undefined;
-  log: Logger;
   onProgress: (bestScore: number) => void;
 }
 
@@ -43,8 +41,13 @@ const MERGE_VAL_OVERLAP_FLOOR = 5;
 /** The instructions as a program: a copy of the student whose predictors carry them. */
 export function programWith(student: Module, instructions: Instructions): Module {
   const program = student.deepcopy();
-  for (const [name, predictor] of program.namedPredictors()) predictor.signature = predictor.signature.withInstructions(instructions[name]);
+  for (const [name, predictor] of program.namedPredictors()) setPredictorPrompt(predictor, { instruction: instructions[name] });
   return program;
+}
+
+/** Each predictor's instruction, by name (the seed candidate). */
+export function instructionsOf(program: Module): Instructions {
+  return Object.fromEntries(program.namedPredictors().map(([name, predictor]) => [name, instructionOf(predictor)]));
 }
 
 const sum = (values: readonly number[]): number => values.reduce((total, value) => total + value, 0);
@@ -57,8 +60,9 @@ const mean = (values: readonly number[]): number => (values.length === 0 ? 0 : s
  * Unlike gepa, which checks the budget only between iterations, a step that would pass the budget is not started.
  */
 export async function runGEPA(search: GEPASearch): Promise<GEPAPool> {
-  const { runner, valset, trainset, maxMetricCalls, signal, log } = search;
-  const counters = runner.counters;
+  const { run, valset, trainset } = search;
+  const { budget, log } = run;
+  const runner = new RolloutRunner(run);
   const random = new SeededRandom(search.seed);
   const adapterRandom = new SeededRandom(search.seed);
   const names = search.student.namedPredictors().map(([name]) => name);
@@ -69,7 +73,7 @@ export async function runGEPA(search: GEPASearch): Promise<GEPAPool> {
     if (!programs.has(index)) programs.set(index, programWith(search.student, pool.candidates[index]));
     return programs.get(index)!;
   };
-  const hasRoom = (calls: number): boolean => counters.metricCalls + calls <= maxMetricCalls;
+  const hasRoom = (calls: number): boolean => budget.canSpendMetricCalls(calls);
   const add = async (instructions: Instructions, parents: number[]): Promise<void> => {
     const index = pool.candidates.length;
     pool.candidates.push(instructions);
@@ -77,21 +81,21 @@ export async function runGEPA(search: GEPASearch): Promise<GEPAPool> {
     pool.parents.push(parents);
     pool.valScores.push(scores);
     pool.aggregateScores.push(mean(scores));
-    pool.discoveredAt.push(counters.metricCalls);
+    pool.discoveredAt.push(budget.metricCalls);
     nextComponent.push(parents.length === 0 ? 0 : Math.max(...parents.map((parent) => nextComponent[parent])));
     search.onProgress(Math.max(...pool.aggregateScores));
-    log.info({ candidate: index, score: pool.aggregateScores[index], parents, metricCalls: counters.metricCalls }, 'candidate added');
+    log.info({ candidate: index, score: pool.aggregateScores[index], parents, metricCalls: budget.metricCalls }, 'candidate added');
   };
 
-  await add(Object.fromEntries(search.student.namedPredictors().map(([name, predictor]) => [name, predictor.signature.instructions])), []);
+  await add(instructionsOf(search.student), []);
   const sampler = new EpochShuffledBatchSampler(search.minibatchSize, trainset.length, random);
   const merge = { due: 0, tested: 0, lastFoundNew: false, log: { triples: [], descriptions: [] } as MergeLog };
 
   for (let iteration = 0; hasRoom(1); iteration += 1) {
-    signal?.throwIfAborted();
+    run.throwIfAborted();
     if (search.useMerge && merge.due > 0 && merge.lastFoundNew) {
       merge.lastFoundNew = false;
-      const outcome = await tryMerge(search, pool, merge.log, random, hasRoom, add);
+      const outcome = await tryMerge(search, runner, pool, merge.log, random, hasRoom, add);
       if (outcome === 'accepted') {
         merge.due -= 1;
         merge.tested += 1;
@@ -117,10 +121,9 @@ export async function runGEPA(search: GEPASearch): Promise<GEPAPool> {
       log.info({ iteration, parent, component }, 'no predictor calls to reflect on; skipping');
       continue;
     }
-    signal?.throwIfAborted();
+    run.throwIfAborted();
     const prompt = renderReflectionPrompt(pool.candidates[parent][component], records);
-    const reply = await search.reflectionLM.call([{ role: 'user', content: prompt }], { signal });
-    counters.lmCalls += 1;
+    const reply = await run.promptLM!.call([{ role: 'user', content: prompt }], { signal: run.signal });
     const proposal = { ...pool.candidates[parent], [component]: extractInstruction(reply.outputs[0] ?? '') };
     const after = await runner.run(programWith(search.student, proposal), batch);
     const [oldSum, newSum] = [sum(before.map((rollout) => rollout.score)), sum(after.map((rollout) => rollout.score))];
@@ -129,7 +132,7 @@ export async function runGEPA(search: GEPASearch): Promise<GEPAPool> {
       continue;
     }
     if (!hasRoom(valset.length)) {
-      log.info({ iteration, metricCalls: counters.metricCalls }, 'budget left cannot score the proposal on the valset; stopping');
+      log.info({ iteration, metricCalls: budget.metricCalls }, 'budget left cannot score the proposal on the valset; stopping');
       break;
     }
     await add(proposal, [parent]);
@@ -158,6 +161,7 @@ function reflectiveRecords(rollouts: readonly Rollout[]): ReflectiveRecord[] {
 /** One merge attempt (gepa's `MergeProposer.propose` and the engine's acceptance). */
 async function tryMerge(
   search: GEPASearch,
+  runner: RolloutRunner,
   pool: GEPAPool,
   log: MergeLog,
   random: SeededRandom,
@@ -173,17 +177,17 @@ async function tryMerge(
   const subsample = mergeSubsample(pool.valScores[first], pool.valScores[second], random);
   if (!hasRoom(subsample.length)) return 'none';
   const scores = (
-    await search.runner.run(
+    await runner.run(
       programWith(search.student, instructions),
       subsample.map((index) => search.valset[index]),
     )
   ).map((rollout) => rollout.score);
   const parentSums = [first, second].map((parent) => sum(subsample.map((index) => pool.valScores[parent][index])));
   if (sum(scores) < Math.max(...parentSums) || !hasRoom(search.valset.length)) {
-    search.log.debug({ first, second, ancestor, parentSums, merged: sum(scores) }, 'merge rejected');
+    search.run.log.debug({ first, second, ancestor, parentSums, merged: sum(scores) }, 'merge rejected');
     return 'rejected';
   }
   await add(instructions, [first, second]);
-  search.log.info({ first, second, ancestor }, 'merge accepted');
+  search.run.log.info({ first, second, ancestor }, 'merge accepted');
   return 'accepted';
 }

@@ -1,21 +1,29 @@
-import { createProgressDisplay } from '../../evaluate/progress-display';
 import { percentage } from '../../evaluate/example-set';
 import type { BaseLM } from '../../lm/base-lm';
-import { getRootLogger, LOGGER_OPTION_RULE, type Logger } from '../../logging/logger';
+import { getRootLogger, type Logger } from '../../logging/logger';
 import type { Module } from '../../primitives/module';
-import type { LMUsage } from '../../primitives/prediction';
-import { context } from '../../settings/settings';
-import type { OptionRules } from '../../util/validate-options';
-import { assertOptimizerExamples, checkCompileRequest, COUNT_RULE, optimizerFail, validateOptimizerOptions } from '../optimizer-options';
+import {
+  LM_RULE,
+  RUN_OPTION_RULES,
+  attachOptimization,
+  checkInstructionCompile,
+  checkOptimizerOptions,
+  type InstructionOptimizerRunOptions,
+  type OptimizationSummary,
+  type OptimizedProgram,
+} from '../instruction-optimizer-options';
+import { OptimizerBudget } from '../optimizer-budget';
+import { COUNT_RULE, optimizerFail } from '../optimizer-options';
+import { createOptimizerProgress } from '../optimizer-progress';
+import { OptimizerRun } from '../optimizer-run';
 import type { CompileOptions, Teleprompter } from '../teleprompter';
 import { GEPA_AUTO_CANDIDATES, gepaAutoBudget, type GEPAAuto } from './gepa-budget';
 import { programWith, runGEPA } from './gepa-engine';
 import type { GEPAMetric } from './gepa-metric';
 import { paretoFrontOf } from './pareto-front';
-import { RolloutRunner } from './rollout-runner';
 
 /** Options of `new GEPA(options)`. Exactly one budget: `auto`, `maxFullEvals` or `maxMetricCalls`. */
-export interface GEPAOptions {
+export interface GEPAOptions extends Omit<InstructionOptimizerRunOptions, 'maxErrors' | 'displayProgress'> {
   /** Scores a prediction: a number, a boolean, or `{ score, feedback }` (the feedback is what GEPA reflects on). */
   metric: GEPAMetric;
   /** The LM that reads the feedback and writes new instructions (a strong model pays off here). */
@@ -36,9 +44,8 @@ export interface GEPAOptions {
   seed?: number;
   /** Adds `candidates` and `paretoFront` to `compiled.optimization`. @default false */
   trackStats?: boolean;
-  /** Shows a progress bar with the best score on a terminal. @default false */
+  /** Shows a progress bar with the best score on a terminal (pino `info` records otherwise). @default false */
   displayProgress?: boolean;
-  logger?: Logger;
 }
 
 /** One candidate GEPA kept (with `trackStats`). */
@@ -55,16 +62,12 @@ export interface GEPACandidate {
   discoveredAtMetricCalls: number;
 }
 
-/** `compiled.optimization` for GEPA. */
-export interface GEPAOptimization {
-  /** The returned program's valset score (0–100, as `Evaluate`). */
-  score: number;
-  /** Predictor calls made by rollouts plus reflection LM calls. */
-  lmCalls: number;
-  /** Examples run and scored; at most the budget. */
-  metricCalls: number;
-  /** Tokens used by every LM call the compile made. */
-  usage: LMUsage;
+/**
+ * `compiled.optimization` for GEPA: `score` is the returned program's valset score (0–100, as
+ * `Evaluate`), `lmCalls` the task-LM requests of the rollouts plus the reflection LM's, `metricCalls`
+ * the examples run and scored (at most the budget), `usage` the tokens of every LM call.
+ */
+export interface GEPAOptimization extends OptimizationSummary {
   /** With `trackStats`: every candidate kept, in discovery order (index 0 is the student's instructions). */
   candidates?: GEPACandidate[];
   /** With `trackStats`: per valset example, the candidates that reach the best score on it. */
@@ -72,15 +75,13 @@ export interface GEPAOptimization {
 }
 
 /** A program compiled by GEPA. */
-export type GEPAProgram<T extends Module> = T & { readonly optimization: GEPAOptimization };
+export type GEPAProgram<T extends Module> = OptimizedProgram<T, GEPAOptimization>;
 
-const OPTION_RULES: OptionRules = {
+// DSPy's GEPA has `num_threads` (concurrency) but no `max_errors`: a failed run scores 0 (its `failure_score`).
+const { maxErrors: _maxErrors, ...GEPA_RUN_RULES } = RUN_OPTION_RULES;
+const OPTION_RULES = {
   metric: { kind: 'function', required: true },
-  reflectionLM: {
-    kind: 'custom',
-    required: true,
-    check: (value) => (value !== null && typeof (value as BaseLM)?.call === 'function' ? undefined : "an LM (a BaseLM), e.g. new LM('openai/gpt-4o')"),
-  },
+  reflectionLM: { ...LM_RULE, required: true },
   auto: { kind: 'oneOf', values: ['light', 'medium', 'heavy'] },
   maxFullEvals: { kind: 'integer', min: 1 },
   maxMetricCalls: { kind: 'integer', min: 1 },
@@ -89,9 +90,9 @@ const OPTION_RULES: OptionRules = {
   useMerge: { kind: 'boolean' },
   seed: COUNT_RULE,
   trackStats: { kind: 'boolean' },
-  displayProgress: { kind: 'boolean' },
-  logger: LOGGER_OPTION_RULE,
-};
+  ...GEPA_RUN_RULES,
+} as const;
+const COMPILE_KEYS = ['trainset', 'valset', 'teacher', 'signal'];
 
 /**
  * DSPy's `GEPA` (reflective prompt evolution, driving the gepa package's engine): runs the program on
@@ -109,7 +110,7 @@ export class GEPA implements Teleprompter {
 
   /** @throws {OptimizerError} OPTIMIZER_INVALID for a missing metric or reflectionLM, zero or two budgets, or a bad option. */
   constructor(options: GEPAOptions) {
-    validateOptimizerOptions('GEPA', options, OPTION_RULES);
+    checkOptimizerOptions<GEPAOptions>('GEPA', options, OPTION_RULES);
     const budgets = (['auto', 'maxFullEvals', 'maxMetricCalls'] as const).filter((key) => options[key] !== undefined);
     if (budgets.length !== 1) {
       optimizerFail(
@@ -133,10 +134,9 @@ export class GEPA implements Teleprompter {
    * @throws {EvaluationError} EVALUATION_FAILED when the metric returns a wrong type; the caller's `signal.reason`.
    */
   async compile<T extends Module>(student: T, options: CompileOptions): Promise<GEPAProgram<T>> {
-    const signal = checkCompileRequest('GEPA', student, options);
+    const signal = checkInstructionCompile('GEPA', student, options, COMPILE_KEYS);
     if (options.teacher !== undefined)
       optimizerFail('GEPA', 'a teacher is not supported (as in DSPy).', 'a teacher program', 'Leave teacher out.', { option: 'teacher' });
-    if (options.valset !== undefined) assertOptimizerExamples('GEPA', 'valset', options.valset);
     const { trainset } = options;
     const valset = options.valset ?? trainset;
     const maxMetricCalls = this.#budget(student, trainset.length, options.valset?.length);
@@ -149,9 +149,28 @@ export class GEPA implements Teleprompter {
         { option: 'maxMetricCalls' },
       );
     }
+    const run = new OptimizerRun<GEPAMetric>({
+      owner: 'GEPA',
+      metric: this.options.metric,
+      promptModel: this.options.reflectionLM,
+      isPromptModelRequired: true,
+      signal,
+      concurrency: this.options.concurrency ?? 16,
+      // Unused: rollouts score a failed run 0 instead of counting errors.
+      maxErrors: Infinity,
+      log: this.#log,
+      budget: new OptimizerBudget({ maxMetricCalls }),
+    });
+    return run.scope(() => this.#compile(student, trainset, valset, run));
+  }
+
+  async #compile<T extends Module>(
+    student: T,
+    trainset: CompileOptions['trainset'],
+    valset: CompileOptions['trainset'],
+    run: OptimizerRun<GEPAMetric>,
+  ): Promise<GEPAProgram<T>> {
     const {
-      metric,
-      reflectionLM,
       reflectionMinibatchSize = 3,
       candidateSelectionStrategy = 'pareto',
       useMerge = true,
@@ -159,37 +178,25 @@ export class GEPA implements Teleprompter {
       trackStats = false,
       displayProgress = false,
     } = this.options;
-    const usage: LMUsage = { promptTokens: 0, completionTokens: 0, totalTokens: 0, cost: 0 };
-    const counters = { metricCalls: 0, lmCalls: 0 };
-    const progress = createProgressDisplay({ isEnabled: displayProgress, total: maxMetricCalls, label: 'GEPA' });
-    this.#log.info({ maxMetricCalls, trainset: trainset.length, valset: valset.length }, 'gepa started');
+    const { budget } = run;
+    const progress = createOptimizerProgress({ isEnabled: displayProgress, total: budget.maxMetricCalls, label: 'GEPA', log: this.#log });
+    this.#log.info({ maxMetricCalls: budget.maxMetricCalls, trainset: trainset.length, valset: valset.length }, 'gepa started');
     try {
-      const pool = await context({ usage }, () =>
-        runGEPA({
-          student,
-          trainset,
-          valset,
-          runner: new RolloutRunner(metric, counters, signal, this.#log),
-          reflectionLM,
-          maxMetricCalls,
-          minibatchSize: reflectionMinibatchSize,
-          selection: candidateSelectionStrategy,
-          useMerge,
-          seed,
-          signal,
-          log: this.#log,
-          onProgress: (best) => progress.update(counters.metricCalls, `best ${percentage(best, 1)}`),
-        }),
-      );
+      const pool = await runGEPA({
+        student,
+        trainset,
+        valset,
+        run,
+        minibatchSize: reflectionMinibatchSize,
+        selection: candidateSelectionStrategy,
+        useMerge,
+        seed,
+        onProgress: (best) => progress.step(budget.metricCalls, percentage(best, 1)),
+      });
       const best = pool.aggregateScores.indexOf(Math.max(...pool.aggregateScores));
       const compiled = programWith(student, pool.candidates[best]) as T;
       compiled.compiled = true;
-      const optimization: GEPAOptimization = {
-        score: percentage(pool.aggregateScores[best], 1),
-        lmCalls: counters.lmCalls,
-        metricCalls: counters.metricCalls,
-        usage,
-      };
+      const optimization: GEPAOptimization = { score: percentage(pool.aggregateScores[best], 1), ...budget.snapshot() };
       if (trackStats) {
         optimization.candidates = pool.candidates.map((instructions, index) => ({
           instructions: { ...instructions },
@@ -200,10 +207,8 @@ export class GEPA implements Teleprompter {
         }));
         optimization.paretoFront = paretoFrontOf(pool.valScores);
       }
-      // Not enumerable: deepcopy, introspection and saved state ignore it.
-      Object.defineProperty(compiled, 'optimization', { value: optimization, enumerable: false, configurable: true, writable: true });
-      this.#log.info({ score: optimization.score, candidates: pool.candidates.length, metricCalls: counters.metricCalls }, 'gepa finished');
-      return compiled as GEPAProgram<T>;
+      this.#log.info({ score: optimization.score, candidates: pool.candidates.length, metricCalls: optimization.metricCalls }, 'gepa finished');
+      return attachOptimization(compiled, optimization);
     } finally {
       progress.stop();
     }

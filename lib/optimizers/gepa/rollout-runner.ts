@@ -1,11 +1,12 @@
 import { inputsOf } from '../../evaluate/example-set';
 import { isInvalidMetricValueError } from '../../evaluate/metric';
-import type { Logger } from '../../logging/logger';
 import type { Example } from '../../primitives/example';
 import type { Module } from '../../primitives/module';
 import type { Prediction } from '../../primitives/prediction';
 import { context, type TraceEntry } from '../../settings/settings';
 import type { SeededRandom } from '../../util/seeded-random';
+import type { OptimizerRun } from '../optimizer-run';
+import { predictorNamed } from '../predictor-instructions';
 import { readMetricValue, type GEPAMetric } from './gepa-metric';
 
 /** One run of a candidate program on one example, scored. */
@@ -25,50 +26,40 @@ export interface FeedbackTarget {
   random: SeededRandom;
 }
 
-/** Metric calls and LM calls made so far (the budget's accounting). */
-export interface RolloutCounters {
-  /** Examples run and scored: gepa's `total_num_evals`, which the budget bounds. */
-  metricCalls: number;
-  /** Predictor calls in the rollouts' traces plus reflection LM calls. */
-  lmCalls: number;
-}
-
-const FORWARDS_AT_ONCE = 16;
-
 /**
- * Runs a program on examples and scores each with the GEPA metric (DSPy's `DspyAdapter.evaluate`).
- * Programs run concurrently; the metric runs afterwards in example order, so seeded choices and
- * metric calls do not depend on LM timing.
+ * Runs a program on examples and scores each with the GEPA metric (DSPy's `DspyAdapter.evaluate`),
+ * under the run's task LM and budget: every example run counts as one metric call (gepa's
+ * `total_num_evals`), a failed one included. Programs run concurrently (the run's `concurrency`);
+ * the metric runs afterwards in example order, so seeded choices and metric calls do not depend on LM timing.
  */
 export class RolloutRunner {
-  constructor(
-    readonly metric: GEPAMetric,
-    readonly counters: RolloutCounters,
-    readonly signal: AbortSignal | undefined,
-    readonly log: Logger,
-  ) {}
+  readonly #run: OptimizerRun<GEPAMetric>;
+
+  constructor(run: OptimizerRun<GEPAMetric>) {
+    this.#run = run;
+  }
 
   async run(program: Module, examples: readonly Example[], target?: FeedbackTarget): Promise<Rollout[]> {
-    this.signal?.throwIfAborted();
-    this.counters.metricCalls += examples.length;
-    const runs = await this.#forwardAll(program, examples);
-    const predictor = target === undefined ? undefined : program.namedPredictors().find(([name]) => name === target.name)?.[1];
+    const run = this.#run;
+    run.throwIfAborted();
+    const runs = await run.withTaskModel(() => this.#forwardAll(program, examples));
+    const predictor = target === undefined ? undefined : predictorNamed(program, target.name);
     const rollouts: Rollout[] = [];
-    for (const [index, run] of runs.entries()) {
-      this.signal?.throwIfAborted();
-      this.counters.lmCalls += run.trace.length;
-      if (run.prediction === undefined) {
-        rollouts.push({ score: 0, feedback: 'The program failed on this example.', prediction: undefined, trace: run.trace, predictorCall: undefined });
+    for (const [index, { prediction, trace }] of runs.entries()) {
+      run.throwIfAborted();
+      if (prediction === undefined) {
+        run.budget.recordMetricCalls(1);
+        rollouts.push({ score: 0, feedback: 'The program failed on this example.', prediction, trace, predictorCall: undefined });
         continue;
       }
-      const calls = predictor === undefined ? [] : run.trace.filter((entry) => entry.predictor === predictor);
+      const calls = predictor === undefined ? [] : trace.filter((entry) => entry.predictor === predictor);
       const predictorCall = calls.length > 0 ? target!.random.choice(calls) : undefined;
       const value =
         predictorCall === undefined
-          ? await this.metric(examples[index], run.prediction, run.trace)
-          : await this.metric(examples[index], run.prediction, run.trace, target!.name, [predictorCall]);
-      const { score, feedback } = readMetricValue(value, this.metric, index);
-      rollouts.push({ score, feedback, prediction: run.prediction, trace: run.trace, predictorCall });
+          ? await run.metric(examples[index], prediction, trace)
+          : await run.metric(examples[index], prediction, trace, target!.name, [predictorCall]);
+      const { score, feedback } = readMetricValue(value, run.metric, index);
+      rollouts.push({ score, feedback, prediction, trace, predictorCall });
     }
     return rollouts;
   }
@@ -83,19 +74,20 @@ export class RolloutRunner {
         results[index] = await this.#forwardOne(program, examples[index], index);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(FORWARDS_AT_ONCE, examples.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(this.#run.concurrency, examples.length) }, worker));
     return results;
   }
 
   async #forwardOne(program: Module, example: Example, index: number): Promise<{ prediction: Prediction | undefined; trace: TraceEntry[] }> {
     const trace: TraceEntry[] = [];
+    const { signal, log } = this.#run;
     try {
-      const prediction = await context({ trace }, () => program.forward(inputsOf(example), { signal: this.signal }));
+      const prediction = await context({ trace }, () => program.forward(inputsOf(example), { signal }));
       return { prediction, trace };
     } catch (error) {
-      if (this.signal?.aborted) throw this.signal.reason;
+      if (signal?.aborted) throw signal.reason;
       if (isInvalidMetricValueError(error)) throw error;
-      this.log.warn({ err: error, example: index }, 'program failed on an example; scored 0');
+      log.warn({ err: error, example: index }, 'program failed on an example; scored 0');
       return { prediction: undefined, trace };
     }
   }
