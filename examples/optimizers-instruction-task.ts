@@ -1,4 +1,4 @@
-import { DummyLM, Evaluate, Example, Module, Predict, Prediction, Predictor, context, type ChatMessage } from 'dspex';
+import { DummyLM, Evaluate, Example, Module, Predict, Prediction, Predictor, context, type ChatMessage, type GEPAMetric } from 'dspex';
 
 /**
  * A simulated task for the instruction optimizers: a scripted "model" that follows the rules its
@@ -102,6 +102,32 @@ export function makePromptLM(seed = 0): DummyLM {
     if (outputs.includes('`proposed_prefix_for_output_field`'))
       return { proposed_instruction: withRandomRules(base, 0.35), proposed_prefix_for_output_field: 'Answer:' };
     return { proposed_instruction: withRandomRules(base, 0.5) };
+  });
+}
+
+/**
+ * GEPA's metric: the score, and for a wrong answer feedback that says what was expected and states
+ * one of the rules (a different one from item to item), as a grader who knows the task would.
+ */
+export const categoryFeedback: GEPAMetric = (example, prediction) => {
+  if (prediction.answer === example.answer) return { score: 1, feedback: 'Correct.' };
+  const item = Number(/item (\d+)\?/.exec(String(example.question))?.[1] ?? 0);
+  return { score: 0, feedback: `Wrong: expected "${example.answer}", got "${prediction.answer}". ${RULES[item % RULES.length].text}` };
+};
+
+/**
+ * The scripted reflection model (GEPA): keeps the current instruction (the first ``` block of its
+ * prompt) and adds each rule that the feedback it is shown states and the instruction lacks; with
+ * nothing to learn from the feedback it only adds "Be precise.".
+ */
+export function makeReflectionLM(): DummyLM {
+  return new DummyLM((messages: readonly ChatMessage[]) => {
+    const prompt = messages[0].content;
+    const current = /```\n([\s\S]*?)\n```/.exec(prompt)?.[1] ?? '';
+    const shown = prompt.slice(prompt.indexOf('The following are examples'));
+    const learned = RULES.filter((rule) => shown.includes(rule.text) && !current.toLowerCase().includes(rule.key));
+    const next = learned.length > 0 ? [current, ...learned.map((rule) => rule.text)].join(' ') : `${current} Be precise.`;
+    return `\`\`\`\n${next}\n\`\`\``;
   });
 }
 
