@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ConfigurationError, describeProblem, describeValue } from '../errors';
+import { ConfigurationError, LMResponseError, describeProblem, describeValue } from '../errors';
 import type { LMUsage } from '../primitives/prediction';
 import { cacheKeyOf } from './cache-key';
 import { addToUsageScopes } from './usage-scope';
@@ -11,6 +11,8 @@ import type { ChatMessage } from './chat-message';
 import { getDefaultLMCache, LMCache, type LMCacheOptions } from './lm-cache';
 import { BASE_LM_RULES, validateClientOptions } from './lm-client-options';
 import { scrubText } from './scrub-secrets';
+import type { LMStreamEnd, LMStreamItem } from './lm-stream-item';
+import { currentStreamSink, type StreamReceiver } from './stream-sink';
 
 /** Request options every LM understands; per-call options are merged over the LM's defaults. */
 export interface LMCallOptions {
@@ -136,6 +138,13 @@ export abstract class BaseLM {
   abstract forward(messages: readonly ChatMessage[], options: LMCallOptions): Promise<LMOutput>;
 
   /**
+   * Optional: sends one request and yields the reply's text in pieces as it arrives, then at most
+   * one `{ usage }` item. An LM without it still works under `streamify` (its reply arrives as one
+   * piece). Like `forward`, it adds no cache or history; `call()` does, inside `streamify`.
+   */
+  stream?(messages: readonly ChatMessage[], options: LMCallOptions): AsyncIterable<LMStreamItem>;
+
+  /**
    * Sends messages with the default options merged under `options`; records history and usage.
    * Unless caching is off (for the LM or this call), an identical earlier request (same model,
    * messages and options, `rolloutId` included) is answered from the cache; a failed call is never cached.
@@ -144,6 +153,8 @@ export abstract class BaseLM {
     options.signal?.throwIfAborted();
     const merged: LMCallOptions = { ...this.options, ...options };
     const cacheKey = this.cache && merged.cache !== false ? this.#cacheKeyOf(messages, merged) : undefined;
+    const receiver = currentStreamSink()?.(this, messages, merged);
+    if (receiver !== undefined) return this.#callStreaming(messages, merged, cacheKey, receiver);
     if (cacheKey !== undefined) {
       const store = this.#store();
       const cached = (store.getFromMemory(cacheKey) ?? (await store.get(cacheKey))) as CachedOutput | undefined;
@@ -160,6 +171,60 @@ export abstract class BaseLM {
     }
     this.record(messages, merged, output);
     return output;
+  }
+
+  /**
+   * `call()` under `streamify`: a cached reply is handed over as one piece; otherwise `stream()`
+   * (one completion) passes each piece on as it arrives, or, without it, `forward()`'s first
+   * completion goes as one piece. Cache and history get the reply once it is complete.
+   */
+  async #callStreaming(messages: readonly ChatMessage[], merged: LMCallOptions, cacheKey: string | undefined, receiver: StreamReceiver): Promise<LMOutput> {
+    if (cacheKey !== undefined) {
+      const store = this.#store();
+      const cached = (store.getFromMemory(cacheKey) ?? (await store.get(cacheKey))) as CachedOutput | undefined;
+      if (isCachedOutput(cached)) {
+        const output: LMOutput = { outputs: [...cached.outputs], responseModel: cached.responseModel, response: cached.response, cacheHit: true };
+        await receiver.text(output.outputs[0] ?? '');
+        await receiver.end();
+        this.record(messages, merged, output);
+        return output;
+      }
+    }
+    let output: LMOutput;
+    if (typeof this.stream === 'function' && (merged.n === undefined || merged.n === 1)) {
+      output = await this.#collectStream(this.stream(messages, merged), receiver);
+    } else {
+      output = await this.forward(messages, merged);
+      await receiver.text(output.outputs[0] ?? '');
+    }
+    await receiver.end();
+    if (cacheKey !== undefined) await this.#store().set(cacheKey, { outputs: [...output.outputs], responseModel: output.responseModel } satisfies CachedOutput);
+    this.record(messages, merged, output);
+    return output;
+  }
+
+  async #collectStream(items: AsyncIterable<LMStreamItem>, receiver: StreamReceiver): Promise<LMOutput> {
+    const pieces: string[] = [];
+    let end: LMStreamEnd | undefined;
+    for await (const item of items) {
+      if (typeof item === 'string') {
+        if (item === '') continue;
+        pieces.push(item);
+        await receiver.text(item);
+      } else if (typeof item === 'object' && item !== null && end === undefined) {
+        end = item;
+      } else {
+        throw new LMResponseError(
+          describeProblem(
+            `${this.constructor.name}.stream() must yield text pieces, then at most one { usage } item.`,
+            describeValue(item),
+            'Yield strings while the reply arrives, and one { usage: { promptTokens, completionTokens, totalTokens } } at the end.',
+          ),
+          { details: { model: this.model } },
+        );
+      }
+    }
+    return { outputs: [pieces.join('')], usage: end?.usage, cost: end?.cost, responseModel: end?.responseModel };
   }
 
   /** The cache key of a request, or `undefined` when it cannot be keyed (then the call is not cached). */

@@ -3,6 +3,7 @@ import { formatChatFieldsBlock } from '../adapters/format-field-value';
 import { pythonJsonDumps } from '../util/python-format';
 import { BaseLM, type BaseLMOptions, type LMCallOptions, type LMOutput } from './base-lm';
 import type { ChatMessage } from './chat-message';
+import type { LMStreamItem } from './lm-stream-item';
 
 /** One scripted reply: raw text, or an object of output fields rendered in the adapter's format. */
 export type DummyAnswer = string | Readonly<Record<string, unknown>>;
@@ -16,6 +17,11 @@ export interface DummyLMOptions extends BaseLMOptions {
   followExamples?: boolean;
   /** Renders object answers (default: ChatAdapter's `[[ ## field ## ]]` blocks; JSON when the request asks for JSON). */
   adapter?: { formatFieldsBlock(values: Readonly<Record<string, unknown>>): string };
+  /**
+   * Characters per piece when a reply is streamed (`streamify`); without it a reply streams as one piece.
+   * @example new DummyLM([{ answer: 'Paris' }], { streamChunkSize: 4 })
+   */
+  streamChunkSize?: number;
 }
 
 const FIELD_MARKER = /^\[\[ ## (\w+) ## \]\]/;
@@ -36,9 +42,10 @@ export class DummyLM extends BaseLM {
   readonly followExamples: boolean;
   #script: Script;
   readonly #adapter: DummyLMOptions['adapter'];
+  readonly #streamChunkSize: number | undefined;
 
   constructor(answers: readonly DummyAnswer[] | Readonly<Record<string, DummyAnswer>> | DummyAnswerFunction, options: DummyLMOptions = {}) {
-    const { followExamples, adapter, ...lmOptions } = options;
+    const { followExamples, adapter, streamChunkSize, ...lmOptions } = options;
     super('dummy', { cache: false, ...lmOptions });
     const isValid = Array.isArray(answers) || typeof answers === 'function' || (answers !== null && typeof answers === 'object');
     if (!isValid) {
@@ -51,8 +58,15 @@ export class DummyLM extends BaseLM {
         describeProblem('DummyLM adapter must have formatFieldsBlock().', describeValue(options.adapter), 'Pass new ChatAdapter() or new JSONAdapter().'),
       );
     }
+    if (streamChunkSize !== undefined && !(Number.isInteger(streamChunkSize) && streamChunkSize >= 1)) {
+      throw new ConfigurationError(
+        describeProblem('DummyLM option streamChunkSize must be a whole number ≥ 1.', describeValue(streamChunkSize), 'Pass e.g. { streamChunkSize: 4 }.'),
+        { details: { option: 'streamChunkSize' } },
+      );
+    }
     this.followExamples = followExamples === true;
     this.#adapter = adapter;
+    this.#streamChunkSize = streamChunkSize;
     this.#script = { answers, cursor: 0 };
   }
 
@@ -67,9 +81,26 @@ export class DummyLM extends BaseLM {
     return { outputs, usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 } };
   }
 
+  /** Streams the next reply in pieces of `streamChunkSize` characters (never splitting a surrogate pair), then zero usage. */
+  override async *stream(messages: readonly ChatMessage[], options: LMCallOptions): AsyncGenerator<LMStreamItem, void, undefined> {
+    const { outputs, usage } = await this.forward(messages, { ...options, n: 1 });
+    const text = outputs[0];
+    const size = this.#streamChunkSize ?? Math.max(text.length, 1);
+    for (let start = 0; start < text.length;) {
+      let end = Math.min(start + size, text.length);
+      // A high surrogate at the cut goes with its low half.
+      if (end < text.length && isHighSurrogate(text.charCodeAt(end - 1))) end += end - start > 1 ? -1 : 1;
+      options.signal?.throwIfAborted();
+      yield text.slice(start, end);
+      start = end;
+    }
+    yield { usage };
+  }
+
   /** A copy with some default options replaced, sharing the same script position (rollouts continue the sequence). */
   copy(overrides: Partial<BaseLMOptions> = {}): DummyLM {
-    const copy = new DummyLM([], { ...this.options, ...overrides, followExamples: this.followExamples, adapter: this.#adapter });
+    const options = { ...this.options, ...overrides, followExamples: this.followExamples, adapter: this.#adapter, streamChunkSize: this.#streamChunkSize };
+    const copy = new DummyLM([], options);
     copy.#script = this.#script;
     return copy;
   }
@@ -98,6 +129,10 @@ export class DummyLM extends BaseLM {
     for (const [key, answer] of Object.entries(answers as Record<string, DummyAnswer>)) if (last.includes(key)) return answer;
     return 'No more responses';
   }
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
 }
 
 /**

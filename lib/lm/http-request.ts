@@ -27,15 +27,15 @@ export interface HttpSettings {
 }
 
 /** Statuses worth retrying: request timeout, rate limit, and server errors (never 400/401/403/404). */
-function isRetryableStatus(status: number): boolean {
+export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 429 || status >= 500;
 }
 
 const EXCERPT_LENGTH = 300;
 /** An error body is only read for its excerpt. */
-const ERROR_BODY_BYTES = 64 * 1024;
+export const ERROR_BODY_BYTES = 64 * 1024;
 
-type AttemptResult = { kind: 'success'; body: unknown } | { kind: 'retryable'; error: DspexError; retryAfter: string | null };
+export type AttemptResult = { kind: 'success'; body: unknown } | { kind: 'retryable'; error: DspexError; retryAfter: string | null };
 
 /**
  * POSTs `body` as JSON to `{baseURL}{path}` and returns the parsed JSON reply, with the secrets
@@ -70,7 +70,7 @@ export async function postJson(settings: HttpSettings, path: string, body: Reado
  * A server's `Retry-After` longer than `maxRetryAfterMs`, or than the time the call has left
  * (`timeoutMs` per attempt times the attempts left), fails the call now rather than holding it.
  */
-function checkRetryAfter(settings: HttpSettings, url: string, result: Extract<AttemptResult, { kind: 'retryable' }>, attempt: number): void {
+export function checkRetryAfter(settings: HttpSettings, url: string, result: Extract<AttemptResult, { kind: 'retryable' }>, attempt: number): void {
   if (result.retryAfter === null) return;
   const retryAfterMs = parseRetryAfterMs(result.retryAfter, settings.retry.now());
   if (retryAfterMs === undefined) return;
@@ -148,7 +148,7 @@ async function attemptOnce(
   }
 }
 
-function redirectError(settings: HttpSettings, url: string, status: number, location: string | null, attempt: number): LMHttpError {
+export function redirectError(settings: HttpSettings, url: string, status: number, location: string | null, attempt: number): LMHttpError {
   const target = location === null ? undefined : scrubText(location, settings.secrets);
   return new LMHttpError(
     describeProblem(
@@ -160,7 +160,7 @@ function redirectError(settings: HttpSettings, url: string, status: number, loca
   );
 }
 
-function tooLargeError(settings: HttpSettings, url: string, contentLength: string | null): LMResponseError {
+export function tooLargeError(settings: HttpSettings, url: string, contentLength: string | null): LMResponseError {
   return new LMResponseError(
     describeProblem(
       `The LM endpoint ${url} sent a body larger than maxResponseBytes (${settings.maxResponseBytes} bytes); it was not read.`,
@@ -171,7 +171,7 @@ function tooLargeError(settings: HttpSettings, url: string, contentLength: strin
   );
 }
 
-function httpStatusError(settings: HttpSettings, url: string, status: number, text: string | undefined, attempt: number): LMHttpError {
+export function httpStatusError(settings: HttpSettings, url: string, status: number, text: string | undefined, attempt: number): LMHttpError {
   const bodyExcerpt = excerpt(settings, text ?? '');
   let fix: string;
   if (status === 401 || status === 403) fix = settings.credentialsHint;
@@ -210,7 +210,7 @@ export function excerpt(settings: Pick<HttpSettings, 'secrets'>, text: string): 
   return scrubbed.length > EXCERPT_LENGTH ? `${scrubbed.slice(0, EXCERPT_LENGTH)}…` : scrubbed;
 }
 
-function networkReason(error: unknown): string {
+export function networkReason(error: unknown): string {
   const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
   if (typeof cause?.code === 'string') return cause.code;
   if (typeof cause?.message === 'string') return cause.message;

@@ -4,6 +4,9 @@ import { BaseLM, type BaseLMOptions, type LMCallOptions, type LMOutput } from '.
 import type { ChatMessage } from './chat-message';
 import { buildChatRequest, checkRequestOptions, isReasoningModel, toSnakeCase } from './chat-request';
 import { postJson, type HttpSettings } from './http-request';
+import { readChatStream } from './chat-stream';
+import type { LMStreamItem } from './lm-stream-item';
+import { openStream } from './open-stream';
 import { DSPY_LM_CLASS, readLMState } from './lm-state';
 import { parseChatCompletion } from './parse-chat-completion';
 import { resolveProvider } from './resolve-provider';
@@ -67,6 +70,27 @@ export class LM extends BaseLM {
       this.#log.debug({ asked: options.n, received: output.outputs.length }, 'server returned fewer choices than n');
     }
     return output;
+  }
+
+  /**
+   * Streams one chat-completions request (`stream: true`, server-sent events): the reply's text in
+   * pieces as the server sends them, then its usage (asked for with `stream_options.include_usage`
+   * unless the options set `streamOptions`). Retried only until the first byte; aborting the
+   * signal, or leaving the loop early, closes the connection. Use `streamify` (or `call()` inside
+   * it), which adds cache, history and usage.
+   * @throws {LMHttpError} LM_HTTP, {@link LMTimeoutError} LM_TIMEOUT, {@link LMResponseError} LM_RESPONSE_INVALID, as `forward`, also mid-stream.
+   */
+  override async *stream(messages: readonly ChatMessage[], options: LMCallOptions): AsyncGenerator<LMStreamItem, void, undefined> {
+    checkRequestOptions(options, 'LM');
+    const body = buildChatRequest(this.#modelName, messages, options, isReasoningModel(this.model));
+    body.stream = true;
+    if (!('streamOptions' in options) && !('stream_options' in options)) body.stream_options = { include_usage: true };
+    const opened = await openStream(this.#http, '/chat/completions', body, options.signal);
+    try {
+      yield* readChatStream(opened, this.#http, this.#log);
+    } finally {
+      opened.close();
+    }
   }
 
   protected override secretsToScrub(): readonly string[] {

@@ -1,6 +1,7 @@
 // The lm layer's public names (the barrel lm/index.ts may list internals for other layers).
 export { BaseLM } from './base-lm';
 export type { LMCallOptions, LMOutput, LMHistoryEntry, BaseLMOptions } from './base-lm';
+export type { LMStreamItem, LMStreamEnd } from './lm-stream-item';
 export type { ChatMessage } from './chat-message';
 export { DummyLM } from './dummy-lm';
 export type { DummyAnswer, DummyAnswerFunction, DummyLMOptions } from './dummy-lm';

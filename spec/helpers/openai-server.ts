@@ -16,6 +16,15 @@ export interface ScriptedReply {
   hang?: boolean;
   /** Close the socket without answering: a network error. */
   dropConnection?: boolean;
+  /** A streamed reply: each item written as its own chunk (a tick apart), then the end given. */
+  sse?: SseScript;
+}
+
+/** How a streamed reply goes: raw `text/event-stream` writes, then end the body, keep it open, or drop the socket. */
+export interface SseScript {
+  writes: (string | Buffer)[];
+  /** Default `'end'`. */
+  end?: 'end' | 'hang' | 'drop';
 }
 
 export interface RecordedRequest {
@@ -24,6 +33,8 @@ export interface RecordedRequest {
   headers: IncomingHttpHeaders;
   /** Parsed JSON, or the raw text when it is not JSON. */
   body: any;
+  /** Settles when the server sees this request's connection close. */
+  closed?: Promise<void>;
 }
 
 export interface OpenAIServer {
@@ -66,6 +77,34 @@ export function vectorOf(text: string): number[] {
   return [text.length, sum, text.charCodeAt(0) || 0];
 }
 
+/** A chat-completions stream: one `data:` event per text piece, a finish chunk, a usage chunk (unless `usage: null`), then `[DONE]`. */
+export function sseChat(
+  pieces: string[],
+  extra: { usage?: Record<string, number> | null; model?: string; finishReason?: string; end?: SseScript['end']; done?: boolean } = {},
+): ScriptedReply {
+  const model = extra.model ?? 'test-model-2024';
+  const event = (body: unknown): string => `data: ${JSON.stringify(body)}\n\n`;
+  const chunk = (delta: Record<string, unknown>, finishReason: string | null = null): string =>
+    event({ id: 'chatcmpl-test', object: 'chat.completion.chunk', created: 1, model, choices: [{ index: 0, delta, finish_reason: finishReason }] });
+  const writes = [chunk({ role: 'assistant', content: '' }), ...pieces.map((content) => chunk({ content }))];
+  if (extra.end === undefined || extra.end === 'end') {
+    writes.push(chunk({}, extra.finishReason ?? 'stop'));
+    if (extra.usage !== null) {
+      writes.push(
+        event({
+          id: 'chatcmpl-test',
+          object: 'chat.completion.chunk',
+          model,
+          choices: [],
+          usage: extra.usage ?? { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
+        }),
+      );
+    }
+    if (extra.done !== false) writes.push('data: [DONE]\n\n');
+  }
+  return { headers: { 'content-type': 'text/event-stream' }, sse: { writes, end: extra.end } };
+}
+
 export const rateLimited = (retryAfter = '0'): ScriptedReply => ({
   status: 429,
   headers: { 'retry-after': retryAfter },
@@ -92,6 +131,27 @@ function defaultRespond(request: RecordedRequest): ScriptedReply {
   return completion(Array.from({ length: count }, (_, index) => `echo ${index}: ${last}`));
 }
 
+/** Writes a scripted stream one item per tick, so the client sees them as separate chunks (usually). */
+function writeSse(response: ServerResponse, reply: ScriptedReply, hung: Set<ServerResponse>): void {
+  const { writes, end = 'end' } = reply.sse!;
+  response.writeHead(reply.status ?? 200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...reply.headers });
+  response.flushHeaders();
+  let index = 0;
+  const next = (): void => {
+    if (response.destroyed) return;
+    if (index < writes.length) {
+      response.write(writes[index]);
+      index += 1;
+      setImmediate(next);
+      return;
+    }
+    if (end === 'end') response.end();
+    else if (end === 'drop') response.socket?.destroy();
+    else hung.add(response);
+  };
+  next();
+}
+
 /** Starts the server; close it in `afterAll`. */
 export async function startOpenAIServer(): Promise<OpenAIServer> {
   const queue: ScriptedReply[] = [];
@@ -109,7 +169,8 @@ export async function startOpenAIServer(): Promise<OpenAIServer> {
       } catch {
         // Recorded as raw text: specs that send non-JSON inspect it as such.
       }
-      const request: RecordedRequest = { method: incoming.method ?? '', path: incoming.url ?? '', headers: incoming.headers, body };
+      const closed = new Promise<void>((resolve) => incoming.socket.once('close', () => resolve()));
+      const request: RecordedRequest = { method: incoming.method ?? '', path: incoming.url ?? '', headers: incoming.headers, body, closed };
       requests.push(request);
       const reply = queue.shift() ?? api.respond(request);
       if (reply.dropConnection) {
@@ -118,6 +179,10 @@ export async function startOpenAIServer(): Promise<OpenAIServer> {
       }
       if (reply.hang) {
         hung.add(response);
+        return;
+      }
+      if (reply.sse !== undefined) {
+        writeSse(response, reply, hung);
         return;
       }
       const payload = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body ?? {});
