@@ -52,17 +52,24 @@ export function checkOptimizerOptions<T>(owner: string, options: unknown, rules:
 
 /**
  * The checks an instruction optimizer's `compile` starts with: known keys, a signal (not yet
- * aborted), a student with predictors (compiled ones allowed: instructions can be tuned on top of
- * demos), and non-empty sets.
+ * aborted), a student with predictors (compiled ones allowed, as instructions can be tuned on top
+ * of demos, unless `isUncompiledRequired`: MIPROv2 bootstraps demos, which DSPy does only from an
+ * uncompiled student), and non-empty sets.
  * @throws {OptimizerError} OPTIMIZER_INVALID; the caller's `signal.reason` when already aborted.
  */
-export function checkInstructionCompile(owner: string, student: unknown, options: CompileOptions, keys: readonly string[]): AbortSignal | undefined {
+export function checkInstructionCompile(
+  owner: string,
+  student: unknown,
+  options: CompileOptions,
+  keys: readonly string[],
+  { isUncompiledRequired = false }: { isUncompiledRequired?: boolean } = {},
+): AbortSignal | undefined {
   const rules: Record<string, OptionRule> = {};
   for (const key of keys) rules[key] = key === 'signal' ? { kind: 'signal' } : { kind: 'any' };
   rules.trainset = { kind: 'any', required: true };
   validateOptions(`${owner}.compile`, options, rules, { error: optimizerOptionError, allowUndefined: false });
   options.signal?.throwIfAborted();
-  assertProgram(owner, 'student', student, { arePredictorsRequired: true, isUncompiledRequired: false });
+  assertProgram(owner, 'student', student, { arePredictorsRequired: true, isUncompiledRequired });
   if (options.teacher !== undefined) assertProgram(owner, 'teacher', options.teacher, { arePredictorsRequired: true, isUncompiledRequired: false });
   assertOptimizerExamples(owner, 'trainset', options.trainset);
   if (options.valset !== undefined) assertOptimizerExamples(owner, 'valset', options.valset);

@@ -175,7 +175,7 @@ export class MIPROv2 implements Teleprompter {
    * @throws {EvaluationError} EVALUATION_FAILED when bootstrapping fails `maxErrors` times; the caller's `signal.reason`.
    */
   async compile<T extends Module>(student: T, options: CompileOptions): Promise<OptimizedProgram<T, MIPROv2Optimization>> {
-    const signal = checkInstructionCompile('MIPROv2', student, options, COMPILE_KEYS);
+    const signal = checkInstructionCompile('MIPROv2', student, options, COMPILE_KEYS, { isUncompiledRequired: true });
     const o = this.options;
     const run = new OptimizerRun({
       owner: 'MIPROv2',
