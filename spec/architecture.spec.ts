@@ -6,13 +6,15 @@ import path from 'node:path';
  * folders listed for it. `import type` may point anywhere. No value-import cycles.
  */
 const LIB = path.join(__dirname, '..', 'lib');
-const BASE = ['util', 'errors', 'logging', 'version'];
+const BASE = ['util', 'errors', 'logging', 'version', 'tracing'];
 const ALLOWED: Record<string, string[]> = {
   // errors is the lowest layer (it imports nothing), so util helpers such as SeededRandom can throw typed errors.
   util: ['util', 'errors'],
   errors: [],
   logging: ['util', 'errors'],
   version: [],
+  // OpenTelemetry spans: settings wraps observed calls in them, runtime its supervised calls.
+  tracing: ['util', 'errors', 'logging', 'version'],
   decorators: BASE,
   signatures: [...BASE, 'decorators'],
   primitives: [...BASE, 'decorators', 'signatures'],

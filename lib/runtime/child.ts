@@ -28,6 +28,7 @@ import type { ChildSummary, RegistryEntry } from './registry';
 import { applyCheckpoint, type StartContext } from './start-instance';
 import type { SupervisableModule } from './supervisable-module';
 import { isSupervisor, type NestedSupervisor } from './supervisor-brand';
+import { traceSupervisedCall } from '../tracing/supervised-call-span';
 
 /** How long parameter access and checkpoints wait for a restarting child without a `timeoutMs`. */
 const PARAMETER_WAIT_MS = 5000;
@@ -180,6 +181,11 @@ export class Child implements RegistryEntry {
    * path the caller gets the call's own promise, without an extra wrapping promise.
    */
   call(inputs: Record<string, unknown>, options: SupervisedCallOptions = {}): Promise<Prediction> {
+    // One span per call, from arrival to settlement, while a tracer provider is registered.
+    return traceSupervisedCall(this, options, () => this.#call(inputs, options));
+  }
+
+  #call(inputs: Record<string, unknown>, options: SupervisedCallOptions): Promise<Prediction> {
     try {
       const { signal, timeoutMs, priority } = validateCallOptions(options);
       if (signal?.aborted) {
@@ -435,7 +441,7 @@ export class Child implements RegistryEntry {
       signal?.addEventListener('abort', onAbort, { once: true });
       const proceed = (): void => {
         signal?.removeEventListener('abort', onAbort);
-        if (signal?.aborted !== true) this.call(inputs, options).then(resolve, reject);
+        if (signal?.aborted !== true) this.#call(inputs, options).then(resolve, reject);
       };
       recovery.then(proceed, proceed);
     });

@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import PQueue from 'p-queue';
 import type { RateLimit } from './child-spec';
 
@@ -42,7 +43,8 @@ export class ExecutionQueue {
     }
     const waiting = this.#ensureQueue();
     this.#fitCapacity(waiting);
-    return waiting.add(task, { priority, signal });
+    // A task that waits runs in its caller's async context (its settings, its trace parent), not in that of the call that freed the slot.
+    return waiting.add(AsyncResource.bind(task), { priority, signal });
   }
 
   /** True when a task added now would start at once (free capacity, nothing waiting, not paused); the rate limit's interval cap aside. */

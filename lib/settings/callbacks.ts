@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { AdapterStepObserver } from '../adapters/adapter';
 import { getRootLogger, type Logger } from '../logging/logger';
 import { registerModuleCallHook } from '../primitives/module-call-hook';
+import { activeTracer } from '../tracing/active-tracer';
+import { traceCall } from '../tracing/call-span';
 import type { Callback, CallbackEnd, CallbackKind, CallbackStart } from './callback';
 import { currentSettings } from './settings';
 
@@ -24,15 +26,25 @@ function fire(callbacks: readonly Callback[], hook: keyof Callback, event: Callb
   }
 }
 
-/** The callbacks in force here, or undefined when there are none (the fast path). */
+const NO_CALLBACKS: readonly Callback[] = [];
+
+/**
+ * The callbacks in force here (an empty list when only OpenTelemetry observes calls), or
+ * undefined when nothing observes them (the fast path).
+ */
 export function activeCallbacks(): readonly Callback[] | undefined {
-  const callbacks = currentSettings().callbacks;
-  return callbacks === undefined || callbacks.length === 0 ? undefined : callbacks;
+  return observingCallbacks(currentSettings().callbacks);
+}
+
+function observingCallbacks(callbacks: readonly Callback[] | undefined): readonly Callback[] | undefined {
+  if (callbacks !== undefined && callbacks.length > 0) return callbacks;
+  return activeTracer() === undefined ? undefined : NO_CALLBACKS;
 }
 
 /**
  * Runs `run` between the start and end hooks of `kind` (one fresh `callId`); the end hook also
- * fires when `run` throws or rejects, with the error, which is then rethrown.
+ * fires when `run` throws or rejects, with the error, which is then rethrown. While a tracer
+ * provider is registered, all of it runs inside the call's OpenTelemetry span (lib/tracing).
  */
 export function runWithCallbacks<T>(
   callbacks: readonly Callback[],
@@ -41,6 +53,12 @@ export function runWithCallbacks<T>(
   inputs: Readonly<Record<string, unknown>>,
   run: () => T,
 ): T {
+  const tracer = activeTracer();
+  if (tracer === undefined) return runWithHooks(callbacks, kind, instance, inputs, run);
+  return traceCall(tracer, kind, instance, inputs, () => runWithHooks(callbacks, kind, instance, inputs, run));
+}
+
+function runWithHooks<T>(callbacks: readonly Callback[], kind: CallbackKind, instance: object, inputs: Readonly<Record<string, unknown>>, run: () => T): T {
   const start = `on${kind}Start` as keyof Callback;
   const end = `on${kind}End` as keyof Callback;
   // Callbacks without this kind's hooks cost nothing more here.
@@ -72,10 +90,11 @@ export function runWithCallbacks<T>(
 
 const STEP_KINDS = { format: 'AdapterFormat', lm: 'Lm', parse: 'AdapterParse' } as const;
 
-/** The observer `Predict` hands its adapter so format, LM and parse hooks fire; undefined without callbacks. */
+/** The observer `Predict` hands its adapter so format, LM and parse hooks fire (and spans open); undefined when nothing observes. */
 export function adapterObserver(callbacks: readonly Callback[] | undefined): AdapterStepObserver | undefined {
-  if (callbacks === undefined || callbacks.length === 0) return undefined;
-  return (step, instance, inputs, run) => runWithCallbacks(callbacks, STEP_KINDS[step], instance, inputs, run);
+  const observing = observingCallbacks(callbacks);
+  if (observing === undefined) return undefined;
+  return (step, instance, inputs, run) => runWithCallbacks(observing, STEP_KINDS[step], instance, inputs, run);
 }
 
 registerModuleCallHook((module, inputs, run) => {
