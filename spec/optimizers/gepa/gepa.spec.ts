@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { Evaluate } from '../../../lib/evaluate/evaluate';
+import { BaseLM, type BaseLMOptions, type LMCallOptions, type LMOutput } from '../../../lib/lm/base-lm';
+import type { ChatMessage } from '../../../lib/lm/chat-message';
 import { GEPA, type GEPAOptions } from '../../../lib/optimizers/gepa/gepa';
 import { gepaAutoBudget } from '../../../lib/optimizers/gepa/gepa-budget';
 import { context, resetSettings } from '../../../lib/settings/settings';
@@ -147,6 +149,34 @@ describe('GEPA', () => {
     await expect(context({ lm: taskLM() }, () => gepa({ metric }).compile(new QA(), { trainset, valset, signal: controller.signal }))).rejects.toBe(reason);
   });
 
+  it('runs at most `concurrency` examples at once (DSPy num_threads)', async () => {
+    /** The task LM, answering on a later turn of the event loop while counting calls in flight. */
+    class CountingInFlightLM extends BaseLM {
+      inFlight = 0;
+      maxInFlight = 0;
+      readonly inner = taskLM();
+      constructor() {
+        super('in-flight', { cache: false });
+      }
+      async forward(messages: readonly ChatMessage[], options: LMCallOptions): Promise<LMOutput> {
+        this.inFlight += 1;
+        this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+        await new Promise((resolve) => setImmediate(resolve));
+        this.inFlight -= 1;
+        return this.inner.forward(messages, options);
+      }
+      copy(_overrides?: Partial<BaseLMOptions>): BaseLM {
+        return this;
+      }
+    }
+    const lm = new CountingInFlightLM();
+    await context({ lm }, () => gepa({ concurrency: 2, maxMetricCalls: 60 }).compile(new QA(), { trainset, valset }));
+    expect(lm.maxInFlight).toBe(2);
+    const wide = new CountingInFlightLM();
+    await context({ lm: wide }, () => gepa({ maxMetricCalls: 60 }).compile(new QA(), { trainset, valset }));
+    expect(wide.maxInFlight).toBe(valset.length);
+  });
+
   it('computes the auto budget as DSPy does', async () => {
     let calls = 0;
     const base = taskMetric();
@@ -185,6 +215,8 @@ describe('GEPA options', () => {
     [{ ...base, maxMetricCalls: 10, reflectionMinibatchSize: 0 }, 'reflectionMinibatchSize'],
     [{ ...base, maxMetricCalls: 10, useMerges: true }, 'useMerges'],
     [{ ...base, auto: 'huge' }, 'auto'],
+    [{ ...base, maxMetricCalls: 10, maxErrors: 3 }, 'maxErrors'],
+    [{ ...base, maxMetricCalls: 10, concurrency: 0 }, 'concurrency'],
   ])('rejects %p with OPTIMIZER_INVALID naming %s', (options, option) => {
     expect(() => new GEPA(options as unknown as GEPAOptions)).toThrow(
       expect.objectContaining({ code: 'OPTIMIZER_INVALID', details: expect.objectContaining({ option }) }),
