@@ -6,10 +6,11 @@
  * (and an optional input key), an untyped field → `string`, other spellings → `unknown`.
  *
  * Text the parser does not accept, text that is not a literal, and text past its bounds
- * ({@link MAX_FIELDS} fields per side, {@link MAX_DEPTH} levels of brackets, names up to
- * {@link MAX_NAME_LENGTH} characters) give the loose types instead: never a compile error. Every
- * recursion here is bounded by those limits or is tail-recursive, so the compiler never reports
- * "excessively deep".
+ * ({@link MAX_FIELDS} fields per side, {@link MAX_DEPTH} levels of brackets, {@link MAX_STEPS}
+ * delimiters per loop) give the loose types instead: never a compile error. Every recursion here is
+ * bounded by those limits or is tail-recursive, so the compiler never reports "excessively deep".
+ * The parser accepts a little more than the run-time parser (it does not check that names are
+ * identifiers nor that they are distinct): such text fails when the module is built, at run time.
  */
 
 /** Keeps a typed signature's field types on the `Signature` instance type (never set at run time). */
@@ -29,86 +30,142 @@ export type LooseInputs = Record<string, unknown>;
 export type Simplify<T> = { [K in keyof T]: T[K] } & {};
 
 // Bounds: "MAX_FIELDS" and friends are the tuple lengths below.
-/** Most fields per side the type parser reads before falling back to the loose types. */
+/** Most fields per side (and values per `Literal`, arguments per generic) the type parser reads before falling back to the loose types. */
 type MAX_FIELDS = 48;
+/** Most delimiters one loop visits (spaces, commas inside brackets, quotes). */
+type MAX_STEPS = 200;
 /** Deepest bracket nesting the type parser reads. */
 type MAX_DEPTH = 6;
-/** Longest field or type name the type parser reads. */
-type MAX_NAME_LENGTH = 64;
+
+/*
+ * How it reads, and why it is cheap for the compiler: the text is cut on its delimiters with
+ * template-literal inference (`${infer Head}->${infer Tail}`, `${infer Head},${infer Tail}`, …), which
+ * the compiler matches natively, so one step consumes a whole piece, never one character. Spaces
+ * are removed first (outside quotes), so no piece needs trimming. Each field's type text is parsed
+ * on its own, so `ParseType<'list[str]'>` is computed once per program and reused (type-alias
+ * instantiations are cached by their arguments); the commonest spellings are one lookup in
+ * `CommonTypes`. Loops are tail-recursive conditional types with step counters.
+ */
 
 interface ParseFailure {
   readonly parseFailure: true;
 }
 
-type Space = ' ' | '\n' | '\t' | '\r';
-type TrimLeft<S extends string> = S extends `    ${infer Rest}` ? TrimLeft<Rest> : S extends `${Space}${infer Rest}` ? TrimLeft<Rest> : S;
-
-type Letter =
-  | 'a'
-  | 'b'
-  | 'c'
-  | 'd'
-  | 'e'
-  | 'f'
-  | 'g'
-  | 'h'
-  | 'i'
-  | 'j'
-  | 'k'
-  | 'l'
-  | 'm'
-  | 'n'
-  | 'o'
-  | 'p'
-  | 'q'
-  | 'r'
-  | 's'
-  | 't'
-  | 'u'
-  | 'v'
-  | 'w'
-  | 'x'
-  | 'y'
-  | 'z'
-  | 'A'
-  | 'B'
-  | 'C'
-  | 'D'
-  | 'E'
-  | 'F'
-  | 'G'
-  | 'H'
-  | 'I'
-  | 'J'
-  | 'K'
-  | 'L'
-  | 'M'
-  | 'N'
-  | 'O'
-  | 'P'
-  | 'Q'
-  | 'R'
-  | 'S'
-  | 'T'
-  | 'U'
-  | 'V'
-  | 'W'
-  | 'X'
-  | 'Y'
-  | 'Z';
-type Digit = '0' | '1' | '2' | '3' | '4' | '5' | '6' | '7' | '8' | '9';
-type NameChar = Letter | Digit | '_';
-type TypeNameChar = NameChar | '.';
-type NumberChar = Digit | '-' | '+' | '.' | 'e' | 'E';
-
-/** Reads the longest prefix of `S` made of `Chars`: `[prefix, rest]`, or a failure past the length bound. */
-type ReadWhile<S extends string, Chars extends string, Taken extends string = '', Count extends 0[] = []> = Count['length'] extends MAX_NAME_LENGTH
+/** `S` without spaces (tail-recursive, up to 4 per step). */
+type RemoveSpaces<S extends string, Out extends string = '', Steps extends 0[] = []> = Steps['length'] extends MAX_STEPS
   ? ParseFailure
-  : S extends `${infer Char}${infer Rest}`
-    ? Char extends Chars
-      ? ReadWhile<Rest, Chars, `${Taken}${Char}`, [...Count, 0]>
-      : [Taken, S]
-    : [Taken, S];
+  : S extends `${infer A} ${infer B} ${infer C} ${infer D} ${infer Rest}`
+    ? RemoveSpaces<Rest, `${Out}${A}${B}${C}${D}`, [...Steps, 0]>
+    : S extends `${infer A} ${infer Rest}`
+      ? RemoveSpaces<Rest, `${Out}${A}`, [...Steps, 0]>
+      : `${Out}${S}`;
+
+/** `S` with line breaks and tabs turned into spaces (rare: one step each). */
+type SpacesOnly<S extends string, Steps extends 0[] = []> = Steps['length'] extends MAX_STEPS
+  ? ParseFailure
+  : S extends `${infer A}\n${infer Rest}`
+    ? SpacesOnly<`${A} ${Rest}`, [...Steps, 0]>
+    : S extends `${infer A}\t${infer Rest}`
+      ? SpacesOnly<`${A} ${Rest}`, [...Steps, 0]>
+      : S extends `${infer A}\r${infer Rest}`
+        ? SpacesOnly<`${A} ${Rest}`, [...Steps, 0]>
+        : S;
+
+/** `S` without whitespace (no quotes in `S`). */
+type RemoveWhitespace<S extends string> = S extends `${string}${'\n' | '\t' | '\r'}${string}`
+  ? SpacesOnly<S> extends infer Text extends string
+    ? RemoveSpaces<Text>
+    : ParseFailure
+  : RemoveSpaces<S>;
+
+/** `S` without whitespace outside quoted strings (quoted `Literal` values keep theirs). */
+type Compact<S extends string, Out extends string = '', Steps extends 0[] = []> = Steps['length'] extends MAX_STEPS
+  ? ParseFailure
+  : S extends `${infer Before}'${infer Rest}`
+    ? Before extends `${infer BeforeDouble}"${infer InDouble}`
+      ? `${InDouble}'${Rest}` extends `${infer Quoted}"${infer After}`
+        ? RemoveWhitespace<BeforeDouble> extends infer Bare extends string
+          ? Compact<After, `${Out}${Bare}"${Quoted}"`, [...Steps, 0]>
+          : ParseFailure
+        : ParseFailure
+      : Rest extends `${infer Quoted}'${infer After}`
+        ? RemoveWhitespace<Before> extends infer Bare extends string
+          ? Compact<After, `${Out}${Bare}'${Quoted}'`, [...Steps, 0]>
+          : ParseFailure
+        : ParseFailure
+    : S extends `${infer Before}"${infer Rest}`
+      ? Rest extends `${infer Quoted}"${infer After}`
+        ? RemoveWhitespace<Before> extends infer Bare extends string
+          ? Compact<After, `${Out}${Bare}"${Quoted}"`, [...Steps, 0]>
+          : ParseFailure
+        : ParseFailure
+      : RemoveWhitespace<S> extends infer Bare extends string
+        ? `${Out}${Bare}`
+        : ParseFailure;
+
+/** `S` without quoted strings, so brackets inside quotes are not counted. */
+type Unquoted<S extends string, Out extends string = '', Steps extends 0[] = []> = Steps['length'] extends MAX_STEPS
+  ? S
+  : S extends `${infer Before}'${infer Rest}`
+    ? Before extends `${infer BeforeDouble}"${infer InDouble}`
+      ? `${InDouble}'${Rest}` extends `${string}"${infer After}`
+        ? Unquoted<After, `${Out}${BeforeDouble}`, [...Steps, 0]>
+        : `${Out}${S}`
+      : Rest extends `${string}'${infer After}`
+        ? Unquoted<After, `${Out}${Before}`, [...Steps, 0]>
+        : `${Out}${S}`
+    : S extends `${infer Before}"${infer Rest}`
+      ? Rest extends `${string}"${infer After}`
+        ? Unquoted<After, `${Out}${Before}`, [...Steps, 0]>
+        : `${Out}${S}`
+      : `${Out}${S}`;
+
+/** How many times `Char` occurs in `S` (one step per occurrence). */
+type Occurrences<S extends string, Char extends string, Count extends 0[] = []> = Count['length'] extends MAX_STEPS
+  ? -1
+  : S extends `${string}${Char}${infer Rest}`
+    ? Occurrences<Rest, Char, [...Count, 0]>
+    : Count['length'];
+
+/** Whether `S` closes every `[` it opens (outside quotes), counting. */
+type CountsBalance<S extends string> =
+  Unquoted<S> extends infer Bare extends string ? (Occurrences<Bare, '['> extends Occurrences<Bare, ']'> ? true : false) : false;
+
+/** Whether `S` closes every `[` it opens (outside quotes); one bracket pair without quotes is the quick case. */
+type IsBalanced<S extends string> = S extends `${string}[${infer Rest}`
+  ? Rest extends `${string}${'[' | "'" | '"'}${string}`
+    ? CountsBalance<S>
+    : Rest extends `${string}]${string}`
+      ? true
+      : false
+  : true;
+
+/**
+ * `S` cut on each `Separator` outside brackets and quotes: the pieces, or a failure past
+ * {@link MAX_FIELDS} pieces or {@link MAX_STEPS} separators. `Open` is the unfinished piece.
+ */
+type SplitTop<
+  S extends string,
+  Separator extends string,
+  Pieces extends string[] = [],
+  Open extends string = '',
+  Steps extends 0[] = [],
+> = Steps['length'] extends MAX_STEPS
+  ? ParseFailure
+  : Pieces['length'] extends MAX_FIELDS
+    ? ParseFailure
+    : S extends `${infer Head}${Separator}${infer Tail}`
+      ? Open extends ''
+        ? IsBalanced<Head> extends true
+          ? SplitTop<Tail, Separator, [...Pieces, Head], '', [...Steps, 0]>
+          : SplitTop<Tail, Separator, Pieces, `${Head}${Separator}`, [...Steps, 0]>
+        : // Inside brackets, a piece without ']' or quotes cannot close them.
+          Head extends `${string}${']' | "'" | '"'}${string}`
+          ? IsBalanced<`${Open}${Head}`> extends true
+            ? SplitTop<Tail, Separator, [...Pieces, `${Open}${Head}`], '', [...Steps, 0]>
+            : SplitTop<Tail, Separator, Pieces, `${Open}${Head}${Separator}`, [...Steps, 0]>
+          : SplitTop<Tail, Separator, Pieces, `${Open}${Head}${Separator}`, [...Steps, 0]>
+      : [...Pieces, `${Open}${S}`];
 
 /** DSPy's plain type names. */
 interface SimpleTypes {
@@ -129,11 +186,40 @@ interface SimpleTypes {
   Dict: Record<string, unknown>;
 }
 
+/** The commonest spellings (without spaces), read in one lookup. */
+interface CommonTypes extends SimpleTypes {
+  'list[str]': string[];
+  'list[int]': number[];
+  'list[float]': number[];
+  'list[bool]': boolean[];
+  'dict[str,str]': Record<string, string>;
+  'dict[str,int]': Record<string, number>;
+  'dict[str,float]': Record<string, number>;
+  'dict[str,bool]': Record<string, boolean>;
+  'dict[str,Any]': Record<string, unknown>;
+  'Optional[str]': string | null;
+  'Optional[int]': number | null;
+  'Optional[float]': number | null;
+  'Optional[bool]': boolean | null;
+}
+
 type ListNames = 'list' | 'List' | 'set' | 'Set' | 'tuple' | 'Tuple';
 type DictNames = 'dict' | 'Dict';
+/** A name holds no bracket: one means the text was not cut as the grammar says (the run-time parser reports it). */
+type IsName<S extends string> = S extends '' ? false : S extends `${string}${'[' | ']'}${string}` ? false : true;
 
 /** `typing.List` and `builtins.str` name the same types as `List` and `str`. */
 type StripModule<Name extends string> = Name extends `typing.${infer Rest}` ? Rest : Name extends `builtins.${infer Rest}` ? Rest : Name;
+
+/** A type name without arguments: DSPy's plain types, `unknown` for other names (classes). */
+type ParseName<T extends string> =
+  StripModule<T> extends infer Name extends string
+    ? Name extends keyof SimpleTypes
+      ? SimpleTypes[Name]
+      : IsName<Name> extends true
+        ? unknown
+        : ParseFailure
+    : ParseFailure;
 
 /** The type a generic name with arguments stands for. */
 type ApplyGeneric<Name extends string, Args extends unknown[]> = Name extends ListNames
@@ -148,135 +234,161 @@ type ApplyGeneric<Name extends string, Args extends unknown[]> = Name extends Li
         : ParseFailure
       : Name extends 'Union'
         ? Args[number]
-        : unknown;
+        : IsName<Name> extends true
+          ? unknown
+          : ParseFailure;
 
-/** `'a'`, `"b"`, `3`, `True`, `False` or `None`, then the rest. */
+/** One `Literal` value token (not quoted): `True`, `False`, `None` or a number. */
+type LiteralToken<T extends string> = T extends 'True'
+  ? true
+  : T extends 'False'
+    ? false
+    : T extends 'None'
+      ? null
+      : T extends `${infer Value extends number}`
+        ? Value
+        : ParseFailure;
+
+/** `[value, rest]` for the `Literal` value at the start of `S`. */
 type ParseLiteralValue<S extends string> = S extends `'${infer Value}'${infer Rest}`
   ? [Value, Rest]
   : S extends `"${infer Value}"${infer Rest}`
     ? [Value, Rest]
-    : S extends `True${infer Rest}`
-      ? [true, Rest]
-      : S extends `False${infer Rest}`
-        ? [false, Rest]
-        : S extends `None${infer Rest}`
-          ? [null, Rest]
-          : ReadWhile<S, NumberChar> extends [infer Text extends string, infer Rest extends string]
-            ? Text extends `${infer Value extends number}`
-              ? [Value, Rest]
-              : ParseFailure
-            : ParseFailure;
+    : S extends `${infer Token},${infer Rest}`
+      ? [LiteralToken<Token>, `,${Rest}`]
+      : [LiteralToken<S>, ''];
 
-/** The values of `Literal[...]` after the `[`: `[union of values, rest after ']']`. */
+/** The values inside `Literal[...]`, as a union (tail-recursive). */
 type ParseLiteralValues<S extends string, Values = never, Count extends 0[] = []> = Count['length'] extends MAX_FIELDS
   ? ParseFailure
-  : ParseLiteralValue<TrimLeft<S>> extends [infer Value, infer Rest extends string]
-    ? TrimLeft<Rest> extends `,${infer Next}`
-      ? ParseLiteralValues<Next, Values | Value, [...Count, 0]>
-      : TrimLeft<Rest> extends `]${infer After}`
-        ? [Values | Value, After]
-        : ParseFailure
-    : ParseFailure;
-
-/** The type arguments after a `[`: `[argument types, rest after ']']`. */
-type ParseArguments<S extends string, Depth extends 0[], Args extends unknown[] = []> = Args['length'] extends MAX_FIELDS
-  ? ParseFailure
-  : ParseUnion<TrimLeft<S>, Depth> extends [infer Type, infer Rest extends string]
-    ? TrimLeft<Rest> extends `,${infer Next}`
-      ? ParseArguments<Next, Depth, [...Args, Type]>
-      : TrimLeft<Rest> extends `]${infer After}`
-        ? [[...Args, Type], After]
-        : ParseFailure
-    : ParseFailure;
-
-/** One type name, with its bracketed arguments if any: `[type, rest]`. */
-type ParsePrimary<S extends string, Depth extends 0[]> = Depth['length'] extends MAX_DEPTH
-  ? ParseFailure
-  : ReadWhile<S, TypeNameChar> extends [infer RawName extends string, infer Rest extends string]
-    ? RawName extends ''
+  : ParseLiteralValue<S> extends [infer Value, infer Rest extends string]
+    ? [Value] extends [ParseFailure]
       ? ParseFailure
-      : StripModule<RawName> extends infer Name extends string
-        ? TrimLeft<Rest> extends `[${infer Inside}`
-          ? Name extends 'Literal'
-            ? ParseLiteralValues<Inside>
-            : ParseArguments<Inside, [...Depth, 0]> extends [infer Args extends unknown[], infer After extends string]
-              ? ApplyGeneric<Name, Args> extends infer Applied
-                ? Applied extends ParseFailure
-                  ? ParseFailure
-                  : [Applied, After]
-                : never
-              : ParseFailure
-          : [Name extends keyof SimpleTypes ? SimpleTypes[Name] : unknown, Rest]
-        : never
-    : ParseFailure;
-
-/** A type with `|` alternatives: `[type, rest]`. */
-type ParseUnion<S extends string, Depth extends 0[]> =
-  ParsePrimary<S, Depth> extends [infer Type, infer Rest extends string]
-    ? TrimLeft<Rest> extends `|${infer Next}`
-      ? ParseUnion<TrimLeft<Next>, Depth> extends [infer Other, infer After extends string]
-        ? [Type | Other, After]
-        : ParseFailure
-      : [Type, Rest]
-    : ParseFailure;
-
-/** One parsed field: its name, its type, and whether `None` is allowed (an input that may be omitted). */
-type FieldEntry = [name: string, type: unknown, optional: boolean];
-
-/** Skips a default value (`k: int = 3`), which DSPy accepts and ignores, up to the next comma. */
-type SkipDefault<S extends string> = TrimLeft<S> extends `=${infer Value}` ? (Value extends `${string},${infer Rest}` ? `,${Rest}` : '') : S;
-
-type Entry<Name extends string, Type> = [Name, Type, null extends Type ? true : false];
-
-/** `name` or `name: TYPE`: `[entry, rest]`. */
-type ParseField<S extends string> =
-  ReadWhile<S, NameChar> extends [infer Name extends string, infer Rest extends string]
-    ? Name extends ''
-      ? ParseFailure
-      : TrimLeft<Rest> extends `:${infer TypeText}`
-        ? ParseUnion<TrimLeft<TypeText>, []> extends [infer Type, infer After extends string]
-          ? [Entry<Name, Type>, SkipDefault<After>]
+      : Rest extends `,${infer Next}`
+        ? ParseLiteralValues<Next, Values | Value, [...Count, 0]>
+        : Rest extends ''
+          ? Values | Value
           : ParseFailure
-        : [Entry<Name, string>, SkipDefault<Rest>]
     : ParseFailure;
 
-/** A comma-separated field list (tail-recursive). */
-type ParseFields<S extends string, Fields extends FieldEntry[] = []> = Fields['length'] extends MAX_FIELDS
-  ? ParseFailure
-  : ParseField<TrimLeft<S>> extends [infer Field extends FieldEntry, infer Rest extends string]
-    ? TrimLeft<Rest> extends ''
-      ? [...Fields, Field]
-      : TrimLeft<Rest> extends `,${infer Next}`
-        ? ParseFields<Next, [...Fields, Field]>
-        : ParseFailure
-    : ParseFailure;
-
-type ParseSide<S extends string> = TrimLeft<S> extends '' ? [] : ParseFields<S>;
-
-/** `[input entries, output entries]`, or a failure. */
-type ParseSignature<S extends string> = S extends `${infer Inputs}->${infer Outputs}`
-  ? Outputs extends `${string}->${string}`
-    ? ParseFailure
-    : ParseSide<Inputs> extends infer InputFields extends FieldEntry[]
-      ? ParseSide<Outputs> extends infer OutputFields extends FieldEntry[]
-        ? [InputFields, OutputFields]
-        : ParseFailure
-      : ParseFailure
+/** The parsed types of several pieces, or a failure when one fails. */
+type ParseEach<Pieces extends string[], Depth extends 0[]> = { [K in keyof Pieces]: ParseType<Pieces[K], Depth> } extends infer Types extends unknown[]
+  ? [Extract<Types[number], ParseFailure>] extends [never]
+    ? Types
+    : ParseFailure
   : ParseFailure;
 
-type RequiredKeys<Fields extends FieldEntry[]> = { [F in Fields[number] as F[2] extends true ? never : F[0]]: F[1] };
-type OptionalKeys<Fields extends FieldEntry[]> = { [F in Fields[number] as F[2] extends true ? F[0] : never]?: F[1] };
-type InputObject<Fields extends FieldEntry[]> = Simplify<RequiredKeys<Fields> & OptionalKeys<Fields>>;
-type OutputObject<Fields extends FieldEntry[]> = Simplify<{ [F in Fields[number] as F[0]]: F[1] }>;
+/** `Name[arguments]`, or a plain name. */
+type ParseApplied<T extends string, Depth extends 0[]> = T extends `${infer RawName}[${infer Inside}]`
+  ? StripModule<RawName> extends infer Name extends string
+    ? Name extends 'Literal'
+      ? ParseLiteralValues<Inside>
+      : SplitTop<Inside, ','> extends infer Pieces extends string[]
+        ? ParseEach<Pieces, [...Depth, 0]> extends infer Args extends unknown[]
+          ? ApplyGeneric<Name, Args>
+          : ParseFailure
+        : ParseFailure
+    : ParseFailure
+  : ParseName<T>;
+
+/** The TypeScript type of type text without spaces outside quotes (`'list[int]|None'`), or a failure. */
+type ParseType<T extends string, Depth extends 0[] = []> = Depth['length'] extends MAX_DEPTH
+  ? ParseFailure
+  : T extends keyof CommonTypes
+    ? CommonTypes[T]
+    : T extends `${string}|${string}`
+      ? SplitTop<T, '|'> extends infer Alternatives extends string[]
+        ? Alternatives extends [string]
+          ? ParseApplied<T, Depth>
+          : ParseEach<Alternatives, Depth> extends infer Types extends unknown[]
+            ? Types[number]
+            : ParseFailure
+        : ParseFailure
+      : ParseApplied<T, Depth>;
+
+/** One parsed field: its name and its type. */
+type FieldEntry = [name: string, type: unknown];
+
+/** Cuts a default value (`k: int = 3`, accepted and ignored as DSPy does): at the first `=` after the last `]`. */
+type WithoutDefault<S extends string, Kept extends string = '', Steps extends 0[] = []> = Steps['length'] extends MAX_STEPS
+  ? S
+  : S extends `${infer Before}]${infer Rest}`
+    ? WithoutDefault<Rest, `${Kept}${Before}]`, [...Steps, 0]>
+    : S extends `${infer Before}=${string}`
+      ? `${Kept}${Before}`
+      : `${Kept}${S}`;
+
+/** `name` or `name:TYPE` (one piece of a side, without spaces); a failed type stays in the entry, found once per signature. */
+type ParseField<Piece extends string> = Piece extends `${string}=${string}`
+  ? WithoutDefault<Piece> extends infer Kept extends string
+    ? ParseTypedField<Kept>
+    : ParseFailure
+  : ParseTypedField<Piece>;
+
+type ParseTypedField<Piece extends string> = Piece extends `${infer Name}:${infer TypeText}` ? [Name, ParseType<TypeText>] : [Piece, string];
+
+/** The fields of a side without brackets: cut on every comma (tail-recursive). */
+type ParsePlainFields<S extends string, Fields extends FieldEntry[] = []> = Fields['length'] extends MAX_FIELDS
+  ? ParseFailure
+  : S extends `${infer Head},${infer Tail}`
+    ? ParsePlainFields<Tail, [...Fields, ParseField<Head>]>
+    : [...Fields, ParseField<S>];
+
+/** Whether the piece `Open` + `Head` closes its brackets (`Open`: the text since the last top-level comma). */
+type Closes<Open extends string, Head extends string> = Open extends ''
+  ? IsBalanced<Head>
+  : // Inside brackets, a piece without ']' or quotes cannot close them.
+    Head extends `${string}${']' | "'" | '"'}${string}`
+    ? IsBalanced<`${Open}${Head}`>
+    : false;
+
+/** The fields of a side with brackets: cut on the commas outside them (tail-recursive). */
+type ParseFields<S extends string, Fields extends FieldEntry[] = [], Open extends string = '', Steps extends 0[] = []> = Steps['length'] extends MAX_STEPS
+  ? ParseFailure
+  : Fields['length'] extends MAX_FIELDS
+    ? ParseFailure
+    : S extends `${infer Head},${infer Tail}`
+      ? Closes<Open, Head> extends true
+        ? ParseFields<Tail, [...Fields, ParseField<`${Open}${Head}`>], '', [...Steps, 0]>
+        : ParseFields<Tail, Fields, `${Open}${Head},`, [...Steps, 0]>
+      : [...Fields, ParseField<`${Open}${S}`>];
+
+/** One side's fields (text without spaces outside quotes), or a failure. */
+type ParseSide<S extends string> = S extends '' ? [] : S extends `${string}[${string}` ? ParseFields<S> : ParsePlainFields<S>;
+
+/** Whether every entry has a name and a type the parser read. */
+type AllRead<Fields extends unknown[]> = [Extract<Fields[number], ['', unknown] | [string, ParseFailure] | ParseFailure>] extends [never] ? true : false;
+
+/** `[input entries, output entries]`, or a failure. */
+type ParseSignature<S extends string> =
+  Compact<S> extends `${infer Inputs}->${infer Outputs}`
+    ? Outputs extends `${string}->${string}`
+      ? ParseFailure
+      : [ParseSide<Inputs>, ParseSide<Outputs>] extends [infer InputFields extends FieldEntry[], infer OutputFields extends FieldEntry[]]
+        ? AllRead<[...InputFields, ...OutputFields]> extends true
+          ? [InputFields, OutputFields]
+          : ParseFailure
+        : ParseFailure
+    : ParseFailure;
+
+type FieldObject<Fields extends FieldEntry[]> = Simplify<{ [F in Fields[number] as F[0]]: F[1] }>;
+/** Inputs whose type admits `None` may be omitted. */
+type InputObject<Fields extends FieldEntry[]> = null extends Fields[number][1]
+  ? Simplify<{ [F in Fields[number] as null extends F[1] ? never : F[0]]: F[1] } & { [F in Fields[number] as null extends F[1] ? F[0] : never]?: F[1] }>
+  : FieldObject<Fields>;
 
 /** The TypeScript type of one DSPy type spelling (`'list[int]'` → `number[]`); `unknown` when the parser does not accept it. */
 export type InferFieldType<T extends string> = string extends T
   ? unknown
-  : ParseUnion<TrimLeft<T>, []> extends [infer Type, infer Rest extends string]
-    ? TrimLeft<Rest> extends ''
-      ? Type
-      : unknown
-    : unknown;
+  : T extends keyof CommonTypes
+    ? CommonTypes[T]
+    : Compact<T> extends infer Text extends string
+      ? ParseType<Text> extends infer Type
+        ? [Type] extends [ParseFailure]
+          ? unknown
+          : Type
+        : unknown
+      : unknown;
 
 /** The inputs object a signature text declares (`'question: str, k: int -> answer'` → `{ question: string; k: number }`). */
 export type InferInputs<S extends string> = string extends S
@@ -289,7 +401,7 @@ export type InferInputs<S extends string> = string extends S
 export type InferOutputs<S extends string> = string extends S
   ? AnyFields
   : ParseSignature<S> extends [FieldEntry[], infer Outputs extends FieldEntry[]]
-    ? OutputObject<Outputs>
+    ? FieldObject<Outputs>
     : AnyFields;
 
 /** Something that carries typed fields: a typed `Signature` (see `signature(inputs, outputs)`). */

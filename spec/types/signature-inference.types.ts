@@ -40,6 +40,29 @@ export async function mappings(): Promise<void> {
   expectType<Equal<InferInputs<'  a : int = 3 ,\n b->c'>, { a: number; b: string }>>();
 }
 
+export function spellings(): void {
+  // Spaces inside quoted Literal values are kept; commas, brackets and bars inside quotes do not cut the text.
+  type Quoted = InferOutputs<`a -> x: Literal['very good', "it's, fine"], y: Literal['[', '|]'], z: Literal[ 1 , -2.5 ]`>;
+  expectType<Equal<Quoted, { x: 'very good' | "it's, fine"; y: '[' | '|]'; z: 1 | -2.5 }>>();
+  // Nested generics, unions inside them, tabs and line breaks, spaces anywhere the run-time parser allows them.
+  type Nested = InferOutputs<'a -> m: dict[str, list[int | None]],\n\tn : Optional[ Union[ int, str ] ] , o: dict [str , Literal["x", "y"]]'>;
+  expectType<Equal<Nested, { m: Record<string, (number | null)[]>; n: number | string | null; o: Record<string, 'x' | 'y'> }>>();
+  // A default value is cut at the first '=' after the last ']'.
+  expectType<Equal<InferInputs<"a: int = 3, b: Literal['='] = '=' -> c">, { a: number; b: '=' }>>();
+  // Malformed type text falls back to the loose types (the run-time parser reports it).
+  expectType<Equal<InferOutputs<'a -> b: list[str'>, InferOutputs<string>>>();
+  expectType<Equal<InferOutputs<'a -> b: int]'>, InferOutputs<string>>>();
+  expectType<Equal<InferOutputs<"a -> b: Literal['x', y]">, InferOutputs<string>>>();
+  // 48 fields per side are read; a very long run of spaces falls back instead of failing to compile.
+  type Fields48 =
+    `${'f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, g0, g1, g2, g3, g4, g5, g6, g7, g8, g9, h0, h1, h2, h3, h4, h5, h6, h7, h8, h9'}, ${'i0, i1, i2, i3, i4, i5, i6, i7, i8, i9, j0, j1, j2, j3, j4, j5, j6, j7'} -> out: int`;
+  expectType<Equal<keyof InferInputs<Fields48>, `${'f' | 'g' | 'h' | 'i'}${0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9}` | `j${0 | 1 | 2 | 3 | 4 | 5 | 6 | 7}`>>();
+  type Spaces100 = '                                                                                                    ';
+  type Spaces = `${Spaces100}${Spaces100}${Spaces100}${Spaces100}${Spaces100}${Spaces100}${Spaces100}`;
+  expectType<Equal<InferOutputs<`a ->${Spaces}b: int`>, { b: number }>>();
+  expectType<Equal<InferOutputs<`a ->${Spaces}${Spaces}b: int`>, InferOutputs<string>>>();
+}
+
 export async function mistakes(): Promise<void> {
   const predict = new Predict('question: str, k: Optional[int] -> answer: float');
   // @ts-expect-error a typo in an input name
