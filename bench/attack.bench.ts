@@ -1,4 +1,4 @@
-import { ChatAdapter, DspexError, JSONAdapter, Signature } from 'dspex';
+import { ChatAdapter, DspexError, JSONAdapter, Signature, XMLAdapter } from 'dspex';
 import { formatDuration, record, section } from './harness';
 
 /**
@@ -77,6 +77,25 @@ function replyAttacks(): [string, string, string][] {
   ];
 }
 
+/** 1 MB replies built against XMLAdapter's reader, each with the signature it is parsed against. */
+function xmlReplyAttacks(): [string, string, string][] {
+  // Whole units, so the markup stays well-formed and the reply reaches the field readers.
+  const units = (unit: string): string => unit.repeat(Math.floor((MEGABYTE - 20) / unit.length));
+  const members = Array.from({ length: 2_000 }, (_, index) => `dict[str, Literal['v${index}']]`).join(', ');
+  return [
+    ['1 MB of "<a>" (deep nesting)', 'question -> answer', fill('<a>')],
+    ['1 MB of "<a/>" in a str field', 'question -> answer', `<answer>${units('<a/>')}</answer>`],
+    ['1 MB of <item>s in a list field', 'question -> answer: list[int]', `<answer>${units('<item>1</item>')}</answer>`],
+    ['1 MB of <answer> elements', 'question -> answer: list[str]', fill('<answer>x</answer>')],
+    ['1 MB of nested dict keys', 'question -> answer: dict[str, Any]', `<answer>${units('<k><v>1</v></k>')}</answer>`],
+    ['1 MB of "&amp;"', 'question -> answer', `<answer>${units('&amp;')}</answer>`],
+    ['1 MB of "&" with no ";"', 'question -> answer', `<answer>${fill('&a', MEGABYTE - 20)}`],
+    ['unclosed comment', 'question -> answer', `<answer><!--${fill('-', MEGABYTE - 20)}`],
+    ['1 MB of attributes', 'question -> answer', `<answer ${fill('a="1" ', MEGABYTE - 20)}>x</answer>`],
+    ['2,000-member union of dicts', `question -> answer: Union[${members}]`, `<answer>${units('<k>v</k>')}</answer>`],
+  ];
+}
+
 /** 1 MB signature strings of hostile shapes. */
 function signatureAttacks(): [string, string][] {
   const members = Array.from({ length: 16_000 }, (_, index) => `Literal['v${index}']`).join(', ');
@@ -130,6 +149,16 @@ export async function run(): Promise<void> {
           runAttack(() => adapter.parse(signature, reply), 'ADAPTER_PARSE'),
         ) && allMet;
     }
+  }
+  section('attack: 1 MB LM replies through XMLAdapter.parse (< 50 ms, or AdapterParseError)');
+  const xml = new XMLAdapter();
+  for (const [name, signatureText, reply] of [...replyAttacks(), ...xmlReplyAttacks()]) {
+    const signature = Signature.parse(signatureText);
+    allMet =
+      report(
+        `XMLAdapter: ${name}`,
+        runAttack(() => xml.parse(signature, reply), 'ADAPTER_PARSE'),
+      ) && allMet;
   }
   section('attack: 1 MB signature strings through Signature.parse (< 50 ms, or SignatureError)');
   for (const [name, text] of signatureAttacks()) {

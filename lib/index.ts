@@ -32,7 +32,7 @@ export type {
   PredictorContract,
 } from './primitives';
 
-export { Adapter, ChatAdapter, JSONAdapter } from './adapters';
+export { Adapter, ChatAdapter, JSONAdapter, XMLAdapter } from './adapters';
 export type { AdapterCallRequest, ChatAdapterOptions, JSONAdapterOptions } from './adapters';
 
 export * from './lm/public';

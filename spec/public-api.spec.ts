@@ -28,6 +28,7 @@ const BUILT = [
   'Adapter',
   'ChatAdapter',
   'JSONAdapter',
+  'XMLAdapter',
   'BaseLM',
   'LM',
   'DummyLM',

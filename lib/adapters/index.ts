@@ -4,3 +4,4 @@ export { ChatAdapter } from './chat-adapter';
 export type { ChatAdapterOptions } from './chat-adapter';
 export { JSONAdapter } from './json-adapter';
 export type { JSONAdapterOptions } from './json-adapter';
+export { XMLAdapter } from './xml-adapter';

@@ -60,7 +60,9 @@ export function completeOutputs(adapter: string, signature: Signature, parsed: R
       describeValue(response, RESPONSE_PREVIEW_LENGTH),
       adapter === 'JSONAdapter'
         ? 'The LM must answer with a JSON object holding every output field.'
-        : 'The LM must write a "[[ ## name ## ]]" section for every output field; check the instructions and demos.',
+        : adapter === 'XMLAdapter'
+          ? 'The LM must wrap every output field in its own top-level XML tag (<name>…</name>); check the instructions and demos.'
+          : 'The LM must write a "[[ ## name ## ]]" section for every output field; check the instructions and demos.',
     ),
     { fields: missing, details: { adapter, lmResponse: response, expected, parsed: [...parsed.keys()] } },
   );

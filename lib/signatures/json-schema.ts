@@ -104,6 +104,11 @@ function sortSchemaKeys(value: unknown): unknown {
   return sorted;
 }
 
+/** The JSON schema pydantic gives for the type, keys in pydantic's order (XMLAdapter's outlines follow property order). */
+export function pydanticSchemaOf(type: FieldType): JsonSchema {
+  return rawSchema(type);
+}
+
 /** The JSON schema pydantic gives for the type, keys ordered as DSPy prints them in output hints. */
 export function jsonSchemaOf(type: FieldType): JsonSchema {
   return sortSchemaKeys(rawSchema(type)) as JsonSchema;

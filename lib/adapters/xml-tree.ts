@@ -1,0 +1,406 @@
+import { MAX_NESTING_DEPTH } from '../util/nesting-depth';
+
+/**
+ * A small XML reader with the semantics DSPy's `XMLAdapter.parse` gets from Python's
+ * `xml.etree.ElementTree.fromstring` (expat, namespace-aware): well-formedness errors where
+ * expat reports them, the five predefined entities and character references only, comments and
+ * processing instructions dropped (the text around them joins), CDATA as text, `\r\n` and `\r`
+ * read as `\n`, and attribute values normalised. One pass over the text; nesting is bounded.
+ */
+
+/** One element as ElementTree holds it: `text` before the first child, `tail` after the element. */
+export interface XmlElement {
+  /** The tag, `{uri}local` for a namespaced one (ElementTree's Clark notation). */
+  readonly tag: string;
+  /** Attributes in document order, namespace declarations left out. */
+  readonly attributes: ReadonlyMap<string, string>;
+  readonly children: readonly XmlElement[];
+  readonly text: string;
+  readonly tail: string;
+}
+
+/** Why a text is not well-formed XML, and where (0-based index into the parsed text). */
+export class XmlSyntaxError extends Error {
+  constructor(
+    readonly problem: string,
+    readonly index: number,
+    readonly tooDeep = false,
+  ) {
+    super(problem);
+  }
+}
+
+interface MutableElement {
+  tag: string;
+  attributes: Map<string, string>;
+  children: MutableElement[];
+  text: string;
+  tail: string;
+  /** Namespace prefixes this element binds (`''` for the default namespace). */
+  bindings: Map<string, string> | undefined;
+}
+
+// Shared by every element without attributes; never written to.
+const NO_ATTRIBUTES: Map<string, string> = new Map();
+const XML_NAMESPACE = 'http://www.w3.org/XML/1998/namespace';
+const PREDEFINED: ReadonlyMap<string, string> = new Map([
+  ['amp', '&'],
+  ['lt', '<'],
+  ['gt', '>'],
+  ['quot', '"'],
+  ['apos', "'"],
+]);
+// XML 1.0 (fifth edition) Name, with ':' kept out: expat's namespace mode splits on it.
+const NAME_START =
+  'A-Z_a-z\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C-\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD\\u{10000}-\\u{EFFFF}';
+const NAME_CHAR = `${NAME_START}\\-.0-9\\u00B7\\u0300-\\u036F\\u203F-\\u2040`;
+// eslint-disable-next-line no-misleading-character-class -- NameChar includes combining marks (U+0300–U+036F) by design
+const NAME = new RegExp(`[${NAME_START}][${NAME_CHAR}]*(?::[${NAME_START}][${NAME_CHAR}]*)?`, 'uy');
+// Characters XML 1.0 forbids: C0 controls but tab and line breaks, U+FFFE/U+FFFF, lone surrogates.
+// eslint-disable-next-line no-control-regex -- these control characters are exactly what is refused
+const INVALID_CHAR = /[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const CHAR_REFERENCE = /^#(?:x([0-9a-fA-F]+)|([0-9]+))$/;
+const WHITESPACE = /[ \t\r\n]/;
+
+function isXmlSpace(char: string | undefined): boolean {
+  return char === ' ' || char === '\t' || char === '\n' || char === '\r';
+}
+
+function isAsciiNameChar(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95 || code === 45 || code === 46;
+}
+
+function isXmlChar(code: number): boolean {
+  return (
+    code === 0x9 ||
+    code === 0xa ||
+    code === 0xd ||
+    (code >= 0x20 && code <= 0xd7ff) ||
+    (code >= 0xe000 && code <= 0xfffd) ||
+    (code >= 0x10000 && code <= 0x10ffff)
+  );
+}
+
+/** Reads XML text into its document element. */
+class XmlReader {
+  #index = 0;
+  readonly #stack: MutableElement[] = [];
+  #root: MutableElement | undefined;
+  /** Where text goes next: the open element's text, or the last closed child's tail. */
+  #textElement: MutableElement | undefined;
+  #textIsTail = false;
+  /** Whether any `xmlns` declaration was seen (names are expanded only then). */
+  #hasNamespaces = false;
+
+  constructor(
+    private readonly source: string,
+    /** Text directly inside the document element is checked but not kept (XMLAdapter never reads it). */
+    private readonly keepRootText: boolean,
+  ) {}
+
+  read(): XmlElement {
+    const text = this.source;
+    while (this.#index < text.length) {
+      const lt = text.indexOf('<', this.#index);
+      const end = lt === -1 ? text.length : lt;
+      if (end > this.#index) this.characterData(this.#index, end);
+      if (lt === -1) break;
+      this.#index = lt;
+      this.markup();
+    }
+    if (this.#root === undefined) throw new XmlSyntaxError('no element found', text.length);
+    if (this.#stack.length > 0) throw new XmlSyntaxError('no element found (an element is not closed)', text.length);
+    return this.#root;
+  }
+
+  private fail(problem: string, index = this.#index): never {
+    throw new XmlSyntaxError(problem, index);
+  }
+
+  /** Text between markup: references resolved, line breaks normalised, `]]>` and bad characters refused. */
+  private characterData(start: number, end: number): void {
+    const raw = this.source.slice(start, end);
+    const bad = INVALID_CHAR.exec(raw);
+    if (bad !== null) this.fail('not well-formed (invalid token)', start + bad.index);
+    const closing = raw.indexOf(']]>');
+    if (closing !== -1) this.fail('not well-formed (invalid token)', start + closing + 2);
+    if (this.#stack.length === 0) {
+      // Outside the document element only whitespace may appear.
+      for (let index = 0; index < raw.length; index += 1) {
+        if (!isXmlSpace(raw[index])) this.fail(this.#root === undefined ? 'syntax error' : 'junk after document element', start + index);
+      }
+      return;
+    }
+    if (this.#stack.length === 1 && !this.keepRootText) {
+      this.resolveReferences(raw, start, false, false);
+      return;
+    }
+    this.appendText(this.resolveReferences(raw, start, false));
+  }
+
+  private appendText(value: string): void {
+    const element = this.#textElement;
+    if (value === '' || element === undefined) return;
+    if (this.#textIsTail) element.tail += value;
+    else element.text += value;
+  }
+
+  /** Entity and character references replaced; `\r\n`/`\r` → `\n`, and in attributes whitespace → space. */
+  private resolveReferences(raw: string, offset: number, inAttribute: boolean, build = true): string {
+    let value = raw;
+    if (build && value.includes('\r'))
+      value = inAttribute ? value.replaceAll('\r\n', ' ').replaceAll('\r', ' ') : value.split('\r\n').join('\n').split('\r').join('\n');
+    if (build && inAttribute && /[\t\n]/.test(value)) value = value.replace(/[\t\n]/g, ' ');
+    if (!value.includes('&')) return value;
+    let result = '';
+    let from = 0;
+    for (let amp = value.indexOf('&'); amp !== -1; amp = value.indexOf('&', from)) {
+      if (build) result += value.slice(from, amp);
+      const semicolon = value.indexOf(';', amp);
+      const name = semicolon === -1 ? '' : value.slice(amp + 1, semicolon);
+      if (semicolon === -1 || name === '' || /[\s&<]/.test(name)) this.fail('not well-formed (invalid token)', offset + amp + 1);
+      const predefined = PREDEFINED.get(name);
+      const reference = predefined === undefined ? CHAR_REFERENCE.exec(name) : null;
+      if (predefined !== undefined) {
+        if (build) result += predefined;
+      } else if (reference !== null) {
+        const code = reference[1] !== undefined ? parseInt(reference[1], 16) : parseInt(reference[2], 10);
+        if (!isXmlChar(code)) this.fail('reference to invalid character number', offset + amp);
+        if (build) result += String.fromCodePoint(code);
+      } else {
+        NAME.lastIndex = 0;
+        const match = NAME.exec(name);
+        this.fail(match !== null && match[0] === name ? 'undefined entity' : 'not well-formed (invalid token)', offset + amp);
+      }
+      from = semicolon + 1;
+    }
+    return result + value.slice(from);
+  }
+
+  private markup(): void {
+    const text = this.source;
+    const next = text[this.#index + 1];
+    if (next === '/') return this.endTag();
+    if (next === '?') return this.processingInstruction();
+    if (next === '!') {
+      if (text.startsWith('<!--', this.#index)) return this.comment();
+      if (text.startsWith('<![CDATA[', this.#index)) return this.cdata();
+      this.fail(this.#root === undefined || this.#stack.length > 0 ? 'syntax error' : 'junk after document element');
+    }
+    return this.startTag();
+  }
+
+  private readName(): string {
+    const text = this.source;
+    const start = this.#index;
+    let end = start;
+    const first = text.charCodeAt(end);
+    if ((first >= 97 && first <= 122) || (first >= 65 && first <= 90) || first === 95) {
+      end += 1;
+      for (let code = text.charCodeAt(end); isAsciiNameChar(code); code = text.charCodeAt(end)) end += 1;
+      const after = text.charCodeAt(end);
+      // Plain ASCII names (the common case) skip the Unicode pattern.
+      if (after !== 58 && !(after > 127)) {
+        this.#index = end;
+        return text.slice(start, end);
+      }
+    }
+    NAME.lastIndex = this.#index;
+    const match = NAME.exec(this.source);
+    if (match === null) this.fail('not well-formed (invalid token)');
+    this.#index += match[0].length;
+    return match[0];
+  }
+
+  private skipSpace(): boolean {
+    const start = this.#index;
+    while (isXmlSpace(this.source[this.#index])) this.#index += 1;
+    return this.#index > start;
+  }
+
+  private startTag(): void {
+    const tagStart = this.#index;
+    if (this.#root !== undefined && this.#stack.length === 0) this.fail('junk after document element');
+    this.#index += 1;
+    const qname = this.readName();
+    let rawAttributes: [string, string, number][] | undefined;
+    for (;;) {
+      const spaced = this.skipSpace();
+      const char = this.source[this.#index];
+      if (char === '>' || char === '/') break;
+      if (char === undefined) this.fail('unclosed token', tagStart);
+      if (!spaced) this.fail('not well-formed (invalid token)');
+      const nameAt = this.#index;
+      const name = this.readName();
+      this.skipSpace();
+      if (this.source[this.#index] !== '=') this.fail('not well-formed (invalid token)');
+      this.#index += 1;
+      this.skipSpace();
+      const quote = this.source[this.#index];
+      if (quote !== '"' && quote !== "'") this.fail('not well-formed (invalid token)');
+      const close = this.source.indexOf(quote, this.#index + 1);
+      if (close === -1) this.fail('unclosed token', tagStart);
+      const raw = this.source.slice(this.#index + 1, close);
+      const lt = raw.indexOf('<');
+      if (lt !== -1) this.fail('not well-formed (invalid token)', this.#index + 1 + lt);
+      const bad = INVALID_CHAR.exec(raw);
+      if (bad !== null) this.fail('not well-formed (invalid token)', this.#index + 1 + bad.index);
+      rawAttributes ??= [];
+      if (rawAttributes.some(([other]) => other === name)) this.fail('duplicate attribute', nameAt);
+      rawAttributes.push([name, this.resolveReferences(raw, this.#index + 1, true), nameAt]);
+      this.#index = close + 1;
+    }
+    const selfClosing = this.source[this.#index] === '/';
+    if (selfClosing) {
+      if (this.source[this.#index + 1] !== '>') this.fail('not well-formed (invalid token)');
+      this.#index += 2;
+    } else {
+      this.#index += 1;
+    }
+    if (this.#stack.length > MAX_NESTING_DEPTH) throw new XmlSyntaxError(`elements nest more than ${MAX_NESTING_DEPTH} levels deep`, tagStart, true);
+    const element = this.openElement(qname, rawAttributes, tagStart);
+    if (selfClosing) this.closeElement(element);
+  }
+
+  private openElement(qname: string, rawAttributes: readonly [string, string, number][] | undefined, at: number): MutableElement {
+    const parent = this.#stack[this.#stack.length - 1];
+    let element: MutableElement;
+    if (rawAttributes === undefined) {
+      // The common case: no attributes, so no namespace declarations either.
+      element = { tag: this.expandName(qname, true, at), attributes: NO_ATTRIBUTES, children: [], text: '', tail: '', bindings: undefined };
+      this.#stack.push(element);
+    } else {
+      element = this.elementWithAttributes(qname, rawAttributes, at);
+    }
+    if (parent === undefined) this.#root = element;
+    else parent.children.push(element);
+    this.#textElement = element;
+    this.#textIsTail = false;
+    return element;
+  }
+
+  private elementWithAttributes(qname: string, rawAttributes: readonly [string, string, number][], at: number): MutableElement {
+    let bindings: Map<string, string> | undefined;
+    for (const [name, value, nameAt] of rawAttributes) {
+      if (name === 'xmlns' || name.startsWith('xmlns:')) {
+        const prefix = name === 'xmlns' ? '' : name.slice(6);
+        if (prefix !== '' && value === '') this.fail('must not undeclare prefix', nameAt);
+        (bindings ??= new Map()).set(prefix, value);
+        this.#hasNamespaces = true;
+      }
+    }
+    const attributes = new Map<string, string>();
+    const element: MutableElement = { tag: '', attributes, children: [], text: '', tail: '', bindings };
+    // On the stack first: the element's own declarations apply to its name.
+    this.#stack.push(element);
+    element.tag = this.expandName(qname, true, at);
+    for (const [name, value, nameAt] of rawAttributes) {
+      if (name === 'xmlns' || name.startsWith('xmlns:')) continue;
+      const expanded = this.expandName(name, false, nameAt);
+      if (attributes.has(expanded)) this.fail('duplicate attribute', nameAt);
+      attributes.set(expanded, value);
+    }
+    return element;
+  }
+
+  /** `prefix:local` → `{uri}local`; unprefixed elements take the default namespace, unprefixed attributes none. */
+  private expandName(qname: string, isElement: boolean, at: number): string {
+    const colon = qname.indexOf(':');
+    if (colon === -1 && !this.#hasNamespaces) return qname;
+    const prefix = colon === -1 ? '' : qname.slice(0, colon);
+    const local = colon === -1 ? qname : qname.slice(colon + 1);
+    if (prefix === '' && !isElement) return local;
+    if (prefix === 'xml') return `{${XML_NAMESPACE}}${local}`;
+    const uri = this.lookupNamespace(prefix);
+    if (uri === undefined) {
+      if (prefix === '') return local;
+      this.fail('unbound prefix', at);
+    }
+    return uri === '' ? local : `{${uri}}${local}`;
+  }
+
+  private lookupNamespace(prefix: string): string | undefined {
+    for (let index = this.#stack.length - 1; index >= 0; index -= 1) {
+      const uri = this.#stack[index].bindings?.get(prefix);
+      if (uri !== undefined) return uri;
+    }
+    return undefined;
+  }
+
+  private closeElement(element: MutableElement): void {
+    this.#stack.pop();
+    this.#textElement = element;
+    this.#textIsTail = true;
+  }
+
+  private endTag(): void {
+    const tagStart = this.#index;
+    this.#index += 2;
+    const qname = this.readName();
+    this.skipSpace();
+    if (this.source[this.#index] !== '>') this.fail(this.#index >= this.source.length ? 'unclosed token' : 'not well-formed (invalid token)', tagStart);
+    this.#index += 1;
+    const open = this.#stack[this.#stack.length - 1];
+    if (open === undefined) this.fail('junk after document element', tagStart);
+    if (this.expandName(qname, true, tagStart) !== open.tag) this.fail('mismatched tag', tagStart + 2);
+    this.closeElement(open);
+  }
+
+  private comment(): void {
+    const start = this.#index;
+    const close = this.source.indexOf('--', start + 4);
+    if (close === -1) this.fail('unclosed token', start);
+    // `--` may only end a comment.
+    if (this.source[close + 2] !== '>') this.fail('not well-formed (invalid token)', close);
+    this.checkChars(start + 4, close);
+    this.#index = close + 3;
+  }
+
+  private cdata(): void {
+    const start = this.#index + 9;
+    const close = this.source.indexOf(']]>', start);
+    if (close === -1) this.fail('unclosed CDATA section', this.#index);
+    if (this.#stack.length === 0) this.fail('syntax error');
+    this.checkChars(start, close);
+    const raw = this.source.slice(start, close);
+    this.appendText(raw.includes('\r') ? raw.replace(/\r\n?/g, '\n') : raw);
+    this.#index = close + 3;
+  }
+
+  private processingInstruction(): void {
+    const start = this.#index;
+    this.#index += 2;
+    const target = this.readName();
+    if (target.toLowerCase() === 'xml')
+      this.fail(target === 'xml' ? 'XML or text declaration not at start of entity' : 'not well-formed (invalid token)', start);
+    const close = this.source.indexOf('?>', this.#index);
+    if (close === -1) this.fail('unclosed token', start);
+    if (close > this.#index && !WHITESPACE.test(this.source[this.#index])) this.fail('not well-formed (invalid token)');
+    this.checkChars(this.#index, close);
+    this.#index = close + 2;
+  }
+
+  private checkChars(start: number, end: number): void {
+    const bad = INVALID_CHAR.exec(this.source.slice(start, end));
+    if (bad !== null) this.fail('not well-formed (invalid token)', start + bad.index);
+  }
+}
+
+/**
+ * Parses `text` as one XML document (ElementTree's `fromstring`).
+ * @throws {XmlSyntaxError} where expat would report the text not well-formed; `tooDeep` past the nesting limit.
+ */
+export function parseXml(text: string, options: { keepRootText?: boolean } = {}): XmlElement {
+  return new XmlReader(text, options.keepRootText ?? true).read();
+}
+
+/** Line and column (1-based line, 0-based column, as expat reports them) of an index. */
+export function xmlPosition(text: string, index: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let at = text.indexOf('\n'); at !== -1 && at < index; at = text.indexOf('\n', at + 1)) {
+    line += 1;
+    lineStart = at + 1;
+  }
+  return { line, column: index - lineStart };
+}
