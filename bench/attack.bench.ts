@@ -68,6 +68,7 @@ function replyAttacks(): [string, string, string][] {
     ['JSON: 10,000-deep list', 'question -> answer: list[Any]', `{"answer": ${'['.repeat(10_000)}${']'.repeat(10_000)}}`],
     ['1 MB of "[[ ## x ## ]]" headers', 'question -> answer', fill('[[ ## x ## ]]\n')],
     ['1 MB of "[[ ## answer ## ]]" headers', 'question -> answer', fill('[[ ## answer ## ]]\n')],
+    ['"[[ ## answer ## ]]" headers, one output never given', 'question -> answer, other', fill('[[ ## answer ## ]]\n')],
     ['unclosed header starts', 'question -> answer', fill('[[ ## answer ##')],
     ['1 MB line without newlines', 'question -> answer: int', fill('abcdefghij')],
     ['1 MB of "\\r"', 'question -> answer', fill('\r')],
@@ -112,6 +113,8 @@ function signatureAttacks(): [string, string][] {
     ['1 MB of digits in a type', `question -> answer: Literal[${fill('1', MEGABYTE - 40)}`],
     ['1 MB of dotted names', `question -> answer: ${fill('typing.')}`],
     ['1 MB of quotes', `question -> answer: Literal[${fill("'a', ")}`],
+    ['1 MB of quotes, closed', `question -> answer: Literal[${fill("'a', ", MEGABYTE - 50)}'a']`],
+    ['1 MB default value', `question: list[str] = [${fill("'a', ", MEGABYTE - 50)}] -> answer`],
   ];
 }
 

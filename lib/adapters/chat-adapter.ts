@@ -9,7 +9,7 @@ import { JSONAdapter } from './json-adapter';
 import { coerceOutputField, completeOutputs, emptyResponseError } from './output-fields';
 import { typeInfo } from './output-hint';
 import { pythonStrip } from '../util/python-text';
-import { chatSections } from './chat-sections';
+import { ChatSections } from './chat-sections';
 import { hasValue, TemplateAdapter } from './template-adapter';
 
 /** Options of `ChatAdapter`. */
@@ -104,9 +104,11 @@ export class ChatAdapter extends TemplateAdapter {
     if (typeof text !== 'string') throw emptyResponseError('ChatAdapter', resolved, text);
     const outputs = this.layoutOf(resolved).outputsByName;
     const parsed = new Map<string, unknown>();
-    for (const section of chatSections(text)) {
-      const field = outputs.get(section.name);
-      if (field !== undefined && !parsed.has(section.name)) parsed.set(section.name, coerceOutputField('ChatAdapter', field, section.content(), text));
+    const sections = new ChatSections(text);
+    // Once every output has its first section, later sections can only be ignored: stop reading.
+    while (parsed.size < outputs.size && sections.next()) {
+      const field = outputs.get(sections.name);
+      if (field !== undefined && !parsed.has(sections.name)) parsed.set(sections.name, coerceOutputField('ChatAdapter', field, sections.content(), text));
     }
     return completeOutputs('ChatAdapter', resolved, parsed, text);
   }

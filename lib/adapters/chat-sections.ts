@@ -1,15 +1,20 @@
 import { isLineBreak, isPythonSpace, normalizeLineBreaks, pythonStrip } from '../util/python-text';
 
-/** One `[[ ## name ## ]]` section of a ChatAdapter reply: its field name and its text, read on demand. */
-export interface ChatSection {
-  readonly name: string;
-  /** The section's text as DSPy reads it: the lines after the header (and after the marker on its line), joined and stripped. */
-  content(): string;
+const HEADER_START = '[[ ## ';
+const HEADER_END = ' ## ]]';
+// DSPy's `field_header_pattern` is `\[\[ ## (\w+) ## \]\]`; `\w` is Unicode-aware in Python. Sticky: tried where a name starts.
+const FIELD_NAME = /[\p{L}\p{N}_]+/uy;
+
+/** Where a header line was found: the field name, where the line starts, the rest of the line after the marker, where the body starts. */
+interface Header {
+  name: string;
+  lineStart: number;
+  restStart: number;
+  restEnd: number;
+  bodyStart: number;
 }
 
-const HEADER_START = '[[ ## ';
-// DSPy's `field_header_pattern`; `\w` is Unicode-aware in Python. Sticky: tried where a header may start.
-const FIELD_HEADER = /\[\[ ## ([\p{L}\p{N}_]+) ## \]\]/uy;
+const emptyHeader = (): Header => ({ name: '', lineStart: 0, restStart: 0, restEnd: 0, bodyStart: 0 });
 
 /** Where the line holding `index` ends (the index of its line break, or the text's length). */
 function lineEnd(text: string, index: number): number {
@@ -25,39 +30,71 @@ function afterBreak(text: string, index: number): number {
 }
 
 /**
- * The sections of a reply, in order, as DSPy's `ChatAdapter.parse` splits it: a line whose stripped
- * text starts with `[[ ## name ## ]]` opens a section (text after the marker on that line is its
- * first line), running to the next such line. Text before the first header belongs to no section.
- * Finds headers with `indexOf` rather than splitting and stripping every line, so a reply of a
- * million short lines costs one pass.
+ * Finds the first header line at or after `from` and writes it into `header`: a line whose
+ * stripped text starts with `[[ ## name ## ]]`. `indexOf` jumps between candidates, and each
+ * character is looked at a bounded number of times, so the search is linear in the text.
  */
-export function chatSections(text: string): ChatSection[] {
-  const headers: { name: string; lineStart: number; rest: string; bodyStart: number }[] = [];
-  let from = 0;
-  for (let at = text.indexOf(HEADER_START, from); at !== -1; at = text.indexOf(HEADER_START, from)) {
+function findHeader(text: string, from: number, header: Header): boolean {
+  for (let at = text.indexOf(HEADER_START, from); at !== -1; at = text.indexOf(HEADER_START, at + 1)) {
     let lineStart = at;
     while (lineStart > 0 && isPythonSpace(text.charCodeAt(lineStart - 1)) && !isLineBreak(text.charCodeAt(lineStart - 1))) lineStart -= 1;
-    FIELD_HEADER.lastIndex = at;
-    const match = lineStart === 0 || isLineBreak(text.charCodeAt(lineStart - 1)) ? FIELD_HEADER.exec(text) : null;
-    if (match === null) {
-      from = at + 1;
-      continue;
-    }
-    const end = lineEnd(text, FIELD_HEADER.lastIndex);
-    headers.push({ name: match[1], lineStart, rest: pythonStrip(text.slice(FIELD_HEADER.lastIndex, end)), bodyStart: afterBreak(text, end) });
-    from = end;
+    if (lineStart > 0 && !isLineBreak(text.charCodeAt(lineStart - 1))) continue;
+    const nameStart = at + HEADER_START.length;
+    FIELD_NAME.lastIndex = nameStart;
+    if (!FIELD_NAME.test(text) || !text.startsWith(HEADER_END, FIELD_NAME.lastIndex)) continue;
+    header.name = text.slice(nameStart, FIELD_NAME.lastIndex);
+    header.lineStart = lineStart;
+    header.restStart = FIELD_NAME.lastIndex + HEADER_END.length;
+    header.restEnd = lineEnd(text, header.restStart);
+    header.bodyStart = afterBreak(text, header.restEnd);
+    return true;
   }
-  return headers.map((header, index) => {
-    const bodyEnd = index + 1 < headers.length ? headers[index + 1].lineStart : text.length;
-    return {
-      name: header.name,
-      content: () => {
-        let body = header.bodyStart < bodyEnd ? normalizeLineBreaks(text.slice(header.bodyStart, bodyEnd)) : '';
-        // `splitLines` drops the empty item after a final line break; joining the lines drops that break.
-        if (body.endsWith('\n')) body = body.slice(0, -1);
-        const hasBody = header.bodyStart < bodyEnd;
-        return pythonStrip(header.rest === '' ? body : hasBody ? `${header.rest}\n${body}` : header.rest);
-      },
-    };
-  });
+  return false;
+}
+
+/**
+ * The `[[ ## name ## ]]` sections of a ChatAdapter reply, in order, as DSPy's
+ * `ChatAdapter.parse` splits it: a line whose stripped text starts with the marker opens a
+ * section (text after the marker on that line is its first line), running to the next such line.
+ * Text before the first header belongs to no section. A cursor: `next()` moves to the following
+ * section, `name` and `content()` describe the current one, and nothing is allocated per header
+ * but its name, so a reply of a million headers costs one pass and no garbage.
+ * @example
+ * const sections = new ChatSections(reply);
+ * while (sections.next()) if (sections.name === 'answer') return sections.content();
+ */
+export class ChatSections {
+  /** The current section's field name (after `next()` returned true). */
+  name = '';
+  #current = emptyHeader();
+  #ahead = emptyHeader();
+  #hasAhead: boolean;
+  #end = 0;
+
+  constructor(private readonly text: string) {
+    this.#hasAhead = findHeader(text, 0, this.#ahead);
+  }
+
+  /** Moves to the next section; false when there is none. */
+  next(): boolean {
+    if (!this.#hasAhead) return false;
+    [this.#current, this.#ahead] = [this.#ahead, this.#current];
+    this.name = this.#current.name;
+    // The section runs to the next header's line, so find it now.
+    this.#hasAhead = findHeader(this.text, this.#current.restEnd, this.#ahead);
+    this.#end = this.#hasAhead ? this.#ahead.lineStart : this.text.length;
+    return true;
+  }
+
+  /** The current section's text as DSPy reads it: the lines after the header (and after the marker on its line), joined and stripped. */
+  content(): string {
+    const { text } = this;
+    const header = this.#current;
+    const rest = pythonStrip(text.slice(header.restStart, header.restEnd));
+    const hasBody = header.bodyStart < this.#end;
+    let body = hasBody ? normalizeLineBreaks(text.slice(header.bodyStart, this.#end)) : '';
+    // `splitlines` drops the empty item after a final line break; joining the lines drops that break.
+    if (body.endsWith('\n')) body = body.slice(0, -1);
+    return pythonStrip(rest === '' ? body : hasBody ? `${rest}\n${body}` : rest);
+  }
 }

@@ -3,6 +3,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import type { FieldType, LiteralValue } from '../signatures/field-types';
 import { isUnsafeKey } from '../util/unsafe-keys';
+import { validateCollection } from './validate-collection';
 import { pythonRepr, pythonStringRepr } from '../util/python-format';
 
 /** One constraint a class-typed value breaks: the property path and class-validator's messages. */
@@ -177,6 +178,8 @@ function validate(value: unknown, type: FieldType, strict: boolean, path: string
     case 'bool':
       return validateBool(value, strict, path);
     case 'list':
+      // Tuples and sets: their own rules (validate-collection.ts), elements through this validator.
+      if (type.collection !== undefined) return validateCollection(value, type, (item, itemType, itemPath) => validate(item, itemType, strict, itemPath), path);
       return validateList(value, type.item, strict, path);
     case 'dict':
       return validateDict(value, type, strict, path);

@@ -1,19 +1,27 @@
-import { SignatureError, describeProblem } from '../errors';
-import { quotedPreview } from '../util/quoted-preview';
-import { MAX_NESTING_DEPTH } from '../util/nesting-depth';
 import { pythonStringRepr } from '../util/python-format';
-import { isPythonSpace } from '../util/python-text';
+import { KNOWN_TYPE_NAMES, TypeLexer, typeError } from './type-lexer';
 
 /** A literal value allowed in `Literal[...]`. */
 export type LiteralValue = string | number | boolean | null;
 
+/** How Python holds a `list`-kind value: `tuple[...]`, `set[...]` and `frozenset[...]` arrive as arrays too. */
+export type CollectionName = 'tuple' | 'set' | 'frozenset';
+
 /**
  * A field's type, parsed from DSPy's spelling (`int`, `list[str]`, `Optional[int]`, …) or taken
- * from a class. Closed set of shapes; adapters switch on `kind`.
+ * from a class. Closed set of shapes; adapters switch on `kind`. Tuples and sets are `list`s with
+ * a `collection`: `item` is what every element may be (for `tuple[int, str]`, their union), and a
+ * fixed-length tuple lists its element types in `items`.
  */
 export type FieldType =
   | { readonly kind: 'str' | 'int' | 'float' | 'bool' | 'any' | 'none' }
-  | { readonly kind: 'list'; readonly item?: FieldType; readonly jsonSchema?: Readonly<Record<string, unknown>> }
+  | {
+      readonly kind: 'list';
+      readonly item?: FieldType;
+      readonly jsonSchema?: Readonly<Record<string, unknown>>;
+      readonly collection?: CollectionName;
+      readonly items?: readonly FieldType[];
+    }
   | { readonly kind: 'dict'; readonly key?: FieldType; readonly value?: FieldType; readonly jsonSchema?: Readonly<Record<string, unknown>> }
   | { readonly kind: 'literal'; readonly values: readonly LiteralValue[] }
   | { readonly kind: 'union'; readonly members: readonly FieldType[] }
@@ -30,82 +38,16 @@ const SIMPLE_TYPES: Record<string, FieldType> = {
   NoneType: Object.freeze({ kind: 'none' }),
 };
 const NONE_TYPE = SIMPLE_TYPES.None;
-const KNOWN_TYPE_NAMES = 'str, int, float, bool, Any, list[T], dict[str, T], Literal[...], Optional[T], Union[...]';
-
-// Sticky patterns read a token where it starts; matching `text.slice(index)` copied the rest of the text per token.
-const NUMBER_TOKEN = /-?\d+(\.\d+)?([eE][-+]?\d+)?/y;
-const NAME_TOKEN = /[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*/y;
-const NAME_START = /[A-Za-z_]/;
-
-type Token =
-  | { readonly kind: 'name'; readonly text: string; readonly position: number }
-  | { readonly kind: 'string'; readonly value: string; readonly position: number }
-  | { readonly kind: 'number'; readonly value: number; readonly position: number }
-  | { readonly kind: 'punct'; readonly text: '[' | ']' | ',' | '|'; readonly position: number }
-  | { readonly kind: 'end'; readonly position: number };
-
-function typeError(problem: string, source: string, position: number, fix: string): SignatureError {
-  return new SignatureError(describeProblem(`${problem} at position ${position}.`, quotedPreview(source), fix), { position, details: { text: source } });
-}
-
-/** A quoted literal starting at `start`: its value (`\n`, `\t` and `\x` escapes read) and the index of its closing quote. */
-function readStringLiteral(text: string, start: number): { value: string; end: number } {
-  const quote = text.charCodeAt(start);
-  let value = '';
-  let chunk = start + 1;
-  let end = chunk;
-  for (; end < text.length; end += 1) {
-    const code = text.charCodeAt(end);
-    if (code === quote) break;
-    if (code === 0x5c && end + 1 < text.length) {
-      const escaped = text[end + 1];
-      value += text.slice(chunk, end) + (escaped === 'n' ? '\n' : escaped === 't' ? '\t' : escaped);
-      end += 1;
-      chunk = end + 1;
-    }
-  }
-  return { value: value + text.slice(chunk, Math.min(end, text.length)), end };
-}
-
-function tokenize(text: string, source: string, offset: number): Token[] {
-  const tokens: Token[] = [];
-  let index = 0;
-  let depth = 0;
-  while (index < text.length) {
-    const char = text[index];
-    const position = offset + index;
-    if (isPythonSpace(text.charCodeAt(index))) {
-      index += 1;
-    } else if (char === '[' || char === ']' || char === ',' || char === '|') {
-      if (char === '[' && ++depth > MAX_NESTING_DEPTH) {
-        throw typeError(`Type nested more than ${MAX_NESTING_DEPTH} levels deep`, source, position, 'Flatten the type; DSPy types never nest this deep.');
-      }
-      if (char === ']') depth -= 1;
-      tokens.push({ kind: 'punct', text: char, position });
-      index += 1;
-    } else if (char === "'" || char === '"') {
-      const { value, end } = readStringLiteral(text, index);
-      if (end >= text.length) throw typeError('Unterminated string literal', source, position, `Close the quote ${char}.`);
-      tokens.push({ kind: 'string', value, position });
-      index = end + 1;
-    } else if (char === '-' || (char >= '0' && char <= '9')) {
-      NUMBER_TOKEN.lastIndex = index;
-      const match = NUMBER_TOKEN.exec(text);
-      if (!match) throw typeError(`Unexpected character "${char}"`, source, position, 'Write a number such as 3 or 0.5.');
-      tokens.push({ kind: 'number', value: Number(match[0]), position });
-      index += match[0].length;
-    } else if (NAME_START.test(char)) {
-      NAME_TOKEN.lastIndex = index;
-      const match = NAME_TOKEN.exec(text)!;
-      tokens.push({ kind: 'name', text: match[0], position });
-      index += match[0].length;
-    } else {
-      throw typeError(`Unexpected character "${char}" in a type`, source, position, `Use DSPy's type spelling: ${KNOWN_TYPE_NAMES}.`);
-    }
-  }
-  tokens.push({ kind: 'end', position: offset + text.length });
-  return tokens;
-}
+const COLLECTIONS: Record<string, 'list' | CollectionName> = {
+  list: 'list',
+  List: 'list',
+  tuple: 'tuple',
+  Tuple: 'tuple',
+  set: 'set',
+  Set: 'set',
+  frozenset: 'frozenset',
+  FrozenSet: 'frozenset',
+};
 
 /** Builds a union, flattening nested unions and dropping duplicates (as Python's typing does). */
 export function unionOf(members: readonly FieldType[]): FieldType {
@@ -121,43 +63,49 @@ export function unionOf(members: readonly FieldType[]): FieldType {
   return unique.length === 1 ? unique[0] : Object.freeze({ kind: 'union', members: Object.freeze(unique) });
 }
 
-const typeKeys = new WeakMap<FieldType, string>();
 const classKeys = new WeakMap<Function, number>();
 let nextClassKey = 0;
 
-/** A string equal for two types exactly when `fieldTypeEquals` holds (classes by identity). */
+/** A literal value's part of a key: strings quoted (so `'1'` and `1` differ), booleans and numbers as Python compares them. */
+function literalKey(value: LiteralValue): string {
+  // Length-prefixed, so no separator inside a string can make two lists of values look alike.
+  if (typeof value === 'string') return `'${value.length}:${value}`;
+  if (value === null) return 'None';
+  return typeof value === 'boolean' ? (value ? 'True' : 'False') : String(value);
+}
+
+/**
+ * A string equal for two types exactly when `fieldTypeEquals` holds (classes by identity).
+ * Computed afresh (linear in the type's size): caching it per type object in a WeakMap cost
+ * more, in garbage collection, than building it for 16,000 union members.
+ */
 function fieldTypeKey(type: FieldType | undefined): string {
   if (type === undefined) return '?';
-  const cached = typeKeys.get(type);
-  if (cached !== undefined) return cached;
-  let key: string;
   switch (type.kind) {
     case 'list':
-      key = `list(${fieldTypeKey(type.item)})`;
-      break;
+      return `${type.collection ?? 'list'}(${type.items === undefined ? fieldTypeKey(type.item) : `(${type.items.map(fieldTypeKey).join(',')})`})`;
     case 'dict':
-      key = `dict(${fieldTypeKey(type.key)},${fieldTypeKey(type.value)})`;
-      break;
+      return `dict(${fieldTypeKey(type.key)},${fieldTypeKey(type.value)})`;
     case 'literal':
-      key = `literal${JSON.stringify(type.values.map((value) => [typeof value, value]))}`;
-      break;
+      return type.values.length === 1 ? `literal(${literalKey(type.values[0])})` : `literal(${type.values.map(literalKey).join(',')})`;
     case 'union':
-      key = `union(${type.members.map(fieldTypeKey).join(',')})`;
-      break;
+      return `union(${type.members.map(fieldTypeKey).join(',')})`;
     case 'class': {
       let id = classKeys.get(type.ctor);
       if (id === undefined) {
         id = nextClassKey++;
         classKeys.set(type.ctor, id);
       }
-      key = `class#${id}`;
-      break;
+      return `class#${id}`;
     }
     default:
-      key = type.kind;
+      return type.kind;
   }
-  typeKeys.set(type, key);
-  return key;
+}
+
+function typeListEquals(left: readonly FieldType[] | undefined, right: readonly FieldType[] | undefined): boolean {
+  if (left === undefined || right === undefined) return left === right;
+  return left.length === right.length && left.every((member, index) => fieldTypeEquals(member, right[index]));
 }
 
 /** Structural equality of two field types. */
@@ -165,18 +113,18 @@ export function fieldTypeEquals(left: FieldType | undefined, right: FieldType | 
   if (left === right) return true;
   if (left === undefined || right === undefined || left.kind !== right.kind) return false;
   switch (left.kind) {
-    case 'list':
-      return fieldTypeEquals(left.item, (right as typeof left).item);
+    case 'list': {
+      const other = right as typeof left;
+      return left.collection === other.collection && fieldTypeEquals(left.item, other.item) && typeListEquals(left.items, other.items);
+    }
     case 'dict':
       return fieldTypeEquals(left.key, (right as typeof left).key) && fieldTypeEquals(left.value, (right as typeof left).value);
     case 'literal': {
       const other = right as typeof left;
       return left.values.length === other.values.length && left.values.every((value, index) => value === other.values[index]);
     }
-    case 'union': {
-      const other = right as typeof left;
-      return left.members.length === other.members.length && left.members.every((member, index) => fieldTypeEquals(member, other.members[index]));
-    }
+    case 'union':
+      return typeListEquals(left.members, (right as typeof left).members);
     case 'class':
       return left.ctor === (right as typeof left).ctor;
     default:
@@ -184,129 +132,152 @@ export function fieldTypeEquals(left: FieldType | undefined, right: FieldType | 
   }
 }
 
+/** A recursive-descent parser over the lexer's tokens: `NAME`, `NAME[ARGS]`, `A | B`, `Literal[...]`, and `...` in `tuple[T, ...]`. */
 class TypeParser {
-  #index = 0;
-
-  constructor(
-    private readonly tokens: Token[],
-    private readonly source: string,
-  ) {}
+  constructor(private readonly lexer: TypeLexer) {}
 
   parseAll(): FieldType {
     const type = this.parseUnion();
-    const next = this.peek();
-    if (next.kind !== 'end') throw typeError('Unexpected text after the type', this.source, next.position, 'Remove it, or separate fields with commas.');
+    if (this.lexer.kind !== 'end') {
+      throw typeError('Unexpected text after the type', this.lexer.source, this.lexer.position, 'Remove it, or separate fields with commas.');
+    }
     return type;
   }
 
-  private peek(): Token {
-    return this.tokens[this.#index];
-  }
-
-  private take(): Token {
-    return this.tokens[this.#index++];
-  }
-
-  private expect(text: ']' | '['): void {
-    const token = this.take();
-    if (token.kind !== 'punct' || token.text !== text) {
-      throw typeError(`Expected "${text}"`, this.source, token.position, text === ']' ? 'Close the bracket.' : 'Open the bracket.');
+  private expect(char: ']' | '['): void {
+    if (!this.lexer.isPunct(char)) {
+      throw typeError(`Expected "${char}"`, this.lexer.source, this.lexer.position, char === ']' ? 'Close the bracket.' : 'Open the bracket.');
     }
-  }
-
-  private isPunct(text: string): boolean {
-    const token = this.peek();
-    return token.kind === 'punct' && token.text === text;
+    this.lexer.advance();
   }
 
   parseUnion(): FieldType {
-    const members = [this.parsePrimary()];
-    while (this.isPunct('|')) {
-      this.take();
+    const first = this.parsePrimary();
+    if (!this.lexer.isPunct('|')) return first;
+    const members = [first];
+    while (this.lexer.isPunct('|')) {
+      this.lexer.advance();
       members.push(this.parsePrimary());
     }
-    return members.length === 1 ? members[0] : unionOf(members);
+    return unionOf(members);
   }
 
-  private parseArguments(): FieldType[] {
+  /** `[A, B, ...]`; an ellipsis argument comes back as `undefined` (only `tuple[T, ...]` accepts one). */
+  private parseArguments(): (FieldType | undefined)[] {
     this.expect('[');
-    const args = [this.parseUnion()];
-    while (this.isPunct(',')) {
-      this.take();
-      args.push(this.parseUnion());
-    }
+    const args: (FieldType | undefined)[] = [];
+    do {
+      if (args.length > 0) this.lexer.advance();
+      if (this.lexer.kind === 'ellipsis') {
+        args.push(undefined);
+        this.lexer.advance();
+      } else {
+        args.push(this.parseUnion());
+      }
+    } while (this.lexer.isPunct(','));
     this.expect(']');
     return args;
   }
 
   private parseLiteralValues(): LiteralValue[] {
     this.expect('[');
-    const values: LiteralValue[] = [];
-    do {
-      if (values.length > 0) this.take();
-      const token = this.take();
-      if (token.kind === 'string' || token.kind === 'number') values.push(token.value);
-      else if (token.kind === 'name' && (token.text === 'True' || token.text === 'False')) values.push(token.text === 'True');
-      else if (token.kind === 'name' && token.text === 'None') values.push(null);
-      else throw typeError('Literal[...] takes strings, numbers, True, False or None', this.source, token.position, "Write Literal['a', 'b'].");
-    } while (this.isPunct(','));
+    const values = [this.parseLiteralValue()];
+    if (!this.lexer.isPunct(',')) {
+      this.expect(']');
+      return values;
+    }
+    // Python's Literal drops repeated values, keeping the first.
+    const seen = new Set([literalKey(values[0])]);
+    while (this.lexer.isPunct(',')) {
+      this.lexer.advance();
+      const value = this.parseLiteralValue();
+      const key = literalKey(value);
+      if (!seen.has(key)) {
+        seen.add(key);
+        values.push(value);
+      }
+    }
     this.expect(']');
     return values;
   }
 
+  private parseLiteralValue(): LiteralValue {
+    const lexer = this.lexer;
+    let value: LiteralValue;
+    const word = lexer.kind === 'name' ? lexer.tokenText() : '';
+    if (lexer.kind === 'string') value = lexer.stringValue;
+    else if (lexer.kind === 'number') value = Number(lexer.tokenText());
+    else if (word === 'True' || word === 'False' || word === 'None') value = word === 'None' ? null : word === 'True';
+    else throw typeError('Literal[...] takes strings, numbers, True, False or None', lexer.source, lexer.position, "Write Literal['a', 'b'].");
+    lexer.advance();
+    return value;
+  }
+
+  private noEllipsis(args: (FieldType | undefined)[], name: string, position: number): FieldType[] {
+    if (args.includes(undefined))
+      throw typeError(`"..." is not a type argument of ${name}[...]`, this.lexer.source, position, 'Write tuple[int, ...] for a tuple of any length.');
+    return args as FieldType[];
+  }
+
+  private arity(args: readonly FieldType[], expected: number, name: string, position: number, example: string): void {
+    if (args.length !== expected) {
+      throw typeError(`${name}[...] takes ${expected} type argument(s), got ${args.length}`, this.lexer.source, position, `Write ${example}.`);
+    }
+  }
+
+  /** `list[T]`, `set[T]`, `frozenset[T]`, `tuple[A, B]`, `tuple[T, ...]` (and their typing spellings), or the bare name. */
+  private parseCollection(name: string, collection: 'list' | CollectionName, position: number): FieldType {
+    const tag = collection === 'list' ? {} : { collection };
+    if (!this.lexer.isPunct('[')) return Object.freeze({ kind: 'list', ...tag });
+    const args = this.parseArguments();
+    if (collection === 'tuple') {
+      if (args.length === 2 && args[1] === undefined && args[0] !== undefined) return Object.freeze({ kind: 'list', item: args[0], collection });
+      // DSPy: "Variable tuples can only have one type".
+      const items = Object.freeze(this.noEllipsis(args, name, position));
+      return Object.freeze({ kind: 'list', item: unionOf(items), collection, items });
+    }
+    const types = this.noEllipsis(args, name, position);
+    if (collection !== 'list') this.arity(types, 1, name, position, `${collection}[str]`);
+    return Object.freeze({ kind: 'list', item: types.length === 1 ? types[0] : unionOf(types), ...tag });
+  }
+
   private parsePrimary(): FieldType {
-    const token = this.take();
-    if (token.kind !== 'name') throw typeError('Expected a type name', this.source, token.position, `Use DSPy's type spelling: ${KNOWN_TYPE_NAMES}.`);
-    const name = token.text.replace(/^(typing|builtins)\./, '');
-    const hasArguments = this.isPunct('[');
-    const arity = (args: FieldType[], expected: number): void => {
-      if (args.length !== expected) {
-        throw typeError(
-          `${name}[...] takes ${expected} type argument(s), got ${args.length}`,
-          this.source,
-          token.position,
-          `Write ${name === 'Optional' ? 'Optional[int]' : 'dict[str, int]'}.`,
-        );
-      }
-    };
+    const lexer = this.lexer;
+    const position = lexer.position;
+    if (lexer.kind !== 'name') throw typeError('Expected a type name', lexer.source, position, `Use DSPy's type spelling: ${KNOWN_TYPE_NAMES}.`);
+    const spelled = lexer.tokenText();
+    const name = spelled.includes('.') ? spelled.replace(/^(typing|builtins)\./, '') : spelled;
+    lexer.advance();
+    const collection = Object.hasOwn(COLLECTIONS, name) ? COLLECTIONS[name] : undefined;
+    if (collection !== undefined) return this.parseCollection(name, collection, position);
     switch (name) {
-      case 'list':
-      case 'List':
-      case 'set':
-      case 'Set':
-      case 'tuple':
-      case 'Tuple': {
-        if (!hasArguments) return Object.freeze({ kind: 'list' });
-        const args = this.parseArguments();
-        return Object.freeze({ kind: 'list', item: args.length === 1 ? args[0] : unionOf(args) });
-      }
       case 'dict':
       case 'Dict': {
-        if (!hasArguments) return Object.freeze({ kind: 'dict' });
-        const args = this.parseArguments();
-        arity(args, 2);
+        if (!lexer.isPunct('[')) return Object.freeze({ kind: 'dict' });
+        const args = this.noEllipsis(this.parseArguments(), name, position);
+        this.arity(args, 2, name, position, 'dict[str, int]');
         return Object.freeze({ kind: 'dict', key: args[0], value: args[1] });
       }
       case 'Optional': {
-        const args = hasArguments ? this.parseArguments() : [];
-        arity(args, 1);
+        const args = lexer.isPunct('[') ? this.noEllipsis(this.parseArguments(), name, position) : [];
+        this.arity(args, 1, name, position, 'Optional[int]');
         return unionOf([args[0], NONE_TYPE]);
       }
       case 'Union':
-        return unionOf(hasArguments ? this.parseArguments() : []);
+        return unionOf(lexer.isPunct('[') ? this.noEllipsis(this.parseArguments(), name, position) : []);
       case 'Literal':
         return Object.freeze({ kind: 'literal', values: Object.freeze(this.parseLiteralValues()) });
       default: {
-        const simple = SIMPLE_TYPES[name];
+        const simple = Object.hasOwn(SIMPLE_TYPES, name) ? SIMPLE_TYPES[name] : undefined;
         if (simple === undefined) {
           throw typeError(
-            `Unknown type name "${token.text}"`,
-            this.source,
-            token.position,
+            `Unknown type name "${spelled}"`,
+            lexer.source,
+            position,
             `Use one of ${KNOWN_TYPE_NAMES}, or a class-form signature for custom classes.`,
           );
         }
-        if (hasArguments) throw typeError(`${name} takes no type arguments`, this.source, token.position, `Write plain ${name}.`);
+        if (lexer.isPunct('[')) throw typeError(`${name} takes no type arguments`, lexer.source, position, `Write plain ${name}.`);
         return simple;
       }
     }
@@ -318,8 +289,9 @@ class TypeParser {
  * @throws {SignatureError} SIGNATURE_INVALID for unknown names and malformed brackets.
  */
 export function parseFieldType(text: string, source = text, offset = 0): FieldType {
-  if (text.trim() === '') throw typeError('Empty type annotation', source, offset, 'Write a type after the colon, e.g. "answer: int", or drop the colon.');
-  return new TypeParser(tokenize(text, source, offset), source).parseAll();
+  const lexer = new TypeLexer(text, offset, source);
+  if (lexer.kind === 'end') throw typeError('Empty type annotation', source, offset, 'Write a type after the colon, e.g. "answer: int", or drop the colon.');
+  return new TypeParser(lexer).parseAll();
 }
 
 function literalName(value: LiteralValue): string {
@@ -327,6 +299,14 @@ function literalName(value: LiteralValue): string {
   if (value === null) return 'None';
   if (typeof value === 'boolean') return value ? 'True' : 'False';
   return String(value);
+}
+
+/** `list[str]`, `set[int]`, `tuple[int, str]`, and `tuple[int, Ellipsis]` for `tuple[int, ...]`, as Python prints them. */
+function collectionName(type: Extract<FieldType, { kind: 'list' }>): string {
+  const name = type.collection ?? 'list';
+  if (type.items !== undefined) return `${name}[${type.items.map(annotationName).join(', ')}]`;
+  if (type.item === undefined) return name;
+  return type.collection === 'tuple' ? `tuple[${annotationName(type.item)}, Ellipsis]` : `${name}[${annotationName(type.item)}]`;
 }
 
 /**
@@ -345,7 +325,7 @@ export function annotationName(type: FieldType): string {
     case 'none':
       return 'NoneType';
     case 'list':
-      return type.item === undefined ? 'list' : `list[${annotationName(type.item)}]`;
+      return collectionName(type);
     case 'dict':
       return type.key === undefined || type.value === undefined ? 'dict' : `dict[${annotationName(type.key)}, ${annotationName(type.value)}]`;
     case 'literal':

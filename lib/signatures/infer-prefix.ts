@@ -1,27 +1,61 @@
+import { pythonCapitalize, pythonIsUpper } from '../util/python-case';
+
+const DECIMAL_DIGIT = /\p{Nd}/u;
+
+const isAsciiUpper = (code: number): boolean => code >= 65 && code <= 90;
+const isAsciiLower = (code: number): boolean => code >= 97 && code <= 122;
+const isAsciiDigit = (code: number): boolean => code >= 48 && code <= 57;
+const isAsciiLetter = (code: number): boolean => isAsciiUpper(code) || isAsciiLower(code);
+// Python's `\d` is any Unicode decimal digit (category Nd).
+const isDecimal = (code: number): boolean => isAsciiDigit(code) || (code > 127 && DECIMAL_DIGIT.test(String.fromCodePoint(code)));
+
 /**
- * DSPy's default field prefix without the colon (`infer_prefix` in dspy/signatures/signature.py):
- * `reasoning_steps` → `Reasoning Steps`, `htmlText` → `Html Text`, `HTMLParser` → `HTML Parser`.
+ * True when DSPy's substitutions put a `_` between `previous` and `current` (`next` follows):
+ * `(.)([A-Z][a-z]+)`, `([a-z0-9])([A-Z])`, `([a-zA-Z])(\d)`, `(\d)([a-zA-Z])`. Each rule only
+ * inserts `_`, which none of them matches, so running them one after another splits exactly
+ * where any of them matches the original name; the non-overlapping matches of the first rule
+ * miss only a capital after a lowercase run, which the second rule splits too.
  */
-export function inferPrefix(name: string): string {
-  let prefix = prefixes.get(name);
-  if (prefix === undefined) {
-    prefix = computePrefix(name);
-    if (prefixes.size < 10_000) prefixes.set(name, prefix);
+function splitsBefore(previous: number, current: number, name: string, nextIndex: number): boolean {
+  if (isAsciiUpper(current)) {
+    if (isAsciiLower(previous)) return true;
+    if (previous !== 10 && nextIndex < name.length && isAsciiLower(name.charCodeAt(nextIndex))) return true;
   }
-  return prefix;
+  if (isAsciiLetter(current)) return isDecimal(previous);
+  return isAsciiLetter(previous) && isDecimal(current);
 }
 
-/** Field names repeat across signatures; the inference is pure, so remember it. */
-const prefixes = new Map<string, string>();
+/** A word as DSPy writes it in a prefix: kept when all capitals (an acronym), else capitalised. */
+function prefixWord(word: string): string {
+  return pythonIsUpper(word) ? word : pythonCapitalize(word);
+}
 
-function computePrefix(name: string): string {
-  const spaced = name
-    .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/([a-zA-Z])(\d)/g, '$1_$2')
-    .replace(/(\d)([a-zA-Z])/g, '$1_$2');
-  return spaced
-    .split('_')
-    .map((word) => (word.length > 0 && word === word.toUpperCase() ? word : word.charAt(0).toUpperCase() + word.slice(1).toLowerCase()))
-    .join(' ');
+/**
+ * DSPy's default field prefix without the colon (`infer_prefix` in dspy/signatures/signature.py):
+ * `reasoning_steps` → `Reasoning Steps`, `htmlText` → `Html Text`, `HTMLParser` → `HTML Parser`,
+ * with Python's Unicode rules (`isupper`, `capitalize`, `\d`). One pass over the name.
+ */
+export function inferPrefix(name: string): string {
+  const words: string[] = [];
+  let start = 0;
+  let previous = -1;
+  for (let index = 0; index < name.length;) {
+    let current = name.charCodeAt(index);
+    let width = 1;
+    if (current >= 0xd800 && current <= 0xdbff) {
+      current = name.codePointAt(index)!;
+      width = current > 0xffff ? 2 : 1;
+    }
+    if (current === 0x5f) {
+      words.push(prefixWord(name.slice(start, index)));
+      start = index + 1;
+    } else if (index > 0 && splitsBefore(previous, current, name, index + width)) {
+      words.push(prefixWord(name.slice(start, index)));
+      start = index;
+    }
+    previous = current;
+    index += width;
+  }
+  words.push(prefixWord(name.slice(start)));
+  return words.join(' ');
 }

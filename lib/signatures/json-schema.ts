@@ -80,6 +80,14 @@ function rawSchema(type: FieldType | undefined): JsonSchema {
     case 'list':
       // A Standard Schema field keeps the JSON Schema its library gave.
       if (type.jsonSchema !== undefined) return type.jsonSchema;
+      // Pydantic: a fixed tuple lists its items by position; a set's items are unique.
+      if (type.items !== undefined) {
+        const length = type.items.length;
+        return length === 0
+          ? { type: 'array', maxItems: 0, minItems: 0 }
+          : { type: 'array', maxItems: length, minItems: length, prefixItems: type.items.map(rawSchema) };
+      }
+      if (type.collection === 'set' || type.collection === 'frozenset') return { type: 'array', items: rawSchema(type.item), uniqueItems: true };
       return { type: 'array', items: rawSchema(type.item) };
     case 'dict':
       if (type.jsonSchema !== undefined) return type.jsonSchema;

@@ -6,6 +6,7 @@ import { Field, type FieldKind } from './field';
 import { parseFieldType } from './field-types';
 import type { InferFieldType, Simplify } from './infer-signature';
 import { fieldTypeOfSchema } from './schema-field-type';
+import { isIdentifier } from './parse-signature';
 
 /**
  * One field of the object form `signature(inputs, outputs)`: a Standard Schema, a DSPy type
@@ -49,7 +50,6 @@ export type FieldSpecInputs<F extends SignatureFieldSpecs> = Simplify<
 /** The outputs object of the object form. */
 export type FieldSpecOutputs<F extends SignatureFieldSpecs> = Simplify<{ -readonly [K in keyof F]: FieldSpecType<F[K]> }>;
 
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const SPEC_KEYS = new Set(['schema', 'type', 'desc', 'prefix', 'jsonSchema']);
 
 function specError(problem: string, received: unknown, fix: string, name: string): SignatureError {
@@ -57,8 +57,7 @@ function specError(problem: string, received: unknown, fix: string, name: string
 }
 
 function fieldOf(name: string, kind: FieldKind, spec: unknown): Field {
-  if (!IDENTIFIER.test(name))
-    throw specError(`Field name "${name}" is not an identifier.`, name, 'Use letters, digits and _, not starting with a digit.', name);
+  if (!isIdentifier(name)) throw specError(`Field name "${name}" is not an identifier.`, name, 'Use letters, digits and _, not starting with a digit.', name);
   if (isStandardSchema(spec)) return new Field({ name, kind, type: fieldTypeOfSchema(spec), schema: spec });
   if (typeof spec === 'string') return new Field({ name, kind, type: parseFieldType(spec) });
   if (!isPlainObject(spec)) {

@@ -4,7 +4,7 @@ import { Field, type FieldDefinition, type FieldKind } from './field';
 import { parseFieldType, type FieldType } from './field-types';
 import type { InferInputs, InferOutputs, SIGNATURE_TYPES } from './infer-signature';
 import { fieldsFromSpecs, type FieldSpecInputs, type FieldSpecOutputs, type SignatureFieldSpecs } from './object-form';
-import { parseSignatureText } from './parse-signature';
+import { isIdentifier, parseSignatureText } from './parse-signature';
 import { fieldsFromClass } from './signature-class';
 
 /** A signature as dspex accepts it everywhere: text, an instance, or a class-form subclass. */
@@ -16,9 +16,13 @@ export interface SignatureState {
   fields: { prefix: string; description: string }[];
 }
 
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const PARSE_CACHE_LIMIT = 1000;
+// The parse cache: programs parse the same few short texts again and again. Bounded in entries
+// and in characters held (a text over the per-text limit is parsed every time, never kept).
+const PARSE_CACHE_ENTRIES = 1000;
+const PARSE_CACHE_TEXT_LIMIT = 4096;
+const PARSE_CACHE_CHARACTERS = 256 * 1024;
 const parsedTexts = new Map<string, Signature>();
+let parsedTextCharacters = 0;
 const classSignatures = new WeakMap<Function, Signature>();
 
 /**
@@ -30,14 +34,46 @@ function classInstructions(ctor: Function): string | undefined {
   return typeof instructions === 'string' ? instructions : undefined;
 }
 
-/** Builds a signature from fields and instructions that are already clean (editing methods): no re-cleaning. */
+/**
+ * Builds a signature with exactly these instructions (no cleaning, no default): the editing
+ * methods and `loadState` decide what the instructions become.
+ */
+function build(fields: readonly Field[], instructions: string): Signature {
+  const built = Object.create(Signature.prototype) as { -readonly [K in keyof Signature]: Signature[K] };
+  built.inputFields = Object.freeze(fields.filter((field) => field.kind === 'input'));
+  built.outputFields = Object.freeze(fields.filter((field) => field.kind === 'output'));
+  built.fields = Object.freeze([...built.inputFields, ...built.outputFields]);
+  built.instructions = instructions;
+  return built as Signature;
+}
+
+/**
+ * The instructions of a signature made from `fields` and `given`, as DSPy's `make_signature`:
+ * none or empty gives the default text for these fields; anything else is read through
+ * `inspect.cleandoc`.
+ */
+function resolveInstructions(fields: readonly Field[], given: string | undefined): string {
+  return given === undefined || given === '' ? defaultInstructions(fields) : cleanInstructions(given);
+}
+
+/**
+ * A signature derived from another (`insert`, `delete`, `withUpdatedFields`): DSPy builds a new
+ * class from the fields and the old instructions, so they are cleaned again, and empty
+ * instructions become the default text for the new fields.
+ */
 function derive(fields: readonly Field[], instructions: string): Signature {
-  const derived = Object.create(Signature.prototype) as { -readonly [K in keyof Signature]: Signature[K] };
-  derived.inputFields = Object.freeze(fields.filter((field) => field.kind === 'input'));
-  derived.outputFields = Object.freeze(fields.filter((field) => field.kind === 'output'));
-  derived.fields = Object.freeze([...derived.inputFields, ...derived.outputFields]);
-  derived.instructions = instructions;
-  return derived as Signature;
+  return build(fields, resolveInstructions(fields, instructions));
+}
+
+/** Caches a parsed text, evicting the oldest entries past the entry or character budget. */
+function remember(text: string, parsed: Signature): void {
+  parsedTexts.set(text, parsed);
+  parsedTextCharacters += text.length;
+  while (parsedTexts.size > PARSE_CACHE_ENTRIES || parsedTextCharacters > PARSE_CACHE_CHARACTERS) {
+    const oldest = parsedTexts.keys().next().value as string;
+    parsedTexts.delete(oldest);
+    parsedTextCharacters -= oldest.length;
+  }
 }
 
 /** DSPy's default instructions: ``Given the fields `a`, produce the fields `b`.`` */
@@ -80,8 +116,7 @@ export class Signature<I extends object = object, O extends object = object> {
     this.inputFields = Object.freeze(all.filter((field) => field.kind === 'input'));
     this.outputFields = Object.freeze(all.filter((field) => field.kind === 'output'));
     this.fields = Object.freeze([...this.inputFields, ...this.outputFields]);
-    this.instructions =
-      resolvedInstructions === undefined || resolvedInstructions === '' ? defaultInstructions(this.fields) : cleanInstructions(resolvedInstructions);
+    this.instructions = resolveInstructions(this.fields, resolvedInstructions);
   }
 
   /**
@@ -95,10 +130,7 @@ export class Signature<I extends object = object, O extends object = object> {
       if (cached !== undefined) return cached;
     }
     const parsed = new Signature(parseSignatureText(text), instructions);
-    if (instructions === undefined) {
-      if (parsedTexts.size >= PARSE_CACHE_LIMIT) parsedTexts.delete(parsedTexts.keys().next().value as string);
-      parsedTexts.set(text, parsed);
-    }
+    if (instructions === undefined && text.length <= PARSE_CACHE_TEXT_LIMIT) remember(text, parsed);
     return parsed;
   }
 
@@ -137,7 +169,7 @@ export class Signature<I extends object = object, O extends object = object> {
 
   /** A copy with `name` added at `index` within its section (inputs or outputs); negative indexes count from the end (-1 appends). */
   insert(index: number, name: string, field: FieldDefinition, type?: string | FieldType): Signature {
-    if (typeof name !== 'string' || !IDENTIFIER.test(name)) {
+    if (typeof name !== 'string' || !isIdentifier(name)) {
       throw new SignatureError(
         describeProblem('A field name must be an identifier.', describeValue(name), 'Use letters, digits and _, not starting with a digit.'),
       );
@@ -178,7 +210,11 @@ export class Signature<I extends object = object, O extends object = object> {
 
   /** A copy without the field `name` (no error when absent, as DSPy). */
   delete(name: string): Signature {
-    if (this.field(name) === undefined) return this;
+    if (this.field(name) === undefined) {
+      // DSPy rebuilds the class even then, reading the instructions through `cleandoc` once more.
+      const instructions = resolveInstructions(this.fields, this.instructions);
+      return instructions === this.instructions ? this : build(this.fields, instructions);
+    }
     return derive(
       this.fields.filter((field) => field.name !== name),
       this.instructions,
@@ -246,7 +282,8 @@ export class Signature<I extends object = object, O extends object = object> {
       }
       return field.with({ prefix: saved.prefix, desc: saved.description });
     });
-    return new Signature(fields, state.instructions);
+    // DSPy assigns the saved text to the class docstring and reads it through `cleandoc`: '' stays ''.
+    return build(fields, cleanInstructions(state.instructions));
   }
 }
 

@@ -7,7 +7,8 @@
 const LINE_BREAK = /\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/;
 const LINE_BREAKS = new RegExp(LINE_BREAK.source, 'g');
 const OTHER_LINE_BREAK = /[\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/;
-const WHITESPACE_ONLY_LINE = /^[ \t]+$/gm;
+// Python's `^[ \t]+$` under re.MULTILINE: lines end at `\n` only (JavaScript's `m` flag also ends them at `\r`, U+2028, U+2029).
+const WHITESPACE_ONLY_LINE = /(?<![^\n])[ \t]+(?![^\n])/g;
 const INDENT = /^[ \t]*/;
 
 /** True for a character `str.splitlines()` breaks at (`\r\n` is one break: check the `\r`). */

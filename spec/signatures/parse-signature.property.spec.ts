@@ -52,11 +52,18 @@ const FRAGMENTS = [
   '-2.5e3',
   'True',
   'é',
+  'ﬁ',
+  '名',
   '\u3000',
   '\n',
   '\t',
   '(',
   '{',
+  ')',
+  '}',
+  '...',
+  'frozenset[',
+  ' = []',
 ];
 
 const signatureText = fc.oneof(
@@ -77,7 +84,9 @@ describe('Signature.parse (property)', () => {
           expect(result.code).toBe('SIGNATURE_INVALID');
         } else {
           for (const field of result.fields) {
-            expect(field.name).toMatch(/^[A-Za-z_][A-Za-z0-9_]*$/);
+            // Python identifiers, NFKC-normalised (as DSPy's parser leaves them).
+            expect(field.name).toMatch(/^[\p{XID_Start}_]\p{XID_Continue}*$/u);
+            expect(field.name.normalize('NFKC')).toBe(field.name);
             expect(typeof field.annotation).toBe('string');
           }
         }

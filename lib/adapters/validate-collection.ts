@@ -1,0 +1,60 @@
+import type { FieldType } from '../signatures/field-types';
+import type { LaxResult } from './validate-lax';
+
+type CollectionType = Extract<FieldType, { kind: 'list' }>;
+
+/** Validates one element against its type, at `path` (the caller's recursive validator). */
+export type ValidateItem = (value: unknown, type: FieldType, path: string) => LaxResult;
+
+function fail(message: string, path: string): LaxResult {
+  return { ok: false, message: path === '' ? message : `${path}: ${message}` };
+}
+
+/** Python's equality for set members: `1`, `1.0` and `True` are one member; containers compare by value. */
+function memberKey(value: unknown): string {
+  if (typeof value === 'boolean') return value ? 'n1' : 'n0';
+  if (typeof value === 'number') return `n${value}`;
+  if (typeof value === 'string') return `s${value}`;
+  return `j${JSON.stringify(value)}`;
+}
+
+/**
+ * Pydantic's lax validation of a `tuple[...]`, `set[...]` or `frozenset[...]` value given as an
+ * array (or a JavaScript `Set`): a fixed tuple checks its length and each position's type, a
+ * `tuple[T, ...]` checks every element against `T`, and a set drops repeated members, keeping
+ * the first. The value stays an array (JSON has no tuples or sets).
+ */
+export function validateCollection(value: unknown, type: CollectionType, validateItem: ValidateItem, path: string): LaxResult {
+  const elements = Array.isArray(value) ? value : value instanceof Set ? [...value] : undefined;
+  const name = type.collection ?? 'list';
+  if (elements === undefined) return fail(`Input should be a valid ${name === 'tuple' ? 'tuple' : name === 'list' ? 'list' : 'set'}`, path);
+  const result: unknown[] = [];
+  if (type.items !== undefined) {
+    if (elements.length > type.items.length) {
+      return fail(`Tuple should have at most ${type.items.length} item${type.items.length === 1 ? '' : 's'} after validation, not ${elements.length}`, path);
+    }
+    for (let index = 0; index < type.items.length; index += 1) {
+      if (index >= elements.length) return fail('Field required', `${path}[${index}]`);
+      const checked = validateItem(elements[index], type.items[index], `${path}[${index}]`);
+      if (!checked.ok) return checked;
+      result.push(checked.value);
+    }
+    return { ok: true, value: result };
+  }
+  const seen = type.collection === 'set' || type.collection === 'frozenset' ? new Set<string>() : undefined;
+  for (let index = 0; index < elements.length; index += 1) {
+    let element = elements[index];
+    if (type.item !== undefined) {
+      const checked = validateItem(element, type.item, `${path}[${index}]`);
+      if (!checked.ok) return checked;
+      element = checked.value;
+    }
+    if (seen !== undefined) {
+      const key = memberKey(element);
+      if (seen.has(key)) continue;
+      seen.add(key);
+    }
+    result.push(element);
+  }
+  return { ok: true, value: result };
+}

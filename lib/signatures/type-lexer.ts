@@ -1,0 +1,131 @@
+import { SignatureError, describeProblem } from '../errors';
+import { MAX_NESTING_DEPTH } from '../util/nesting-depth';
+import { quotedPreview } from '../util/quoted-preview';
+
+/** What the current token of a type annotation is. */
+export type TokenKind = 'name' | 'string' | 'number' | 'punct' | 'ellipsis' | 'end';
+
+// Sticky patterns read a token where it starts, without copying the rest of the text.
+const NUMBER_TOKEN = /-?\d+(\.\d+)?([eE][-+]?\d+)?/y;
+const NAME_TOKEN = /[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*/y;
+const KNOWN_TYPE_NAMES = 'str, int, float, bool, Any, list[T], dict[str, T], set[T], tuple[T, ...], Literal[...], Optional[T], Union[...]';
+
+/** The whitespace Python's tokenizer skips inside brackets: space, tab, form feed and line breaks; other spaces are errors there. */
+export function isSignatureSpace(code: number): boolean {
+  return code === 32 || code === 9 || code === 12 || code === 10 || code === 13;
+}
+
+/** A `SignatureError` naming the position and quoting (the start of) the signature text. */
+export function typeError(problem: string, source: string, position: number, fix: string): SignatureError {
+  return new SignatureError(describeProblem(`${problem} at position ${position}.`, quotedPreview(source), fix), { position, details: { text: source } });
+}
+
+/** A quoted literal starting at `start`: its value (`\n`, `\t` and `\x` escapes read) and the index of its closing quote. */
+function readStringLiteral(text: string, start: number, end: number): { value: string; end: number } {
+  const quote = text.charCodeAt(start);
+  const parts: string[] = [];
+  let chunk = start + 1;
+  let index = chunk;
+  for (; index < end; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code === quote) break;
+    if (code === 0x5c && index + 1 < end) {
+      const escaped = text[index + 1];
+      parts.push(text.slice(chunk, index), escaped === 'n' ? '\n' : escaped === 't' ? '\t' : escaped);
+      index += 1;
+      chunk = index + 1;
+    }
+  }
+  parts.push(text.slice(chunk, Math.min(index, end)));
+  return { value: parts.length === 1 ? parts[0] : parts.join(''), end: index };
+}
+
+/**
+ * Reads a type annotation one token at a time, in place: the current token is a kind and a span
+ * of the text, and its value is read only when the parser asks. No token objects, no copies of
+ * the text, so a 1 MB annotation costs one pass. Positions are offsets in the whole signature.
+ */
+export class TypeLexer {
+  kind: TokenKind = 'end';
+  /** Where the current token starts and ends, as indexes into `text`. */
+  start = 0;
+  end = 0;
+  #depth = 0;
+  #stringValue = '';
+
+  constructor(
+    private readonly text: string,
+    /** Where `text` starts in the whole signature (error positions are offsets in it). */
+    private readonly offset: number,
+    /** The whole signature, quoted in error messages. */
+    readonly source: string,
+  ) {
+    this.advance();
+  }
+
+  /** The current token's position in the whole signature. */
+  get position(): number {
+    return this.offset + this.start;
+  }
+
+  /** The current token's text (a name or a number). */
+  tokenText(): string {
+    return this.text.slice(this.start, this.end);
+  }
+
+  /** The value of the current string token. */
+  get stringValue(): string {
+    return this.#stringValue;
+  }
+
+  /** True when the current token is the punctuation `char` (`[`, `]`, `,` or `|`). */
+  isPunct(char: string): boolean {
+    return this.kind === 'punct' && this.text.charCodeAt(this.start) === char.charCodeAt(0);
+  }
+
+  /** Moves to the next token. */
+  advance(): void {
+    const text = this.text;
+    let index = this.end;
+    while (index < text.length && isSignatureSpace(text.charCodeAt(index))) index += 1;
+    this.start = index;
+    if (index >= text.length) {
+      this.kind = 'end';
+      this.end = index;
+      return;
+    }
+    const char = text[index];
+    const position = this.offset + index;
+    if (char === '[' || char === ']' || char === ',' || char === '|') {
+      if (char === '[' && ++this.#depth > MAX_NESTING_DEPTH) {
+        throw typeError(`Type nested more than ${MAX_NESTING_DEPTH} levels deep`, this.source, position, 'Flatten the type; DSPy types never nest this deep.');
+      }
+      if (char === ']') this.#depth -= 1;
+      this.kind = 'punct';
+      this.end = index + 1;
+    } else if (char === "'" || char === '"') {
+      const { value, end } = readStringLiteral(text, index, text.length);
+      if (end >= text.length) throw typeError('Unterminated string literal', this.source, position, `Close the quote ${char}.`);
+      this.kind = 'string';
+      this.#stringValue = value;
+      this.end = end + 1;
+    } else if (char === '.' && text.startsWith('...', index)) {
+      this.kind = 'ellipsis';
+      this.end = index + 3;
+    } else if (char === '-' || (char >= '0' && char <= '9')) {
+      NUMBER_TOKEN.lastIndex = index;
+      if (!NUMBER_TOKEN.test(text)) throw typeError(`Unexpected character "${char}"`, this.source, position, 'Write a number such as 3 or 0.5.');
+      this.kind = 'number';
+      this.end = NUMBER_TOKEN.lastIndex;
+    } else {
+      NAME_TOKEN.lastIndex = index;
+      if (!NAME_TOKEN.test(text)) {
+        throw typeError(`Unexpected character ${JSON.stringify(char)} in a type`, this.source, position, `Use DSPy's type spelling: ${KNOWN_TYPE_NAMES}.`);
+      }
+      this.kind = 'name';
+      this.end = NAME_TOKEN.lastIndex;
+    }
+  }
+}
+
+export { KNOWN_TYPE_NAMES };
