@@ -64,6 +64,12 @@ describe('Signature.parse', () => {
     expect(Signature.parse('x -> y')).toBe(Signature.parse('x -> y'));
     expect(Object.isFrozen(Signature.parse('x -> y').fields)).toBe(true);
   });
+
+  it('does not keep a long text in the parse cache', () => {
+    const long = `${'x'.repeat(5_000)} -> y`;
+    expect(Signature.parse(long)).not.toBe(Signature.parse(long));
+    expect(Signature.parse(long).equals(Signature.parse(long))).toBe(true);
+  });
 });
 
 describe('Signature editing', () => {
