@@ -75,6 +75,21 @@ function replyAttacks(): [string, string, string][] {
     ['code fences', 'question -> answer: list[str]', `${header('answer')}\`\`\`json\n${fill('```\n', MEGABYTE - 40)}`],
     ['1 MB single-quoted string', 'question -> answer: list[str]', `${header('answer')}['${fill('\\x')}`],
     ['nested tuples and commas', 'question -> answer: list[Any]', `${header('answer')}${fill('(1,')}`],
+    // Shapes the lenient (json_repair-style) reader repairs: each must stay linear.
+    ['JSON: 1 MB unterminated string', 'question -> answer', `{"answer": "${fill('ab')}`],
+    ['1 MB of "\'"', 'question -> answer: list[str]', fill("'")],
+    ["1 MB of '\"'", 'question -> answer: list[str]', fill('"')],
+    ['1 MB of "["', 'question -> answer: list[Any]', fill('[')],
+    ['"True " runs', 'question -> answer: list[bool]', `{"answer": [${fill('True ')}`],
+    ['stray quotes inside a value', 'question -> answer', `{"answer": "${fill('a" b ')}"}`],
+    ['stray quotes inside a list', 'question -> answer: list[str]', `{"answer": ["${fill('a" "b ')}"]}`],
+    ['"}" inside an unterminated value', 'question -> answer', `{"answer": "${fill('} x ')}`],
+    ['bare values with commas', 'question -> answer', `{"answer": ${fill('a, ')}`],
+    ['1 MB of "/*"', 'question -> answer', fill('/*')],
+    ['1 MB of "(" in a value', 'question -> answer: list[Any]', `{"answer": ${fill('(')}`],
+    ['repeated objects', 'question -> answer', fill('{"answer": 1} ')],
+    ['1 MB tuple without brackets', 'question -> answer: list[int]', `${header('answer')}${fill('1, ')}1`],
+    ['1 MB hex literal', 'question -> answer: int', `${header('answer')}0x${fill('F')}`],
   ];
 }
 

@@ -1,4 +1,5 @@
 import type { FieldType } from '../signatures/field-types';
+import { pythonFloatText } from '../util/python-number-text';
 import { pythonStrip } from '../util/python-text';
 
 /**
@@ -6,25 +7,10 @@ import { pythonStrip } from '../util/python-text';
  * character for character. Shared by the adapters and DummyLM, which renders answers the same way.
  */
 
-/** Python's `str()` of a float: shortest round-trip digits, exponent form below 1e-4 and from 1e16 (`1e-05`, `1e+16`). */
-function pythonFloatRepr(value: number): string {
-  if (Number.isNaN(value)) return 'nan';
-  if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf';
-  if (value === 0) return Object.is(value, -0) ? '-0.0' : '0.0';
-  const [mantissa, exponentText] = value.toExponential().split('e');
-  const exponent = Number(exponentText);
-  if (exponent < -4 || exponent >= 16) {
-    return `${mantissa}e${exponent < 0 ? '-' : '+'}${String(Math.abs(exponent)).padStart(2, '0')}`;
-  }
-  // Inside this range JavaScript also prints fixed notation with the same shortest digits.
-  const text = String(value);
-  return Number.isInteger(value) ? `${text}.0` : text;
-}
-
 /** A number as Python prints it: an int's digits, or a float's repr (JavaScript cannot tell `2` from `2.0`, the field type can). */
 function pythonNumber(value: number, isFloat: boolean): string {
   if (Number.isInteger(value) && !isFloat) return Math.abs(value) < 1e21 ? String(value) : BigInt(value).toString();
-  return pythonFloatRepr(value);
+  return pythonFloatText(value);
 }
 
 /** The type of the numbers at this position is float (so `2` prints `2.0`). */
@@ -71,8 +57,8 @@ export function pythonJsonForType(value: unknown, type: FieldType | undefined, i
     case 'boolean':
       return resolved ? 'true' : 'false';
     case 'number':
-      if (Number.isNaN(resolved)) return 'NaN';
-      if (!Number.isFinite(resolved)) return resolved > 0 ? 'Infinity' : '-Infinity';
+      // pydantic's JSON mode (DSPy's `serialize_for_json`) writes NaN and ±Infinity as null.
+      if (!Number.isFinite(resolved)) return 'null';
       return pythonNumber(resolved, isFloatPosition(type));
     case 'bigint':
       return resolved.toString();
@@ -125,7 +111,8 @@ export function formatFieldValue(value: unknown, type?: FieldType): string {
     case 'boolean':
       return resolved ? 'True' : 'False';
     case 'number':
-      return pythonNumber(resolved, isFloatPosition(type));
+      // DSPy's `serialize_for_json` turns NaN and ±Infinity into None.
+      return Number.isFinite(resolved) ? pythonNumber(resolved, isFloatPosition(type)) : 'None';
     case 'bigint':
       return resolved.toString();
     case 'undefined':

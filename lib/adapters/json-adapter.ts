@@ -8,7 +8,8 @@ import { pythonJsonDumps } from '../util/python-format';
 import { pythonJsonForType } from './format-field-value';
 import { coerceOutputField, completeOutputs, emptyResponseError } from './output-fields';
 import { fieldPlaceholder, typeInfo } from './output-hint';
-import { parseJsonLoosely } from './parse-json-loosely';
+import { pythonStr } from './python-str';
+import { repairJson } from './repair-json';
 import { pythonStrip } from '../util/python-text';
 import { JSON_OBJECT_FORMAT, structuredOutputFormat } from './structured-output-format';
 import { hasValue, TemplateAdapter } from './template-adapter';
@@ -28,34 +29,54 @@ function isJsonObject(value: unknown): value is Record<string, unknown> {
 /**
  * The first balanced `{…}` in the text, as DSPy's recursive pattern `\{(?:[^{}]|(?R))*\}` finds
  * it (braces inside strings count too, as they do there): the leftmost `{` that is ever closed,
- * up to its closing `}`. One pass with a stack of open positions, so a reply of many unclosed `{`
- * costs linear time (retrying from every `{` was quadratic).
+ * up to its closing `}`. A `{` is closed when more `}` than `{` follow it at some point, so one
+ * backward pass counting unmatched `}` finds the leftmost closed `{`, and one forward pass its
+ * end: linear, with no stack (1 MB of `{` used to push a million positions).
  */
 function firstBalancedObject(text: string): string | undefined {
-  const open: number[] = [];
-  let best: [number, number] | undefined;
-  for (let index = text.indexOf('{'); index !== -1 && index < text.length; index += 1) {
+  let unmatchedClosers = 0;
+  let start = -1;
+  for (let index = text.length - 1; index >= 0; index -= 1) {
     const char = text.charCodeAt(index);
-    if (char === 0x7b) {
-      open.push(index);
-    } else if (char === 0x7d && open.length > 0) {
-      const start = open.pop()!;
-      if (best === undefined || start < best[0]) best = [start, index];
-      // Nothing left open: no later `}` can close an earlier `{`.
-      if (open.length === 0) break;
+    if (char === 0x7d) {
+      unmatchedClosers += 1;
+    } else if (char === 0x7b && unmatchedClosers > 0) {
+      unmatchedClosers -= 1;
+      start = index;
     }
   }
-  return best === undefined ? undefined : text.slice(best[0], best[1] + 1);
+  if (start === -1) return undefined;
+  let depth = 0;
+  for (let index = start; index < text.length; index += 1) {
+    const char = text.charCodeAt(index);
+    if (char === 0x7b) depth += 1;
+    else if (char === 0x7d && (depth -= 1) === 0) return text.slice(start, index + 1);
+  }
+  return undefined;
 }
 
-/** The reply read as a JSON object: the whole text, else its first balanced `{…}`; `tooDeep` when nesting was refused. */
-function readObject(text: string): { readonly object: Record<string, unknown> } | { readonly object: undefined; readonly tooDeep: boolean } {
-  const whole = parseJsonLoosely(text);
-  if (whole.ok && isJsonObject(whole.value)) return { object: whole.value };
+type ReadObject = { readonly object: Record<string, unknown>; readonly source: string } | { readonly object: undefined; readonly tooDeep: boolean };
+
+/** The reply read as DSPy reads it: `json_repair` on the whole text, else on its first balanced `{…}`; `tooDeep` when nesting was refused. */
+function readObject(text: string): ReadObject {
+  const whole = repairJson(text);
+  if (whole.ok && isJsonObject(whole.value)) return { object: whole.value, source: text };
   const embedded = firstBalancedObject(text);
-  const parsed = embedded === undefined ? undefined : parseJsonLoosely(embedded);
-  if (parsed !== undefined && parsed.ok && isJsonObject(parsed.value)) return { object: parsed.value };
-  return { object: undefined, tooDeep: (!whole.ok && whole.tooDeep === true) || (parsed !== undefined && !parsed.ok && parsed.tooDeep === true) };
+  const parsed = embedded === undefined ? undefined : repairJson(embedded);
+  if (embedded !== undefined && parsed !== undefined && parsed.ok && isJsonObject(parsed.value)) return { object: parsed.value, source: embedded };
+  return { object: undefined, tooDeep: !whole.ok || (parsed !== undefined && !parsed.ok) };
+}
+
+/**
+ * Python's `str()` of the values `str` fields received as JSON numbers, lists or objects (`4.0`
+ * stays `"4.0"`, `1e16` is `"1e+16"`): the source is read again keeping each number's text.
+ */
+function pythonTextOfFields(source: string, names: readonly string[]): Map<string, string> {
+  const texts = new Map<string, string>();
+  const reread = repairJson(source, { numberText: true });
+  if (!reread.ok || !isJsonObject(reread.value)) return texts;
+  for (const name of names) if (Object.hasOwn(reread.value, name)) texts.set(name, pythonStr(reread.value[name]));
+  return texts;
 }
 
 /**
@@ -112,7 +133,8 @@ export class JSONAdapter extends TemplateAdapter {
   }
 
   /**
-   * Reads the reply as a JSON object (lenient JSON, or the first `{…}` inside other text); keys
+   * Reads the reply as a JSON object as DSPy does (`json_repair`, which skips text around the
+   * object and repairs quotes, commas and missing brackets; else the first `{…}` inside it); keys
    * that are not output fields are ignored, values are converted to their field types, missing
    * `Optional` outputs are null.
    * @throws {AdapterParseError} ADAPTER_PARSE when there is no JSON object, a required output is missing, or a value does not fit.
@@ -137,9 +159,21 @@ export class JSONAdapter extends TemplateAdapter {
       );
     }
     const object = read.object;
+    const textFields = resolved.outputFields.filter(
+      (field) => field.type.kind === 'str' && Object.hasOwn(object, field.name) && typeof object[field.name] !== 'string',
+    );
+    const pythonTexts =
+      textFields.length === 0
+        ? undefined
+        : pythonTextOfFields(
+            read.source,
+            textFields.map((field) => field.name),
+          );
     const parsed = new Map<string, unknown>();
     for (const field of resolved.outputFields) {
-      if (Object.hasOwn(object, field.name)) parsed.set(field.name, coerceOutputField('JSONAdapter', field, object[field.name], text));
+      if (!Object.hasOwn(object, field.name)) continue;
+      const value = pythonTexts?.get(field.name) ?? object[field.name];
+      parsed.set(field.name, coerceOutputField('JSONAdapter', field, value, text));
     }
     return completeOutputs('JSONAdapter', resolved, parsed, text);
   }

@@ -1,7 +1,8 @@
 import { MAX_NESTING_DEPTH } from '../util/nesting-depth';
 import type { FieldType, LiteralValue } from '../signatures/field-types';
 import { pythonRepr } from '../util/python-format';
-import { parseJsonLoosely } from './parse-json-loosely';
+import { parsePythonLiteral } from './python-literal';
+import { NOTHING_FOUND, repairJson } from './repair-json';
 import { pythonStrip } from '../util/python-text';
 import { validateLax, type LaxResult } from './validate-lax';
 
@@ -30,7 +31,8 @@ function admitsStrAndNone(type: FieldType): boolean {
 /**
  * Converts a field's raw value from an LM reply to the field's type, as DSPy's `parse_value`:
  * `str` keeps the text; `Literal` matches exactly or after unwrapping; `Optional[str]` keeps the
- * text; anything else reads the text as (lenient) JSON and validates it in pydantic's lax mode.
+ * text; anything else reads the text as DSPy does (`json_repair`, then `ast.literal_eval`, else the
+ * text itself) and validates it in pydantic's lax mode.
  * Values that are not strings (from a JSON reply) are validated directly.
  * @returns the converted value, or why it does not fit (with `problems` for class constraints).
  */
@@ -38,7 +40,19 @@ export function parseValue(value: unknown, type: FieldType): LaxResult {
   if (type.kind === 'str') return { ok: true, value: typeof value === 'string' ? value : pythonRepr(value) };
   if (type.kind === 'literal') return parseLiteral(value, type.values);
   if (typeof value !== 'string' || admitsStrAndNone(type)) return validateLax(value, type);
-  const parsed = parseJsonLoosely(value);
-  if (!parsed.ok && parsed.tooDeep === true) return { ok: false, message: `the value nests more than ${MAX_NESTING_DEPTH} levels deep` };
-  return validateLax(parsed.ok ? parsed.value : value, type);
+  const candidate = readCandidate(value);
+  if (candidate === TOO_DEEP) return { ok: false, message: `the value nests more than ${MAX_NESTING_DEPTH} levels deep` };
+  return validateLax(candidate, type);
+}
+
+const TOO_DEEP = Symbol('too deep');
+
+/** DSPy's candidate: `json_repair.loads(text)`, else (when that finds nothing) `ast.literal_eval(text)`, else the text. */
+function readCandidate(text: string): unknown {
+  const repaired = repairJson(text);
+  if (!repaired.ok) return TOO_DEEP;
+  if (repaired.value !== NOTHING_FOUND || text === '') return repaired.value;
+  const literal = parsePythonLiteral(text);
+  if (literal.ok) return literal.value;
+  return literal.tooDeep === true ? TOO_DEEP : text;
 }

@@ -5,6 +5,13 @@ import { formatFieldValue } from '../../lib/adapters/format-field-value';
 const STR = parseFieldType('str');
 
 describe('formatFieldValue', () => {
+  it('writes non-finite floats as DSPy does: None alone, null inside JSON', () => {
+    const float = parseFieldType('float');
+
+    expect([formatFieldValue(Infinity, float), formatFieldValue(-Infinity, float), formatFieldValue(NaN, float)]).toEqual(['None', 'None', 'None']);
+    expect(formatFieldValue([1.5, Infinity, NaN, -Infinity], parseFieldType('list[float]'))).toBe('[1.5, null, null, null]');
+  });
+
   it('writes strings as they are', () => {
     expect(formatFieldValue('  "quoted" text ', STR)).toBe('  "quoted" text ');
   });

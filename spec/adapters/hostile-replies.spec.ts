@@ -38,7 +38,8 @@ describe('ChatAdapter.parse and JSONAdapter.parse with hostile replies', () => {
 
   it('finds the first balanced object after many unclosed braces', () => {
     expect(new JSONAdapter().parse('question -> answer', `${'{'.repeat(1_000)} {"answer": "x"}`)).toEqual({ answer: 'x' });
-    expect(new JSONAdapter().parse('question -> answer', 'note } then {"answer": "y"} {"answer": "z"}')).toEqual({ answer: 'y' });
+    // json_repair reads both values (a list, not an object); the first balanced object is then used.
+    expect(new JSONAdapter().parse('question -> answer', 'note } then {"answer": "y"} [1] {"answer": "z"}')).toEqual({ answer: 'y' });
   });
 
   it('keeps the line structure of sections split by any Python line break', () => {

@@ -24,10 +24,50 @@ describe('JSONAdapter.parse', () => {
     expect(result).toEqual({ answer: 7 });
   });
 
-  it('accepts Python spellings inside the object', () => {
-    const result = adapter.parse('q -> ok: bool, note: Optional[str]', "{'ok': True, 'note': None}");
+  it('accepts Python spellings inside the object, reading None as DSPy does', () => {
+    // json_repair reads a bare None as the text "None": Optional[str] keeps it, Optional[int] reads it as None.
+    const result = adapter.parse('q -> ok: bool, note: Optional[str], year: Optional[int]', "{'ok': True, 'note': None, 'year': None}");
 
-    expect(result).toEqual({ ok: true, note: null });
+    expect(result).toEqual({ ok: true, note: 'None', year: null });
+  });
+
+  it.each([
+    ['a missing closing bracket', '{"answer": "Paris", "tags": ["a", "b"', { answer: 'Paris', tags: ['a', 'b'] }],
+    ['a missing closing quote', '{"tags": [], "answer": "Paris', { answer: 'Paris', tags: [] }],
+    ['single quotes', "{'answer': 'it\\'s', 'tags': ['x']}", { answer: "it's", tags: ['x'] }],
+    ['trailing commas', '{"answer": "a", "tags": ["1", "2",],}', { answer: 'a', tags: ['1', '2'] }],
+    ['Python literals', '{"answer": "a", "tags": [], "ok": True, "note": None}', { answer: 'a', tags: [], ok: true, note: null }],
+    ['text around the object', 'Sure! {"answer": "a", "tags": []} Hope that helps.', { answer: 'a', tags: [] }],
+    ['unquoted keys and values', '{answer: Paris, tags: []}', { answer: 'Paris', tags: [] }],
+    ['a code fence and a comment', '```json\n{"answer": "a", // the answer\n "tags": []}\n```', { answer: 'a', tags: [] }],
+  ])('repairs %s as DSPy (json_repair) does', (_name, reply, expected) => {
+    const signature = 'q -> answer, tags: list[str], ok: Optional[bool], note: Optional[int]';
+    const result = adapter.parse(signature, reply);
+
+    expect(result).toEqual({ ok: null, note: null, ...expected });
+  });
+
+  it('keeps strict cases strict: a reply with no object is refused', () => {
+    expect(parseError(() => adapter.parse('q -> answer', 'The answer is Paris.')).code).toBe('ADAPTER_PARSE');
+    expect(parseError(() => adapter.parse('q -> answer', "answer: 'Paris'")).code).toBe('ADAPTER_PARSE');
+    expect(parseError(() => adapter.parse('q -> answer', '["answer", "Paris"]')).code).toBe('ADAPTER_PARSE');
+  });
+
+  it('reads a repeated object as an update, as json_repair does', () => {
+    expect(adapter.parse('q -> answer', 'First {"answer": "draft"} then {"answer": "final"}')).toEqual({ answer: 'final' });
+  });
+
+  it.each([
+    ['4.0', '4.0'],
+    ['-0.0', '-0.0'],
+    ['1e16', '1e+16'],
+    ['1e-7', '1e-07'],
+    ['0.1', '0.1'],
+    ['12345678901234567890', '12345678901234567890'],
+    ['[1.0, 2, true, null, "a"]', "[1.0, 2, True, None, 'a']"],
+    ['{"k": 2.50}', "{'k': 2.5}"],
+  ])("keeps Python's text for the JSON number %s in a str field", (json, text) => {
+    expect(adapter.parse('q -> answer, count: int', `{"answer": ${json}, "count": 4.0}`)).toEqual({ answer: text, count: 4 });
   });
 
   it('writes a non-string value of a str field the way Python prints it', () => {
@@ -85,6 +125,15 @@ describe('JSONAdapter.format details', () => {
       { role: 'user', content: '[[ ## question ## ]]\nq1' },
       { role: 'assistant', content: '{\n  "answer": "a1",\n  "score": 2.0\n}' },
     ]);
+  });
+
+  it('writes non-finite floats in demos as null, never Infinity or NaN', () => {
+    const signature = Signature.parse('question -> score: float, scores: list[float]');
+    const demos = [new Example({ question: 'q1', score: Infinity, scores: [NaN, -Infinity, 1] })];
+
+    const messages = new JSONAdapter().format(signature, demos, { question: 'q2' });
+
+    expect(messages[2].content).toBe('{\n  "score": null,\n  "scores": [\n    null,\n    null,\n    1.0\n  ]\n}');
   });
 
   it('has no completed marker anywhere', () => {

@@ -35,6 +35,44 @@ describe('parseValue', () => {
     expect(parsed(text, 'int')).toBe(expected);
   });
 
+  it.each([
+    ['0x1F', 'int', 31],
+    ['0o17', 'int', 15],
+    ['1_000', 'int', 1000],
+    ['+5', 'int', 5],
+    ['1, 2', 'list[int]', [1, 2]],
+    ['(1, 2)', 'list[int]', [1, 2]],
+    ['{1, 2}', 'list[int]', [1, 2]],
+    ["'a', 'b'", 'list[str]', ['a', 'b']],
+    ['True', 'bool', true],
+    ['None', 'Optional[int]', null],
+    ["'7'", 'int', 7],
+    ['.5', 'float', 0.5],
+  ])('reads the Python literal %j for %s as ast.literal_eval does', (text, type, expected) => {
+    expect(parsed(text, type)).toEqual(expected);
+  });
+
+  it.each([
+    ['[1, 2', 'list[int]', [1, 2]],
+    ["['a', 'b',]", 'list[str]', ['a', 'b']],
+    ['The list is [1, 2, 3].', 'list[int]', [1, 2, 3]],
+    // json_repair reads any-case true/false/null, but a bare None is the text "None".
+    ['{"a": 1, "b": [True, None]', 'dict[str, Any]', { a: 1, b: [true, 'None'] }],
+    ['```json\n{"a": 1}\n```', 'dict[str, int]', { a: 1 }],
+  ])('repairs %j for %s as json_repair does', (text, type, expected) => {
+    expect(parsed(text, type)).toEqual(expected);
+  });
+
+  it('reads 1 MB of "{" in a dict field as the empty object json_repair finds', () => {
+    expect(parsed('{'.repeat(1_000_000), 'dict[str, Any]')).toEqual({});
+  });
+
+  it('refuses a value nested past the limit', () => {
+    const result = parseValue('['.repeat(200), parseFieldType('list[Any]'));
+
+    expect(result).toMatchObject({ ok: false, message: expect.stringContaining('levels deep') });
+  });
+
   it('rejects an int with a fractional part or words', () => {
     expect([rejects('4.5', 'int'), rejects('four', 'int'), rejects('', 'int')]).toEqual([true, true, true]);
   });

@@ -1,0 +1,331 @@
+import { MAX_NESTING_DEPTH } from '../util/nesting-depth';
+
+/**
+ * Python's `ast.literal_eval` for the literals an LM writes, which DSPy tries when `json_repair`
+ * finds nothing: `True`/`False`/`None`, strings in either quote (triple quotes, adjacent strings
+ * joined, `r''` raw), ints (`1_000`, `0x1F`, `0o17`, `0b101`, signs), floats (`1.`, `.5`, `1e-3`),
+ * tuples with or without parentheses (`1, 2`), lists, dicts and sets. Tuples and sets come back as
+ * arrays and `Set`s. Never evaluates anything else: names, calls and operators are refused.
+ */
+
+/** The literal's value, or `ok: false` (`tooDeep` when it nests more than `MAX_NESTING_DEPTH` levels). */
+export type PythonLiteralResult = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly tooDeep?: boolean };
+
+const NOT_LITERAL: PythonLiteralResult = Object.freeze({ ok: false });
+const TOO_DEEP: PythonLiteralResult = Object.freeze({ ok: false, tooDeep: true });
+/** Python refuses to convert longer decimal digit strings to `int`; literal_eval then fails. */
+const PYTHON_INT_MAX_DIGITS = 4300;
+const NAMES: Readonly<Record<string, unknown>> = { True: true, False: false, None: null };
+const ESCAPES: Readonly<Record<string, string>> = {
+  '\n': '',
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  v: '\v',
+};
+
+class NotLiteral extends Error {}
+class TooDeep extends Error {}
+
+function isDigitCode(code: number, radix: number): boolean {
+  if (radix === 16) return (code >= 0x30 && code <= 0x39) || ((code | 0x20) >= 0x61 && (code | 0x20) <= 0x66);
+  return code >= 0x30 && code < 0x30 + radix;
+}
+
+class LiteralReader {
+  #index = 0;
+
+  constructor(private readonly text: string) {}
+
+  readAll(): unknown {
+    const value = this.readExpression(0, true);
+    this.skipSpace();
+    if (this.#index !== this.text.length) throw new NotLiteral();
+    return value;
+  }
+
+  /** Spaces, tabs, form feeds, and line breaks (inside brackets, or around the whole literal), and `\`-continued lines. */
+  private skipSpace(): void {
+    for (;;) {
+      const char = this.text[this.#index];
+      if (char === ' ' || char === '\t' || char === '\f' || char === '\n' || char === '\r') this.#index += 1;
+      else if (char === '\\' && (this.text[this.#index + 1] === '\n' || this.text[this.#index + 1] === '\r')) this.#index += 2;
+      else return;
+    }
+  }
+
+  private peek(): string | undefined {
+    this.skipSpace();
+    return this.text[this.#index];
+  }
+
+  /** One value, or (where `allowTuple`) `a, b, …` as a tuple. */
+  private readExpression(depth: number, allowTuple: boolean): unknown {
+    const first = this.readValue(depth);
+    if (!allowTuple || this.peek() !== ',') return first;
+    if (depth >= MAX_NESTING_DEPTH) throw new TooDeep();
+    const items = [first];
+    while (this.peek() === ',') {
+      this.#index += 1;
+      const next = this.peek();
+      if (next === undefined || next === ')' || next === ']' || next === '}') break;
+      items.push(this.readValue(depth + 1));
+    }
+    return items;
+  }
+
+  private readValue(depth: number): unknown {
+    const char = this.peek();
+    if (char === undefined) throw new NotLiteral();
+    if (char === '(' || char === '[' || char === '{') {
+      if (depth >= MAX_NESTING_DEPTH) throw new TooDeep();
+      this.#index += 1;
+      if (char === '(') return this.readParenthesized(depth + 1);
+      if (char === '[') return this.readItems(depth + 1, ']');
+      return this.readBraces(depth + 1);
+    }
+    if (char === '+' || char === '-') return this.readSigned();
+    if (char === '"' || char === "'") return this.readStrings(false);
+    if ((char === 'r' || char === 'R') && (this.text[this.#index + 1] === '"' || this.text[this.#index + 1] === "'")) {
+      this.#index += 1;
+      return this.readStrings(true);
+    }
+    if ((char >= '0' && char <= '9') || char === '.') return this.readNumber();
+    const name = /[A-Za-z_]\w*/y;
+    name.lastIndex = this.#index;
+    const word = name.exec(this.text)?.[0];
+    if (word === undefined || !Object.hasOwn(NAMES, word)) throw new NotLiteral();
+    this.#index += word.length;
+    return NAMES[word];
+  }
+
+  /** `+x`/`-x` (repeatable) on a number only, as literal_eval allows. */
+  private readSigned(): number {
+    let negative = false;
+    let char = this.peek();
+    while (char === '+' || char === '-') {
+      if (char === '-') negative = !negative;
+      this.#index += 1;
+      char = this.peek();
+    }
+    if (char === undefined || !((char >= '0' && char <= '9') || char === '.')) throw new NotLiteral();
+    const value = this.readNumber();
+    return negative ? -value : value;
+  }
+
+  /** Digits of `radix` with single `_` between them, from the current position; the end position (the start when none). */
+  private digitsEnd(start: number, radix: number): number {
+    let position = start;
+    if (!isDigitCode(this.text.charCodeAt(position), radix)) return start;
+    position += 1;
+    for (;;) {
+      const code = this.text.charCodeAt(position);
+      if (isDigitCode(code, radix)) position += 1;
+      else if (code === 0x5f && isDigitCode(this.text.charCodeAt(position + 1), radix)) position += 2;
+      else return position;
+    }
+  }
+
+  private readNumber(): number {
+    const start = this.#index;
+    const text = this.text;
+    const prefix = text[start] === '0' ? text[start + 1]?.toLowerCase() : undefined;
+    if (prefix === 'x' || prefix === 'o' || prefix === 'b') {
+      const radix = prefix === 'x' ? 16 : prefix === 'o' ? 8 : 2;
+      const digitsStart = text[start + 2] === '_' ? start + 3 : start + 2;
+      const end = this.digitsEnd(digitsStart, radix);
+      if (end === digitsStart) throw new NotLiteral();
+      this.#index = end;
+      this.refuseAfterNumber();
+      return parseInt(text.slice(digitsStart, end).replaceAll('_', ''), radix);
+    }
+    let end = this.digitsEnd(start, 10);
+    let isFloat = false;
+    if (text[end] === '.') {
+      const fractionEnd = this.digitsEnd(end + 1, 10);
+      if (end === start && fractionEnd === end + 1) throw new NotLiteral();
+      end = fractionEnd;
+      isFloat = true;
+    } else if (end === start) {
+      throw new NotLiteral();
+    }
+    if (text[end] === 'e' || text[end] === 'E') {
+      const signed = text[end + 1] === '+' || text[end + 1] === '-' ? end + 2 : end + 1;
+      const exponentEnd = this.digitsEnd(signed, 10);
+      if (exponentEnd === signed) throw new NotLiteral();
+      end = exponentEnd;
+      isFloat = true;
+    }
+    const written = text.slice(start, end);
+    const literal = written.includes('_') ? written.replaceAll('_', '') : written;
+    this.#index = end;
+    this.refuseAfterNumber();
+    if (isFloat) return Number(literal);
+    // `007` is a syntax error in Python 3; `000` is zero.
+    if (literal.length > 1 && literal[0] === '0' && /[1-9]/.test(literal)) throw new NotLiteral();
+    if (literal.length > PYTHON_INT_MAX_DIGITS) throw new NotLiteral();
+    return Number(literal);
+  }
+
+  /** A letter, digit or `_` right after a number (`1j`, `1abc`) is not a literal dspex reads. */
+  private refuseAfterNumber(): void {
+    const code = this.text.charCodeAt(this.#index);
+    const isWord = (code >= 0x30 && code <= 0x39) || ((code | 0x20) >= 0x61 && (code | 0x20) <= 0x7a) || code === 0x5f || code === 0x2e;
+    if (isWord || code > 0x7f) throw new NotLiteral();
+  }
+
+  /** One or more adjacent string literals, joined (`'a' 'b'` is `'ab'`). */
+  private readStrings(raw: boolean): string {
+    let value = this.readString(raw);
+    for (;;) {
+      const next = this.peek();
+      if (next === '"' || next === "'") {
+        value += this.readString(false);
+      } else if ((next === 'r' || next === 'R') && (this.text[this.#index + 1] === '"' || this.text[this.#index + 1] === "'")) {
+        this.#index += 1;
+        value += this.readString(true);
+      } else {
+        return value;
+      }
+    }
+  }
+
+  private readString(raw: boolean): string {
+    const quote = this.text[this.#index];
+    const triple = this.text.startsWith(quote.repeat(3), this.#index);
+    const delimiter = triple ? quote.repeat(3) : quote;
+    let index = this.#index + delimiter.length;
+    let value = '';
+    const quoteCode = quote.charCodeAt(0);
+    for (;;) {
+      // Plain characters are copied as one run.
+      const runStart = index;
+      for (; index < this.text.length; index += 1) {
+        const code = this.text.charCodeAt(index);
+        if (code === quoteCode || code === 0x5c || code === 0x0a || code === 0x0d) break;
+      }
+      value += this.text.slice(runStart, index);
+      if (index >= this.text.length) throw new NotLiteral();
+      if (this.text.startsWith(delimiter, index)) break;
+      const char = this.text[index];
+      if (!triple && (char === '\n' || char === '\r')) throw new NotLiteral();
+      if (char !== '\\') {
+        value += char;
+        index += 1;
+        continue;
+      }
+      const escaped = this.text[index + 1];
+      if (escaped === undefined) throw new NotLiteral();
+      if (raw) {
+        value += char + escaped;
+        index += 2;
+        continue;
+      }
+      const width = escaped === 'x' ? 2 : escaped === 'u' ? 4 : escaped === 'U' ? 8 : 0;
+      if (width > 0) {
+        const hex = this.text.slice(index + 2, index + 2 + width);
+        if (hex.length !== width || !/^[0-9a-fA-F]+$/.test(hex)) throw new NotLiteral();
+        const point = parseInt(hex, 16);
+        if (point > 0x10ffff) throw new NotLiteral();
+        value += String.fromCodePoint(point);
+        index += 2 + width;
+      } else if (escaped >= '0' && escaped <= '7') {
+        const octal = /[0-7]{1,3}/y;
+        octal.lastIndex = index + 1;
+        const digits = octal.exec(this.text)![0];
+        value += String.fromCharCode(parseInt(digits, 8));
+        index += 1 + digits.length;
+      } else if (Object.hasOwn(ESCAPES, escaped)) {
+        value += ESCAPES[escaped];
+        index += 2;
+      } else {
+        // Python keeps an unknown escape as written.
+        value += char + escaped;
+        index += 2;
+      }
+    }
+    this.#index = index + delimiter.length;
+    return value;
+  }
+
+  /** After `(`: `()`, a grouping `(x)`, or a tuple `(x,)`/`(x, y)`. */
+  private readParenthesized(depth: number): unknown {
+    if (this.peek() === ')') {
+      this.#index += 1;
+      return [];
+    }
+    const value = this.readExpression(depth, true);
+    if (this.peek() !== ')') throw new NotLiteral();
+    this.#index += 1;
+    return value;
+  }
+
+  private readItems(depth: number, close: string): unknown[] {
+    const items: unknown[] = [];
+    while (this.peek() !== close) {
+      items.push(this.readValue(depth));
+      if (this.peek() !== ',') break;
+      this.#index += 1;
+    }
+    if (this.peek() !== close) throw new NotLiteral();
+    this.#index += 1;
+    return items;
+  }
+
+  /** After `{`: a dict (`{}` included), or a set of hashable scalars. */
+  private readBraces(depth: number): Record<string, unknown> | Set<unknown> {
+    if (this.peek() === '}') {
+      this.#index += 1;
+      return {};
+    }
+    const first = this.readValue(depth);
+    if (this.peek() !== ':') {
+      const items = [first];
+      while (this.peek() === ',') {
+        this.#index += 1;
+        if (this.peek() === '}') break;
+        items.push(this.readValue(depth));
+      }
+      if (this.peek() !== '}' || items.some((item) => item !== null && typeof item === 'object')) throw new NotLiteral();
+      this.#index += 1;
+      return new Set(items);
+    }
+    const result: Record<string, unknown> = {};
+    let key = first;
+    for (;;) {
+      if (key !== null && typeof key === 'object') throw new NotLiteral();
+      if (this.peek() !== ':') throw new NotLiteral();
+      this.#index += 1;
+      // defineProperty keeps a "__proto__" key an own property.
+      Object.defineProperty(result, String(key), { value: this.readValue(depth), enumerable: true, writable: true, configurable: true });
+      if (this.peek() !== ',') break;
+      this.#index += 1;
+      if (this.peek() === '}') break;
+      key = this.readValue(depth);
+    }
+    if (this.peek() !== '}') throw new NotLiteral();
+    this.#index += 1;
+    return result;
+  }
+}
+
+/**
+ * Reads text as a Python literal, as `ast.literal_eval` does.
+ * @returns `{ ok: true, value }`, or `{ ok: false }` when the text is not a literal (`tooDeep` past the nesting limit).
+ */
+export function parsePythonLiteral(text: string): PythonLiteralResult {
+  // literal_eval strips leading spaces and tabs; a leading line break is fine in eval mode too.
+  try {
+    return { ok: true, value: new LiteralReader(text).readAll() };
+  } catch (error) {
+    if (error instanceof NotLiteral) return NOT_LITERAL;
+    if (error instanceof TooDeep) return TOO_DEEP;
+    throw error;
+  }
+}

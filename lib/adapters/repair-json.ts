@@ -1,0 +1,762 @@
+import { isPythonSpace } from '../util/python-text';
+import { jsonNestingExceeds, MAX_NESTING_DEPTH } from '../util/nesting-depth';
+import { PythonNumberText, pythonFloatText, pythonIntText } from '../util/python-number-text';
+
+/**
+ * DSPy reads JSON replies with `json_repair.loads`: strict JSON when the text is valid, else a
+ * forgiving reader that skips prose around the value, closes what the reply left open, and
+ * accepts single quotes, unquoted keys and values, trailing commas, comments, `True`/`FALSE`,
+ * Python tuples and numbers such as `1_000` or `.5`. This is that reader, re-written from its
+ * documented behaviour (golden cases in the spec), with two guarantees json_repair lacks: one
+ * pass over the text (each look-ahead stops at the next quote, and is cached), and nesting
+ * refused past `MAX_NESTING_DEPTH`.
+ *
+ * Where json_repair returns `""` (nothing JSON-like found) this returns `NOTHING_FOUND` too.
+ */
+
+/** What `repairJson` found: a value (`''` when nothing JSON-like), or `tooDeep` when nesting was refused. */
+export type RepairJsonResult = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly tooDeep: true };
+
+/** Options of `repairJson`. */
+export interface RepairJsonOptions {
+  /** Numbers come back as `PythonNumberText` (Python's `str()` of the number), for `str` fields. */
+  readonly numberText?: boolean;
+}
+
+/** json_repair's result when the text holds nothing JSON-like. */
+export const NOTHING_FOUND = '';
+
+const TOO_DEEP: RepairJsonResult = Object.freeze({ ok: false, tooDeep: true });
+
+type Context = 'key' | 'value' | 'array';
+
+class NestingTooDeep extends Error {}
+
+const QUOTE = 0x22;
+const APOSTROPHE = 0x27;
+const LEFT_QUOTE = 0x201c;
+const RIGHT_QUOTE = 0x201d;
+const BACKSLASH = 0x5c;
+
+/** A character json_repair treats as a string delimiter: `"`, `'`, `“`, `”`. */
+function isDelimiter(code: number): boolean {
+  return code === QUOTE || code === APOSTROPHE || code === LEFT_QUOTE || code === RIGHT_QUOTE;
+}
+
+const ALPHANUMERIC = /[\p{L}\p{N}]/u;
+const ALPHABETIC = /\p{L}/u;
+
+function isAlphanumeric(char: string | undefined): boolean {
+  if (char === undefined) return false;
+  const code = char.charCodeAt(0);
+  if (code < 128) return (code >= 0x30 && code <= 0x39) || ((code | 0x20) >= 0x61 && (code | 0x20) <= 0x7a);
+  return ALPHANUMERIC.test(char);
+}
+
+function isAlphabetic(char: string | undefined): boolean {
+  if (char === undefined) return false;
+  const code = char.charCodeAt(0);
+  if (code < 128) return (code | 0x20) >= 0x61 && (code | 0x20) <= 0x7a;
+  return ALPHABETIC.test(char);
+}
+
+function isDigit(char: string | undefined): boolean {
+  return char !== undefined && char >= '0' && char <= '9';
+}
+
+/** Python's `str.rstrip()`. */
+function rstrip(text: string): string {
+  let end = text.length;
+  while (end > 0 && isPythonSpace(text.charCodeAt(end - 1))) end -= 1;
+  return end === text.length ? text : text.slice(0, end);
+}
+
+/** Python truthiness of a parsed value (json_repair drops falsy top-level values). */
+function isTruthy(value: unknown): boolean {
+  if (value === null || value === false || value === '' || value === 0) return false;
+  if (Array.isArray(value)) return value.length > 0;
+  if (typeof value === 'object') return value instanceof PythonNumberText ? value.text !== '0' && value.text !== '0.0' : Object.keys(value).length > 0;
+  return true;
+}
+
+function isStrictlyEmpty(value: unknown): boolean {
+  if (value === '') return true;
+  if (Array.isArray(value)) return value.length === 0;
+  return value !== null && typeof value === 'object' && !(value instanceof PythonNumberText) && Object.keys(value).length === 0;
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return typeof value;
+}
+
+/** json_repair's `is_same_object`: same types and the same keys, all the way down (a repeated object is an update). */
+function isSameShape(left: unknown, right: unknown, depth = 0): boolean {
+  if (kindOf(left) !== kindOf(right) || depth > MAX_NESTING_DEPTH) return false;
+  if (Array.isArray(left) && Array.isArray(right)) {
+    return left.length === right.length && left.every((item, index) => isSameShape(item, right[index], depth + 1));
+  }
+  if (left !== null && typeof left === 'object' && right !== null && typeof right === 'object') {
+    const leftKeys = Object.keys(left);
+    if (leftKeys.length !== Object.keys(right).length) return false;
+    const leftRecord = left as Record<string, unknown>;
+    const rightRecord = right as Record<string, unknown>;
+    return leftKeys.every((key) => Object.hasOwn(right, key) && isSameShape(leftRecord[key], rightRecord[key], depth + 1));
+  }
+  return true;
+}
+
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  // defineProperty keeps a "__proto__" key an own property, as JSON.parse does (and is slow, so only there).
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
+}
+
+const NUMBER_TEXT_INT = /^-?\d+$/;
+// One way to split the digits (no backtracking on a long run).
+const NUMBER_TEXT_FLOAT = /^-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/;
+/** Python refuses to convert longer digit strings to `int` (`sys.get_int_max_str_digits()`); json_repair then keeps the text. */
+const PYTHON_INT_MAX_DIGITS = 4300;
+
+class RepairReader {
+  #index = 0;
+  readonly #contexts: Context[] = [];
+  /** Cached look-ahead: the next position of a delimiter from some start, so repeated look-aheads stay linear. */
+  readonly #nextCache = new Map<number, { from: number; at: number }>();
+  #bracketCache: { code: number; from: number; end: number; count: number } | undefined;
+
+  constructor(
+    private readonly text: string,
+    private readonly numberText: boolean,
+  ) {}
+
+  private get current(): Context | undefined {
+    return this.#contexts[this.#contexts.length - 1];
+  }
+
+  private inContext(context: Context): boolean {
+    return this.#contexts.includes(context);
+  }
+
+  private char(offset = 0): string | undefined {
+    return this.text[this.#index + offset];
+  }
+
+  private skipSpace(): void {
+    while (this.#index < this.text.length && isPythonSpace(this.text.charCodeAt(this.#index))) this.#index += 1;
+  }
+
+  /** Position of the first non-space character at or after `from`. */
+  private nonSpaceFrom(from: number): number {
+    let position = from;
+    while (position < this.text.length && isPythonSpace(this.text.charCodeAt(position))) position += 1;
+    return position;
+  }
+
+  /** Position of the next unescaped `code` at or after `from`, or -1; cached per character so look-aheads never rescan. */
+  private nextUnescaped(code: number, from: number): number {
+    let cached = this.#nextCache.get(code);
+    if (cached !== undefined && cached.from <= from && (cached.at === -1 || cached.at >= from)) return cached.at;
+    let position = from;
+    let backslashes = 0;
+    let found = -1;
+    for (; position < this.text.length; position += 1) {
+      const current = this.text.charCodeAt(position);
+      if (current === BACKSLASH) {
+        backslashes += 1;
+        continue;
+      }
+      if (current === code && backslashes % 2 === 0) {
+        found = position;
+        break;
+      }
+      backslashes = 0;
+    }
+    // A hit right after a backslash run is not cached: a later look-ahead may start inside the run.
+    if (found === -1 || this.text.charCodeAt(found - 1) !== BACKSLASH) {
+      if (cached === undefined) {
+        cached = { from, at: found };
+        this.#nextCache.set(code, cached);
+      } else {
+        cached.from = from;
+        cached.at = found;
+      }
+    }
+    return found;
+  }
+
+  private enter(context: Context): void {
+    this.#contexts.push(context);
+  }
+
+  private leave(): void {
+    this.#contexts.pop();
+  }
+
+  /** json_repair's top level: the first value, then any further values (a list of them, or the latest of repeated objects). */
+  readAll(): unknown {
+    let value = this.readTopValue();
+    if (this.#index >= this.text.length) return value;
+    const values = [value];
+    while (this.#index < this.text.length) {
+      const commaSeparated = this.topValueIsCommaSeparated();
+      const next = this.readTopValue();
+      if (!isTruthy(next)) {
+        this.#index += 1;
+        continue;
+      }
+      const last = values[values.length - 1];
+      if ((!commaSeparated && isSameShape(last, next)) || !isTruthy(last)) values.pop();
+      values.push(next);
+    }
+    value = values.length === 1 ? values[0] : values;
+    return value;
+  }
+
+  private topValueIsCommaSeparated(): boolean {
+    if (this.text[this.nonSpaceFrom(this.#index)] === ',') return true;
+    let position = this.#index - 1;
+    while (position >= 0 && isPythonSpace(this.text.charCodeAt(position))) position -= 1;
+    return position >= 0 && this.text[position] === ',';
+  }
+
+  /** Skips prose until a `{`, `[` or comment starts a value; `NOTHING_FOUND` at the end. */
+  private readTopValue(): unknown {
+    for (;;) {
+      const char = this.char();
+      if (char === undefined) return NOTHING_FOUND;
+      if (char === '{' || char === '[') return this.readValue(0);
+      if (char === '#' || char === '/') {
+        this.skipComment();
+        continue;
+      }
+      this.#index += 1;
+    }
+  }
+
+  /** json_repair's `parse_json` inside a container: the next value, skipping characters that cannot start one. */
+  private readValue(depth: number): unknown {
+    for (;;) {
+      const char = this.char();
+      if (char === undefined) return NOTHING_FOUND;
+      if (char === '{') {
+        this.#index += 1;
+        return this.readObject(depth + 1);
+      }
+      if (char === '[') {
+        this.#index += 1;
+        return this.readArray(depth + 1, ']');
+      }
+      if (char === '(') return this.readParenthesized(depth + 1);
+      if (isDelimiter(char.charCodeAt(0)) || isAlphabetic(char)) return this.readString();
+      if (isDigit(char) || char === '-' || char === '.') return this.readNumber();
+      if (char === '#' || char === '/') {
+        this.skipComment();
+        return NOTHING_FOUND;
+      }
+      this.#index += 1;
+    }
+  }
+
+  private checkDepth(depth: number): void {
+    if (depth > MAX_NESTING_DEPTH) throw new NestingTooDeep();
+  }
+
+  /** After `{`: members until `}` (or the end), repairing missing quotes, colons, commas and values. */
+  private readObject(depth: number): Record<string, unknown> {
+    this.checkDepth(depth);
+    const object: Record<string, unknown> = {};
+    const start = this.#index;
+    const topLevel = this.#contexts.length === 0;
+    while ((this.char() ?? '}') !== '}') {
+      this.skipSpace();
+      if (this.char() === ':') this.#index += 1;
+      const key = this.readKey();
+      this.skipSpace();
+      if ((this.char() ?? '}') === '}') continue;
+      // json_repair steps over the character after a key whether or not it is the missing `:`.
+      this.#index += 1;
+      setOwn(object, key, this.readMemberValue(depth));
+      const after = this.char();
+      if (after === ',' || after === "'" || after === '"') this.#index += 1;
+      if (this.char() === ']' && this.inContext('array')) break;
+      this.skipSpace();
+    }
+    if (this.char() === '}') this.#index += 1;
+    if (Object.keys(object).length === 0 && this.#index - start > 1 && this.isSetBody(start, this.#index)) {
+      // `{'a', 'b'}` / `{1, 2}`: a set written as an object, read as a list.
+      this.#index = start;
+      return this.readArray(depth, ']') as unknown as Record<string, unknown>;
+    }
+    if (!topLevel) {
+      // A stray `}` after an object inside an array is dropped.
+      if (this.char() === '}' && this.current === 'array') this.#index += 1;
+      return object;
+    }
+    // `{"a": 1}, "b": 2}`: members after the closing brace still belong to the object.
+    const afterBrace = this.nonSpaceFrom(this.#index);
+    if (this.text[afterBrace] === ',') {
+      const next = this.nonSpaceFrom(afterBrace + 1);
+      if (next < this.text.length && isDelimiter(this.text.charCodeAt(next))) {
+        this.#index = next;
+        for (const [key, value] of Object.entries(this.readObject(depth))) setOwn(object, key, value);
+      }
+    }
+    return object;
+  }
+
+  /** The braces hold scalars and commas only: no `:` outside quotes, no nested brackets or comments. */
+  private isSetBody(start: number, end: number): boolean {
+    let quote = 0;
+    let sawValue = false;
+    for (let position = start; position < end; position += 1) {
+      const code = this.text.charCodeAt(position);
+      if (quote !== 0) {
+        if (code === BACKSLASH) position += 1;
+        else if (code === quote) quote = 0;
+        continue;
+      }
+      if (isDelimiter(code)) {
+        quote = code === LEFT_QUOTE ? RIGHT_QUOTE : code;
+        sawValue = true;
+      } else if (code === 0x3a || code === 0x7b || code === 0x5b || code === 0x2f || code === 0x23) {
+        return false;
+      } else if (code !== 0x7d && code !== 0x2c && !isPythonSpace(code)) {
+        sawValue = true;
+      }
+    }
+    return sawValue;
+  }
+
+  private readKey(): string {
+    this.enter('key');
+    try {
+      let key = '';
+      while (this.char() !== undefined) {
+        key = this.readString() as string;
+        if (key === '') this.skipSpace();
+        if (key !== '' || this.char() === ':' || this.char() === '}') break;
+      }
+      return key;
+    } finally {
+      this.leave();
+    }
+  }
+
+  private readMemberValue(depth: number): unknown {
+    this.enter('value');
+    try {
+      this.skipSpace();
+      const char = this.char();
+      if (char === ',' || char === '}') return '';
+      return this.readValue(depth);
+    } finally {
+      this.leave();
+    }
+  }
+
+  /** After `[` (or `(`): items until the closing bracket, a `}`, or the end. */
+  private readArray(depth: number, close: ']' | ')'): unknown[] {
+    this.checkDepth(depth);
+    const items: unknown[] = [];
+    this.enter('array');
+    try {
+      this.skipSpace();
+      let char = this.char();
+      while (char !== undefined && char !== close && char !== '}') {
+        let value: unknown;
+        const code = char.charCodeAt(0);
+        if (isDelimiter(code) && this.stringIsKey(code)) {
+          // `["key": "value"]`: an object whose `{` is missing.
+          value = this.readObject(depth + 1);
+        } else {
+          value = isDelimiter(code) ? this.readString() : this.readValue(depth);
+        }
+        const next = this.char();
+        if (isStrictlyEmpty(value) && next !== close && next !== ',') {
+          this.#index += 1;
+        } else if (!(value === '...' && this.text[this.#index - 1] === '.')) {
+          items.push(value);
+        }
+        char = this.char();
+        while (char !== undefined && char !== close && (char === ',' || isPythonSpace(char.charCodeAt(0)))) {
+          this.#index += 1;
+          char = this.char();
+        }
+      }
+      this.#index += 1;
+      return items;
+    } finally {
+      this.leave();
+    }
+  }
+
+  /** A quoted string at the current position is followed by `:` (so it is an object key). */
+  private stringIsKey(code: number): boolean {
+    const end = this.nextUnescaped(code, this.#index + 1);
+    return end !== -1 && this.text[this.nonSpaceFrom(end + 1)] === ':';
+  }
+
+  /** `(…)`: a tuple read as a list, or the one value a grouping holds. */
+  private readParenthesized(depth: number): unknown {
+    this.#index += 1;
+    const values = this.readArray(depth, ')');
+    if (values.length !== 1) return values;
+    // `(1,)` is a one-item tuple; `(1)` is the value 1.
+    let before = this.#index - 2;
+    while (before >= 0 && isPythonSpace(this.text.charCodeAt(before))) before -= 1;
+    return this.text[before] === ',' ? values : values[0];
+  }
+
+  private skipComment(): void {
+    const char = this.char();
+    if (char === '#' || (char === '/' && this.char(1) === '/')) {
+      const stops = char === '#' ? this.commentStops() : '';
+      while (this.#index < this.text.length && this.char() !== '\n' && this.char() !== '\r' && !stops.includes(this.char()!)) this.#index += 1;
+    } else if (char === '/' && this.char(1) === '*') {
+      const end = this.text.indexOf('*/', this.#index + 2);
+      this.#index = end === -1 ? this.text.length : end + 2;
+    } else {
+      this.#index += 1;
+    }
+  }
+
+  private commentStops(): string {
+    return `${this.inContext('array') ? ']' : ''}${this.inContext('value') ? '}' : ''}${this.inContext('key') ? ':' : ''}`;
+  }
+
+  /** `true`/`false`/`null` in any letter case at the current position, or undefined. */
+  private readWord(): boolean | null | undefined {
+    for (const [word, value] of [
+      ['true', true],
+      ['false', false],
+      ['null', null],
+    ] as const) {
+      if (this.text.slice(this.#index, this.#index + word.length).toLowerCase() === word) {
+        this.#index += word.length;
+        return value;
+      }
+    }
+    return undefined;
+  }
+
+  /** json_repair's number: digits and `-.eE/,_`; a trailing letter makes it a bare string, a `,` or `/` keeps it as text. */
+  private readNumber(): unknown {
+    const start = this.#index;
+    const inArray = this.current === 'array';
+    let end = start;
+    let underscores = false;
+    for (; end < this.text.length; end += 1) {
+      const code = this.text.charCodeAt(end);
+      const isNumberChar = (code >= 0x30 && code <= 0x39) || code === 0x2d || code === 0x2e || code === 0x65 || code === 0x45 || code === 0x2f || code === 0x5f;
+      if (code === 0x5f) underscores = true;
+      if (!isNumberChar && (code !== 0x2c || inArray)) break;
+    }
+    this.#index = end;
+    // One slice for the whole run (never a character at a time), then json_repair drops the `_`s.
+    let text = this.text.slice(start, end);
+    if (underscores) text = text.replaceAll('_', '');
+    if (isAlphabetic(this.char())) {
+      this.#index = start;
+      return this.readString();
+    }
+    if (text !== '' && '-eE/,'.includes(text[text.length - 1])) {
+      text = text.slice(0, -1);
+      this.#index -= 1;
+    }
+    if (text.includes(',')) return text;
+    if (/[.eE]/.test(text)) {
+      if (!NUMBER_TEXT_FLOAT.test(text)) return text;
+      return this.numberText ? new PythonNumberText(pythonFloatText(Number(text))) : Number(text);
+    }
+    if (!NUMBER_TEXT_INT.test(text)) return text;
+    if (text.replace('-', '').length > PYTHON_INT_MAX_DIGITS) return text;
+    return this.numberText ? new PythonNumberText(pythonIntText(text)) : Number(text);
+  }
+
+  /** json_repair's `parse_string`: quoted or bare text, or a literal `true`/`false`/`null` (any case) outside keys. */
+  private readString(): unknown {
+    let char = this.char();
+    if (char === '#' || char === '/') {
+      this.skipComment();
+      return '';
+    }
+    while (char !== undefined && !isDelimiter(char.charCodeAt(0)) && !isAlphanumeric(char)) {
+      this.#index += 1;
+      char = this.char();
+    }
+    if (char === undefined) return '';
+    const code = char.charCodeAt(0);
+    let close = '"';
+    let missingQuotes = false;
+    if (code === APOSTROPHE) close = "'";
+    else if (code === LEFT_QUOTE) close = '\u201d';
+    else if (!isDelimiter(code)) {
+      if ('tfnTFN'.includes(char) && this.current !== 'key') {
+        const word = this.readWord();
+        if (word !== undefined) return word;
+      }
+      missingQuotes = true;
+    }
+    if (!missingQuotes) {
+      this.#index += 1;
+      const fast = this.simpleString(close);
+      if (fast !== undefined) return fast;
+      if (this.char() === close) {
+        if (this.closesHere(this.#index + 1)) {
+          this.#index += 1;
+          return '';
+        }
+        // A doubled opening quote: `""value"` is "value"; `"""` or `"" "next"` hold nothing.
+        if (this.char(1) === close) return '';
+        const next = this.text[this.nonSpaceFrom(this.#index + 1)];
+        if (next !== undefined && (isDelimiter(next.charCodeAt(0)) || next === '{' || next === '[')) {
+          this.#index += 1;
+          return '';
+        }
+        if (next !== ',' && next !== ']' && next !== '}') this.#index += 1;
+      }
+    }
+    return missingQuotes ? this.bareString() : this.quotedString(close, code);
+  }
+
+  /** The next non-space character fits the context for a string that ends just before `position`. */
+  private closesHere(position: number): boolean {
+    const next = this.text[this.nonSpaceFrom(position)];
+    if (this.current === 'key') return next === ':';
+    if (this.current === 'value') return next === undefined || next === ',' || next === '}';
+    if (this.current === 'array') return next === undefined || next === ',' || next === ']';
+    return next === undefined;
+  }
+
+  /** A `"…"` without escapes or line breaks whose closing quote fits the context; undefined otherwise. */
+  private simpleString(close: string): string | undefined {
+    if (close !== '"') return undefined;
+    const end = this.nextUnescaped(QUOTE, this.#index);
+    if (end === -1) return undefined;
+    const value = this.text.slice(this.#index, end);
+    if (value.includes('\\') || value.includes('\n') || value.includes('\r') || !this.closesHere(end + 1)) return undefined;
+    this.#index = end + 1;
+    return value;
+  }
+
+  /** Text without an opening quote: up to the `:` or space (keys), `,`/`]` (arrays), `}` or a `,` before the next member (values). */
+  private bareString(): string {
+    const context = this.current;
+    const start = this.#index;
+    for (;;) {
+      const char = this.char();
+      if (char === undefined) break;
+      const code = char.charCodeAt(0);
+      if (context === 'key' && (char === ':' || isPythonSpace(code))) break;
+      if (context === 'array' && (char === ']' || char === ',')) break;
+      if (context === 'value' && (char === '}' || (char === ',' && this.memberFollows(this.#index + 1)))) break;
+      if (isDelimiter(code)) {
+        // A quote ends a bare value; when it opens the next key, it stays for that key.
+        if (context === 'value' && this.stringIsKey(code)) {
+          const value = rstrip(this.text.slice(start, this.#index));
+          return value;
+        }
+        const value = this.text.slice(start, this.#index);
+        this.#index += 1;
+        return rstrip(value);
+      }
+      this.#index += 1;
+    }
+    const value = rstrip(this.text.slice(start, this.#index));
+    if (context === 'key' && this.#index < this.text.length && isPythonSpace(this.text.charCodeAt(this.#index))) {
+      this.skipSpace();
+      if (this.char() !== ':' && this.char() !== ',') return '';
+    }
+    return value;
+  }
+
+  /** After a `,` in a value: the next member starts (a quoted key then `:`, or a bare word then `:`). */
+  private memberFollows(position: number): boolean {
+    const start = this.nonSpaceFrom(position);
+    if (start >= this.text.length || this.text[start] === '}') return true;
+    const code = this.text.charCodeAt(start);
+    if (isDelimiter(code)) {
+      const end = this.nextUnescaped(code === LEFT_QUOTE ? RIGHT_QUOTE : code, start + 1);
+      return end !== -1 && this.text[this.nonSpaceFrom(end + 1)] === ':';
+    }
+    let end = start;
+    while (end < this.text.length && (isAlphanumeric(this.text[end]) || this.text[end] === '_')) end += 1;
+    return end > start && this.text[this.nonSpaceFrom(end)] === ':';
+  }
+
+  /** The body of a quoted string (after its opening quote), repairing stray quotes, escapes and a missing closing quote. */
+  private quotedString(close: string, openCode: number): string {
+    const closeCode = close.charCodeAt(0);
+    const context = this.current;
+    const inArray = this.inContext('array');
+    // The text is gathered as runs copied with one slice each (never one character at a time).
+    let value = '';
+    let runStart = this.#index;
+    let openBraces = 0;
+    let literalQuote = false;
+    for (;;) {
+      const position = this.#index;
+      if (position >= this.text.length) return rstrip(value + this.text.slice(runStart, position));
+      const code = this.text.charCodeAt(position);
+      if (code === BACKSLASH) {
+        const escaped = this.readEscape(close);
+        // A backslash kept as written stays part of the run.
+        if (escaped !== undefined) {
+          value = value + this.text.slice(runStart, position) + escaped;
+          runStart = this.#index;
+        }
+        continue;
+      }
+      if (code === closeCode) {
+        if (literalQuote) {
+          literalQuote = false;
+        } else {
+          const decision = this.closingDecision(closeCode);
+          if (decision === 'close') {
+            const text = value + this.text.slice(runStart, position);
+            this.#index += 1;
+            return text.endsWith('\n') ? rstrip(text) : text;
+          }
+          if (decision === 'pair') literalQuote = true;
+        }
+      } else if (code === 0x7b) {
+        openBraces += 1;
+      } else if (code === 0x7d && context === 'value') {
+        if (openBraces > 0) openBraces -= 1;
+        else if (this.braceEndsValue(closeCode, openCode)) return rstrip(value + this.text.slice(runStart, position));
+      } else if (code === 0x5d && inArray && this.nextUnescaped(closeCode, position) === -1) {
+        return rstrip(value + this.text.slice(runStart, position));
+      }
+      this.#index += 1;
+    }
+  }
+
+  /**
+   * At a closing-quote candidate: `close` when what follows fits the context; `pair` when a quoted
+   * section follows inside the text (this quote and the next are both kept); `keep` otherwise.
+   */
+  private closingDecision(closeCode: number): 'close' | 'pair' | 'keep' {
+    const context = this.current;
+    let position = this.#index + 1;
+    let sawLetter = false;
+    let onlySpace = true;
+    for (; position < this.text.length; position += 1) {
+      const char = this.text[position];
+      const code = char.charCodeAt(0);
+      if (code === closeCode) break;
+      if (isAlphabetic(char)) sawLetter = true;
+      if (!isPythonSpace(code)) onlySpace = false;
+      if (context === 'key' && (char === ':' || char === '}')) return 'close';
+      if (context === 'value' && char === '}') return 'close';
+      if (context === 'array' && (char === ']' || char === ',')) return 'close';
+      if (context === 'value' && char === ',' && !sawLetter) {
+        // `"a", "b": …` closes; `"a", b"}` keeps the quote (the comma is inside the text).
+        const next = this.nextUnescaped(closeCode, position + 1);
+        if (next === -1) return 'close';
+        const after = this.text[this.nonSpaceFrom(next + 1)];
+        return after === '}' || after === ',' ? 'keep' : 'close';
+      }
+    }
+    if (position >= this.text.length || onlySpace) return 'close';
+    // Another quote at `position` before anything that would end the text.
+    if (context === 'value') {
+      // `"v"alue", "key2": …`: that quote ends the value, so this one is text.
+      const afterQuote = this.nonSpaceFrom(position + 1);
+      if (this.text[afterQuote] === ',' && this.memberFollows(afterQuote + 1)) return 'keep';
+      // `"a" x "b": …`: this quote closes when the quoted text after it is a key.
+      const next = this.nextUnescaped(closeCode, position + 1);
+      if (next === -1) return 'pair';
+      for (let after = next + 1; after < this.text.length; after += 1) {
+        const code = this.text.charCodeAt(after);
+        if (code === 0x3a) return 'close';
+        if (code === 0x2c || code === 0x5d || code === 0x7d || code === closeCode) break;
+      }
+      return 'pair';
+    }
+    if (context === 'array') return this.quotesBeforeBracket(closeCode, position) % 2 === 1 ? 'close' : 'pair';
+    return 'pair';
+  }
+
+  /** How many unescaped `code` quotes lie from `from` (included) to the next `]`; consecutive queries share one scan. */
+  private quotesBeforeBracket(code: number, from: number): number {
+    const cache = this.#bracketCache;
+    if (cache !== undefined && cache.code === code && cache.from <= from && from < cache.end) {
+      for (let position = cache.from; position < from; position += 1) if (this.isQuoteAt(code, position)) cache.count -= 1;
+      cache.from = from;
+      return cache.count;
+    }
+    let count = 0;
+    let position = from;
+    for (; position < this.text.length && this.text.charCodeAt(position) !== 0x5d; position += 1) if (this.isQuoteAt(code, position)) count += 1;
+    this.#bracketCache = { code, from, end: position, count };
+    return count;
+  }
+
+  private isQuoteAt(code: number, position: number): boolean {
+    return this.text.charCodeAt(position) === code && this.text.charCodeAt(position - 1) !== BACKSLASH;
+  }
+
+  /** A `}` inside a value's quoted text ends the value when no closing quote follows that could end it instead. */
+  private braceEndsValue(closeCode: number, openCode: number): boolean {
+    const next = this.nextUnescaped(closeCode, this.#index + 1);
+    if (next === -1) return true;
+    const afterAt = this.nonSpaceFrom(next + 1);
+    const after = this.text[afterAt];
+    if (after === undefined || after === ',' || after === '}') return false;
+    // The brace ends the value only when the quote after it opens the next key (`…} "key": …`).
+    const keyStart = this.nextUnescaped(openCode, afterAt);
+    if (keyStart === -1) return false;
+    return this.text[this.nonSpaceFrom(keyStart + 1)] === ':';
+  }
+
+  /** A backslash sequence in a quoted string, as json_repair reads it; undefined when the backslash is kept as written (unknown escapes). */
+  private readEscape(close: string): string | undefined {
+    const next = this.char(1);
+    if (next === undefined) {
+      this.#index += 1;
+      return undefined;
+    }
+    const simple: Record<string, string> = { t: '\t', n: '\n', r: '\r', b: '\b', '\\': '\\' };
+    if (Object.hasOwn(simple, next)) {
+      this.#index += 2;
+      return simple[next];
+    }
+    if (next === close || (isDelimiter(next.charCodeAt(0)) && next !== close)) {
+      this.#index += 2;
+      return next;
+    }
+    if (next === 'u' || next === 'x') {
+      const width = next === 'u' ? 4 : 2;
+      const hex = this.text.slice(this.#index + 2, this.#index + 2 + width);
+      if (hex.length === width && /^[0-9a-fA-F]+$/.test(hex)) {
+        this.#index += 2 + width;
+        return String.fromCharCode(parseInt(hex, 16));
+      }
+    }
+    this.#index += 1;
+    return undefined;
+  }
+}
+
+/**
+ * `json_repair.loads`: strict JSON when valid, else the forgiving reading described above.
+ * @returns the value (`NOTHING_FOUND`, an empty string, when nothing JSON-like was found), or `tooDeep`.
+ */
+export function repairJson(text: string, options: RepairJsonOptions = {}): RepairJsonResult {
+  const numberText = options.numberText === true;
+  if (!numberText && !jsonNestingExceeds(text)) {
+    try {
+      return { ok: true, value: JSON.parse(text) };
+    } catch {
+      // Not strict JSON: repair it.
+    }
+  }
+  try {
+    return { ok: true, value: new RepairReader(text, numberText).readAll() };
+  } catch (error) {
+    if (error instanceof NestingTooDeep) return TOO_DEEP;
+    throw error;
+  }
+}

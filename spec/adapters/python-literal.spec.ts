@@ -1,0 +1,61 @@
+import { parsePythonLiteral } from '../../lib/adapters/python-literal';
+
+/** What Python's `ast.literal_eval` returns for each text (tuples as arrays, sets as Sets). */
+describe('parsePythonLiteral', () => {
+  it.each([
+    ['True', true],
+    ['None', null],
+    ["'a'", 'a'],
+    ['"it\'s"', "it's"],
+    ['\'a\' "b"', 'ab'],
+    ["'''x\ny'''", 'x\ny'],
+    ["r'\\d'", '\\d'],
+    ["'\\x41\\u00e9\\101\\q'", 'Aé' + 'A' + '\\q'],
+    ['0x1F', 31],
+    ['0o17', 15],
+    ['0b101', 5],
+    ['1_000', 1000],
+    ['-5', -5],
+    ['+5', 5],
+    ['--5', 5],
+    ['1.', 1],
+    ['.5', 0.5],
+    ['1e-3', 0.001],
+    ['1_0.5_0', 10.5],
+    ['000', 0],
+    ['1, 2', [1, 2]],
+    ['1,', [1]],
+    ['(1, 2)', [1, 2]],
+    ['(1,)', [1]],
+    ['(1)', 1],
+    ['()', []],
+    ['[1, (2, 3), [True, None],]', [1, [2, 3], [true, null]]],
+    ["{'a': 1, 2: 'b',}", { a: 1, '2': 'b' }],
+    ['{}', {}],
+    ['  \t[1]\n', [1]],
+  ])('reads %j', (text, expected) => {
+    expect(parsePythonLiteral(text)).toEqual({ ok: true, value: expected });
+  });
+
+  it('reads a set as a Set', () => {
+    expect(parsePythonLiteral('{1, 2, 2}')).toEqual({ ok: true, value: new Set([1, 2]) });
+  });
+
+  it.each(['', 'true', 'null', 'hello', '007', '1__0', '0x', '1j', '[1, 2', "'a", "'a\nb'", 'os.system("x")', '1 + 2', '-True', '{[1]: 2}', 'NaN', '(1, 2) x'])(
+    'refuses %j, as literal_eval does',
+    (text) => {
+      expect(parsePythonLiteral(text)).toEqual({ ok: false });
+    },
+  );
+
+  it('refuses nesting past the limit as too deep', () => {
+    expect(parsePythonLiteral(`${'['.repeat(200)}${']'.repeat(200)}`)).toEqual({ ok: false, tooDeep: true });
+  });
+
+  it('keeps a "__proto__" key an own property', () => {
+    const result = parsePythonLiteral("{'__proto__': {'polluted': 1}}");
+
+    expect(result.ok && Object.getPrototypeOf(result.value)).toBe(Object.prototype);
+    expect(result.ok && Object.keys(result.value as object)).toEqual(['__proto__']);
+  });
+});
