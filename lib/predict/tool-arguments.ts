@@ -11,8 +11,8 @@ export type ToolArgumentsResult = { readonly ok: true; readonly value: object } 
 export interface ToolArguments {
   /** Argument name → JSON schema, printed in ReAct's tool list (`{}` when unknown). */
   readonly schema: Readonly<Record<string, JsonSchemaObject>>;
-  /** Checks the model's arguments and returns the object the tool is called with. */
-  parse(toolName: string, args: Readonly<Record<string, unknown>>): ToolArgumentsResult;
+  /** Checks the model's arguments and returns the object the tool is called with (a promise for async validators). */
+  parse(toolName: string, args: Readonly<Record<string, unknown>>): ToolArgumentsResult | Promise<ToolArgumentsResult>;
 }
 
 /**
@@ -43,11 +43,12 @@ export const OPEN_TOOL_ARGUMENTS: ToolArguments = Object.freeze({
 /**
  * Arguments declared as argument name → JSON schema (`{ query: { type: 'string' } }`). As DSPy:
  * an undeclared argument is refused, and a value is checked against its schema when the schema
- * has a `type`. Arguments without a `default` are required; missing defaults are filled in.
+ * has a `type`. Arguments without a `default` are required (or those `requiredNames` lists, when
+ * given); missing defaults are filled in.
  */
-export function jsonSchemaToolArguments(schema: Readonly<Record<string, JsonSchemaObject>>): ToolArguments {
+export function jsonSchemaToolArguments(schema: Readonly<Record<string, JsonSchemaObject>>, requiredNames?: readonly string[]): ToolArguments {
   const frozen = Object.freeze({ ...schema });
-  const required = Object.keys(frozen).filter((name) => !('default' in frozen[name]));
+  const required = requiredNames === undefined ? Object.keys(frozen).filter((name) => !('default' in frozen[name])) : [...requiredNames];
   return Object.freeze({
     schema: frozen,
     parse(toolName: string, args: Readonly<Record<string, unknown>>): ToolArgumentsResult {

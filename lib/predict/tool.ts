@@ -1,10 +1,13 @@
+import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { ToolError, describeProblem, describeValue } from '../errors';
 import { activeCallbacks, runWithCallbacks } from '../settings/callbacks';
 import { isPlainObject } from '../util/is-plain-object';
+import { isStandardSchema } from '../util/is-standard-schema';
 import { validateOptions, type OptionRules } from '../util/validate-options';
 import { pythonRepr } from '../util/python-format';
 import { classToolArguments, type ToolArgumentsClass } from './class-tool-arguments';
 import type { JsonSchemaObject } from './json-schema-violation';
+import { isObjectJsonSchema, objectJsonSchemaToolArguments, standardSchemaToolArguments, type ToolObjectJsonSchema } from './schema-tool-arguments';
 import { OPEN_TOOL_ARGUMENTS, isArgumentSchemaMap, jsonSchemaToolArguments, type ToolArguments } from './tool-arguments';
 
 /** What a tool function receives besides its arguments: a signal that aborts on timeout or when the caller gives up. */
@@ -18,8 +21,17 @@ export interface ToolCallContext {
  */
 export type ToolFunction = (args: never, context: ToolCallContext) => unknown;
 
+/** What `schema` may be: a Standard Schema (Zod 4, Valibot, ArkType, …) or a JSON Schema of the argument object. */
+export type ToolSchema = StandardSchemaV1 | ToolObjectJsonSchema;
+
+/**
+ * The function a tool with schema `S` wraps: with a Standard Schema, it receives the schema's
+ * output type (the validated arguments); otherwise any one-argument function.
+ */
+export type ToolFunctionFor<S> = [S] extends [StandardSchemaV1] ? (args: StandardSchemaV1.InferOutput<S>, context: ToolCallContext) => unknown : ToolFunction;
+
 /** Options of `new Tool(fn, options)`. */
-export interface ToolOptions {
+export interface ToolOptions<S extends ToolSchema | undefined = ToolSchema | undefined> {
   /** The name the model calls the tool by (default `fn.name`). */
   name?: string;
   /** What the tool does, shown to the model (DSPy prints a function's docstring here). */
@@ -30,6 +42,12 @@ export interface ToolOptions {
    * model sees `{}`.
    */
   args?: Readonly<Record<string, JsonSchemaObject>> | ToolArgumentsClass;
+  /**
+   * The whole argument object: a Standard Schema (`z.object({ city: z.string().describe('…') })`),
+   * which also types `fn`'s argument, or a JSON Schema `{ type: 'object', properties, required }`.
+   * The prompt shows each argument's name, type and description. Give `schema` or `args`, not both.
+   */
+  schema?: S;
   /** Longest a call may take; a slower call becomes an execution error the model sees, not a crash. */
   timeoutMs?: number;
 }
@@ -44,6 +62,7 @@ const TOOL_OPTION_RULES: OptionRules = {
   description: { kind: 'string', allowEmpty: true },
   // Checked by argumentsOf, which names the accepted shapes.
   args: { kind: 'any' },
+  schema: { kind: 'any' },
   timeoutMs: { kind: 'duration' },
 };
 
@@ -51,7 +70,18 @@ function invalid(problem: string, received: unknown, fix: string, details: Recor
   return new ToolError(describeProblem(problem, describeValue(received), fix), { details });
 }
 
-function argumentsOf(args: ToolOptions['args'], name: string): ToolArguments {
+function argumentsOf({ args, schema }: ToolOptions, name: string): ToolArguments {
+  if (schema !== undefined) {
+    if (args !== undefined) throw invalid(`Tool "${name}" takes "schema" or "args", not both.`, { schema, args }, 'Keep one of them.', { tool: name });
+    if (isStandardSchema(schema)) return standardSchemaToolArguments(schema);
+    if (isObjectJsonSchema(schema)) return objectJsonSchemaToolArguments(schema);
+    throw invalid(
+      `Tool "${name}" schema must be a Standard Schema (Zod 4, Valibot, ArkType, …) or a JSON Schema { type: 'object', properties, required }.`,
+      schema,
+      "Pass e.g. z.object({ city: z.string() }) or { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] }.",
+      { tool: name },
+    );
+  }
   if (args === undefined) return OPEN_TOOL_ARGUMENTS;
   if (typeof args === 'function') return classToolArguments(args);
   if (isArgumentSchemaMap(args)) return jsonSchemaToolArguments(args);
@@ -78,14 +108,17 @@ function untilAborted<T>(pending: Promise<T>, signal: AbortSignal): Promise<T> {
  * A function wrapped for `ReAct`: a name, a description and an argument schema, all shown to the
  * model, plus an optional timeout. `call` checks the model's arguments first (as DSPy's
  * `Tool._validate_and_parse_args`) and calls the function with one object of named arguments.
+ * With a Standard Schema as `schema`, `fn`'s argument is typed from it (`Tool<S>`; every
+ * `Tool<S>` is a `Tool`).
  * @example
- * const weather = new Tool(async ({ city }: { city: string }) => `Sunny in ${city}`, {
+ * const weather = new Tool(async ({ city }) => `Sunny in ${city}`, {
  *   description: 'Current weather in a city.',
- *   args: { city: { type: 'string' } },
+ *   schema: z.object({ city: z.string().describe('The city') }), // city: string
  *   timeoutMs: 5_000,
  * });
  */
-export class Tool {
+// S only types the constructor's `fn`: instances do not depend on it, so every Tool<S> is a Tool.
+export class Tool<S extends ToolSchema | undefined = undefined> {
   readonly name: string;
   readonly description: string | undefined;
   /** Argument name → JSON schema, as the prompt prints it (`{}` when not declared). */
@@ -94,8 +127,8 @@ export class Tool {
   readonly fn: ToolFunction;
   readonly #arguments: ToolArguments;
 
-  /** @throws {ToolError} TOOL_INVALID when `fn` is not a function, the name is empty, or an option is invalid. */
-  constructor(fn: ToolFunction, options: ToolOptions = {}) {
+  /** @throws {ToolError} TOOL_INVALID when `fn` is not a function, the name is empty, or an option is invalid (`schema` and `args` together). */
+  constructor(fn: ToolFunctionFor<S>, options: ToolOptions<S> = {}) {
     if (typeof fn !== 'function') throw invalid('A tool wraps a function.', fn, 'Pass the function that implements the tool.');
     const owner = fn.name === '' ? 'Tool' : `Tool "${fn.name}"`;
     validateOptions(owner, options, TOOL_OPTION_RULES, {
@@ -106,11 +139,11 @@ export class Tool {
       throw invalid('A tool needs a name.', name, 'Pass { name } or use a named function (function search(...) { … }).');
     }
     const { timeoutMs } = options;
-    this.fn = fn;
+    this.fn = fn as ToolFunction;
     this.name = name;
     this.description = options.description === '' ? undefined : options.description;
     this.timeoutMs = timeoutMs;
-    this.#arguments = argumentsOf(options.args, name);
+    this.#arguments = argumentsOf(options, name);
     this.args = this.#arguments.schema;
   }
 
@@ -148,7 +181,7 @@ export class Tool {
       const problem = `${this.name}() takes one object of named arguments, got ${pythonRepr(args)}`;
       throw invalid(`Tool "${this.name}" was called without an object of named arguments.`, args, 'Pass { name: value, … }.', { tool: this.name, problem });
     }
-    const parsed = this.#arguments.parse(this.name, args);
+    const parsed = await this.#arguments.parse(this.name, args);
     if (!parsed.ok) {
       throw invalid(`Tool "${this.name}" got invalid arguments: ${parsed.problem}.`, args, 'Call it with the arguments its schema declares.', {
         tool: this.name,
