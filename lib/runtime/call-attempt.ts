@@ -18,6 +18,14 @@ export type AttemptOutcome =
   /** Any other error escaped `forward`, or the call passed its timeout. */
   | { readonly kind: 'crash'; readonly error: ModuleCrashedError };
 
+/** The abort reasons of calls that passed their timeout (a thread-isolated instance terminates its thread on one). */
+const timeoutReasons = new WeakSet<object>();
+
+/** True when `reason` aborted a call because it passed the child's (or the call's) `timeoutMs`. */
+export function isCallTimeout(reason: unknown): boolean {
+  return typeof reason === 'object' && reason !== null && timeoutReasons.has(reason);
+}
+
 /** What an attempt needs to know about its child. */
 export interface AttemptContext {
   readonly id: string;
@@ -63,7 +71,9 @@ export function attemptCall(call: PendingCall, instance: SupervisableModule, con
     const timeoutMs = call.timeoutMs;
     if (timeoutMs !== undefined && timeoutMs !== Number.POSITIVE_INFINITY) {
       timer = context.clock.setTimeout(() => {
-        controller.abort(new DOMException(`The call to child "${context.id}" passed its timeout of ${timeoutMs} ms.`, 'TimeoutError'));
+        const reason = new DOMException(`The call to child "${context.id}" passed its timeout of ${timeoutMs} ms.`, 'TimeoutError');
+        timeoutReasons.add(reason);
+        controller.abort(reason);
         finish({ kind: 'crash', error: timeoutCrash(context, timeoutMs, controller.signal.reason) });
       }, timeoutMs);
     }

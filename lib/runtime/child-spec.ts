@@ -7,6 +7,8 @@ import type { ModuleState, SupervisableModule } from './supervisable-module';
 import { RESTART_POLICIES, type RestartPolicy } from './restart-policy';
 import { findDependencyCycle } from './restart-strategy';
 import type { Supervisor } from './supervisor';
+import { isolationMismatch, threadStarter } from './thread-module';
+import { threadStartProblem, type ThreadStart } from './thread-start';
 
 /** What a child spec's `start` may return: a module, or a `Supervisor` for a nested tree. */
 export type ChildInstance = SupervisableModule | Supervisor;
@@ -34,8 +36,12 @@ export interface RateLimit {
 export interface ChildSpec<M extends ChildInstance = ChildInstance> {
   /** Unique among the supervisor's children; also the checkpoint key. */
   readonly id: string;
-  /** Creates a fresh instance: a `Module`, or a `Supervisor` for a nested tree. Called again on every restart. Its `forward` types the `ModuleRef`. */
-  readonly start: () => M | Promise<M>;
+  /**
+   * Creates a fresh instance: a `Module`, or a `Supervisor` for a nested tree. Called again on every
+   * restart. Its `forward` types the `ModuleRef`. With `isolation: 'thread'`, the module file and
+   * exported class to build in the worker thread instead (`{ module, export, args? }`).
+   */
+  readonly start: (() => M | Promise<M>) | ThreadStart;
   /** When the child is restarted after it exits (default `'permanent'`). */
   readonly restart?: RestartPolicy;
   /** Calls running at once on the child (default 16). */
@@ -63,7 +69,12 @@ export interface ChildSpec<M extends ChildInstance = ChildInstance> {
    * @default 10_000
    */
   readonly maxQueued?: number;
-  /** Where instances run: `'none'` (default) in this thread. `'thread'` is not available yet. */
+  /**
+   * Where instances run: `'none'` (default) in this thread; `'thread'` each instance in its own
+   * worker thread (then `start` is `{ module, export, args? }`), so a CPU-bound or hung `forward`
+   * cannot block this thread, and a call passing `timeoutMs` terminates the thread.
+   * @default 'none'
+   */
   readonly isolation?: 'none' | 'thread';
   /** Children that must start before this one; when one restarts, this child restarts after it. */
   readonly dependsOn?: readonly string[];
@@ -108,7 +119,16 @@ const isNonEmptyStringArray = (value: unknown): value is string[] =>
  */
 const SPEC_RULES: OptionRules = {
   id: { kind: 'string', required: true },
-  start: { kind: 'function', required: true },
+  start: {
+    kind: 'custom',
+    required: true,
+    check: (value) =>
+      typeof value === 'function'
+        ? undefined
+        : isPlainObject(value)
+          ? threadStartProblem(value)
+          : "a function () => new MyModule() (or, with isolation: 'thread', { module, export, args? })",
+  },
   restart: { kind: 'oneOf', values: RESTART_POLICIES },
   concurrency: { kind: 'integer', min: 1, allowInfinity: true },
   timeoutMs: { kind: 'duration', allowInfinity: true },
@@ -123,7 +143,7 @@ const SPEC_RULES: OptionRules = {
   maxQueued: { kind: 'integer', min: 0, allowInfinity: true },
   isolation: {
     kind: 'custom',
-    check: (value) => (value === 'none' ? undefined : value === 'thread' ? "'none' ('thread' is not available in this version yet)" : "'none' or 'thread'"),
+    check: (value) => (value === 'none' || value === 'thread' ? undefined : "'none' or 'thread'"),
   },
   dependsOn: {
     kind: 'custom',
@@ -165,6 +185,8 @@ export function resolveChildSpec(spec: unknown, defaults: { checkpoint: Checkpoi
     error: (message, details) => new ChildSpecError(message, { details: { ...details, id, field: details.option ?? 'spec' } }),
   });
   const valid = known as Partial<ChildSpec> & Pick<ChildSpec, 'id' | 'start'>;
+  const isThread = valid.isolation === 'thread';
+  if (isThread !== (typeof valid.start !== 'function')) throw isolationMismatch(valid.id, 'start', isThread, valid.start);
   const fallback = valid.fallback;
   if (fallback !== undefined && typeof fallback !== 'function' && fallback.child === valid.id) {
     throw new ChildSpecError(
@@ -180,7 +202,7 @@ export function resolveChildSpec(spec: unknown, defaults: { checkpoint: Checkpoi
   }
   return {
     id: valid.id,
-    start: valid.start,
+    start: typeof valid.start === 'function' ? valid.start : threadStarter(valid.id, valid.start),
     restart: valid.restart ?? 'permanent',
     concurrency: valid.concurrency ?? 16,
     timeoutMs: valid.timeoutMs === Number.POSITIVE_INFINITY ? undefined : valid.timeoutMs,

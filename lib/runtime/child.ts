@@ -1,14 +1,4 @@
-import {
-  ChildOverloadedError,
-  ChildStoppedError,
-  ConfigurationError,
-  DspexError,
-  InputValidationError,
-  ModuleCrashedError,
-  SupervisorStoppedError,
-  describeProblem,
-  describeValue,
-} from '../errors';
+import { ChildStoppedError, DspexError, InputValidationError, SupervisorStoppedError, describeProblem, describeValue } from '../errors';
 import type { Logger } from '../logging/logger';
 import type { Prediction } from '../primitives/prediction';
 import { attemptCall } from './call-attempt';
@@ -22,6 +12,7 @@ import { ExecutionHistory, type CallOutcome, type CallRecord } from './execution
 import { ExecutionQueue } from './execution-queue';
 import { runFallback } from './fallback';
 import { CallCounters, metricsOf, type ChildMetrics } from './metrics';
+import { childStopped, nestedEscalation, nestedForward, notBackInTime, overloaded } from './child-errors';
 import { ChildRef, type ModuleRef, type ModuleRefStatus, type SupervisedCallOptions } from './module-ref';
 import { PendingCall } from './pending-call';
 import type { ChildSummary, RegistryEntry } from './registry';
@@ -29,6 +20,7 @@ import { applyCheckpoint, type StartContext } from './start-instance';
 import type { SupervisableModule } from './supervisable-module';
 import { isSupervisor, type NestedSupervisor } from './supervisor-brand';
 import { traceSupervisedCall } from '../tracing/supervised-call-span';
+import { ThreadRetirements } from './thread-module';
 
 /** How long parameter access and checkpoints wait for a restarting child without a `timeoutMs`. */
 const PARAMETER_WAIT_MS = 5000;
@@ -63,6 +55,8 @@ export class Child implements RegistryEntry {
   readonly #queue: ExecutionQueue;
   readonly #checkpointer: Checkpointer;
   readonly #calls = new Set<PendingCall>();
+  /** Worker threads of discarded thread-isolated instances, ending once their calls are done. */
+  readonly #retirements = new ThreadRetirements();
   #instance: ChildInstance | undefined;
   #generation = 0;
   #isSwapping = false;
@@ -118,14 +112,7 @@ export class Child implements RegistryEntry {
       this.#isNested = true;
       // A nested supervisor that passes its intensity counts as one crash of this child (OTP).
       this.#detachNested = instance.registry.on('escalated', (event) => {
-        const error = new ModuleCrashedError(
-          describeProblem(`Nested supervisor "${this.id}" escalated.`, `child "${event.id}" exceeded its restart intensity`, 'See error.cause.'),
-          {
-            cause: event.error,
-            details: { id: this.id, reason: 'escalated' },
-          },
-        );
-        this.#host.reportExit(this, generation, 'crashed', error);
+        this.#host.reportExit(this, generation, 'crashed', nestedEscalation(this.id, event));
       });
     } else {
       this.#checkpointer.attach(instance);
@@ -143,6 +130,7 @@ export class Child implements RegistryEntry {
   discard(): ChildInstance | undefined {
     const old = this.#instance;
     this.#instance = undefined;
+    this.#retirements.retire(old);
     this.#generation += 1;
     if (this.status !== 'stopped') this.status = 'restarting';
     this.#detachNested?.();
@@ -168,6 +156,7 @@ export class Child implements RegistryEntry {
     this.#checkpointer.savePending();
     const old = this.discard();
     await this.#checkpointer.flush();
+    await this.#retirements.settled();
     return old;
   }
 
@@ -197,13 +186,7 @@ export class Child implements RegistryEntry {
       const recovery = this.#host.recovery();
       if (recovery !== undefined) return this.#callAfter(recovery, inputs, options, signal);
       if (this.#isNested) {
-        throw new ConfigurationError(
-          describeProblem(
-            `Child "${this.id}" is a nested supervisor; it has no forward.`,
-            'a Supervisor child',
-            'Call the children of the nested supervisor (its registry.lookup(id)).',
-          ),
-        );
+        throw nestedForward(this.id);
       }
       const startedAt = this.#host.clock.now();
       const refusal = this.#host.refusal() ?? (this.status === 'stopped' ? this.#stoppedError() : undefined);
@@ -242,7 +225,9 @@ export class Child implements RegistryEntry {
   }
 
   async setParameter(path: string, value: unknown): Promise<void> {
-    (await this.#awaitLiveModule()).setParameter(path, value);
+    // A thread-isolated instance answers with a Promise: the change is made once it settles.
+    const done: unknown = (await this.#awaitLiveModule()).setParameter(path, value);
+    await done;
     this.#checkpointer.noteChange();
   }
 
@@ -269,18 +254,7 @@ export class Child implements RegistryEntry {
       if (this.#instance !== undefined && !this.#isSwapping && this.status === 'running' && !this.#isNested) return this.#instance as SupervisableModule;
       const remaining = deadline - this.#host.clock.now();
       if (this.status === 'stopped' || this.#isNested || remaining <= 0 || !(await this.#whenLiveWithin(remaining))) {
-        throw this.status === 'stopped' || this.#isNested
-          ? this.#stoppedError()
-          : new ChildStoppedError(
-              describeProblem(
-                `Child "${this.id}" did not come back within ${limitMs} ms.`,
-                this.status,
-                'Try again later; see the registry events for why it keeps restarting.',
-              ),
-              {
-                details: { id: this.id, status: this.status, waitedMs: limitMs },
-              },
-            );
+        throw this.status === 'stopped' || this.#isNested ? this.#stoppedError() : notBackInTime(this.id, this.status, limitMs);
       }
     }
   }
@@ -468,14 +442,7 @@ export class Child implements RegistryEntry {
   /** A call over `maxQueued`: rejected at once, never run, never served by the fallback. */
   #reject(inputs: Record<string, unknown>, startedAt: number): Promise<Prediction> {
     this.#counters.rejected += 1;
-    const error = new ChildOverloadedError(
-      describeProblem(
-        `Child "${this.id}" is overloaded: ${this.spec.maxQueued} calls are already waiting.`,
-        `${this.#counters.running} running, ${this.#counters.queued} waiting`,
-        "Retry later, send fewer calls at once, or raise the child's concurrency or maxQueued.",
-      ),
-      { details: { id: this.id, maxQueued: this.spec.maxQueued, queued: this.#counters.queued, running: this.#counters.running } },
-    );
+    const error = overloaded(this.id, this.spec.maxQueued, this.#counters.queued, this.#counters.running);
     this.#record(startedAt, 'rejected', error, inputs);
     return Promise.reject(error);
   }
@@ -528,15 +495,6 @@ export class Child implements RegistryEntry {
   }
 
   #stoppedError(): ChildStoppedError {
-    return new ChildStoppedError(
-      describeProblem(
-        `Child "${this.id}" is ${this.status === 'stopped' ? 'stopped' : 'not serving right now'}.`,
-        this.status,
-        'Call supervisor.restartChild(id) to start it again, or give the child a fallback.',
-      ),
-      {
-        details: { id: this.id, status: this.status },
-      },
-    );
+    return childStopped(this.id, this.status);
   }
 }

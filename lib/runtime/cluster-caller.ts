@@ -3,10 +3,11 @@ import { Queue, QueueEvents, type ConnectionOptions } from 'bullmq';
 import type { Redis, RedisOptions } from 'ioredis';
 import { ChildOverloadedError, InputValidationError, ModuleCrashedError, describeProblem, describeValue } from '../errors';
 import type { Logger } from '../logging/logger';
-import { Prediction } from '../primitives/prediction';
+import type { Prediction } from '../primitives/prediction';
 import { isPlainObject } from '../util/is-plain-object';
 import { validateOptions } from '../util/validate-options';
 import { decodeError } from './cluster-error-codec';
+import { decodePrediction } from './prediction-codec';
 import { readClusterMetrics } from './cluster-metrics';
 import { CLUSTER_TIMINGS, ClusterKeys } from './cluster-options';
 import { PRIORITY_RANGE, bullPriorityOf, type CallJobData, type CallResult, type ControlMessage } from './cluster-protocol';
@@ -191,11 +192,9 @@ export class ClusterCaller implements ClusterModuleRef {
   #receive(jobId: string, result: CallResult): void {
     this.#settle(jobId, (call) => {
       switch (result?.kind) {
-        case 'ok': {
-          const prediction = result.completions !== undefined ? Prediction.fromCompletions(result.completions) : new Prediction();
-          call.resolve(result.completions !== undefined ? new Prediction(prediction, result.fields) : new Prediction(result.fields));
+        case 'ok':
+          call.resolve(decodePrediction(result));
           return;
-        }
         case 'error':
           call.reject(decodeError(result.error));
           return;

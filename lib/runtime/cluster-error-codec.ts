@@ -61,10 +61,10 @@ const CLASSES = new Map<string, ErrorClass>(
 
 /**
  * Rebuilds an encoded error on the caller's side as the same class with the same code, message,
- * details and typed fields; the cause arrives as text (an `Error` whose message is the original's
+ * details and typed fields (`origin` names where it was thrown, in the stack); the cause arrives as text (an `Error` whose message is the original's
  * `name: message`). Errors that are not dspex errors come back as plain `Error`s with their name.
  */
-export function decodeError(encoded: EncodedError): Error {
+export function decodeError(encoded: EncodedError, origin = 'a cluster worker'): Error {
   const cause =
     encoded.cause === undefined ? undefined : Object.assign(new Error(encoded.cause), encoded.causeCode === undefined ? {} : { code: encoded.causeCode });
   const options = { ...(encoded.fields ?? {}), details: encoded.details ?? {}, ...(cause !== undefined ? { cause } : {}) };
@@ -82,6 +82,6 @@ export function decodeError(encoded: EncodedError): Error {
   for (const [key, value] of Object.entries(encoded.fields ?? {})) {
     if (!(key in error)) Object.defineProperty(error, key, { value, enumerable: true, writable: true, configurable: true });
   }
-  if (encoded.stack !== undefined) error.stack = `${encoded.stack}\n    (thrown in a cluster worker; rebuilt on the caller's side)`;
+  if (encoded.stack !== undefined) error.stack = `${encoded.stack}\n    (thrown in ${origin}; rebuilt on the caller's side)`;
   return error;
 }

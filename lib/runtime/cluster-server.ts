@@ -5,6 +5,7 @@ import type { Redis, RedisOptions } from 'ioredis';
 import type { Logger } from '../logging/logger';
 import type { ChildSpec } from './child-spec';
 import { encodeError } from './cluster-error-codec';
+import { encodePrediction } from './prediction-codec';
 import { MetricsRecorder } from './cluster-metrics';
 import { CLUSTER_TIMINGS, type ClusterKeys } from './cluster-options';
 import type { CallJobData, CallResult, WorkerEntry } from './cluster-protocol';
@@ -141,8 +142,7 @@ export class ServedChild implements ServeHandle {
     let result: CallResult;
     try {
       const prediction = await ref.forward(inputs, { signal: controller.signal, ...(callTimeoutMs !== undefined ? { timeoutMs: callTimeoutMs } : {}) });
-      const completions = prediction.completions?.toArray();
-      result = { kind: 'ok', fields: prediction.toJSON(), ...(completions !== undefined ? { completions: completions.map((entry) => ({ ...entry })) } : {}) };
+      result = { kind: 'ok', ...encodePrediction(prediction) };
     } catch (error) {
       result = controller.signal.aborted && error === controller.signal.reason ? { kind: 'cancelled' } : { kind: 'error', error: encodeError(error) };
     } finally {

@@ -1,15 +1,18 @@
 import { ChildSpecError, DspexError, HotSwapError, describeProblem, describeValue } from '../errors';
 import { runWithParameterStore } from '../primitives/parameter-store-scope';
 import type { ParameterStore } from '../primitives/parameter-store';
+import { isPlainObject } from '../util/is-plain-object';
 import { validateOptions, type OptionRules } from '../util/validate-options';
 import type { Child } from './child';
 import type { SwappedEvent } from './registry-event';
 import { bindSharedParameters, isSupervisableModule, loadStateKeepingLMs, type ModuleState, type SupervisableModule } from './supervisable-module';
+import { callStart, disposeUnused, isolationMismatch, threadStarter } from './thread-module';
+import { threadStartProblem, type ThreadStart } from './thread-start';
 
 /** Options of `Supervisor.hotSwap`. */
 export interface HotSwapOptions {
-  /** Builds the new instance; later restarts use it too. */
-  start: () => SupervisableModule | Promise<SupervisableModule>;
+  /** Builds the new instance; later restarts use it too. A thread-isolated child takes `{ module, export, args? }`. */
+  start: (() => SupervisableModule | Promise<SupervisableModule>) | ThreadStart;
   /** The new version, stored with checkpoints from now on. */
   version: string;
   /**
@@ -44,6 +47,9 @@ function failure(child: Child, problem: string, received: string, cause: unknown
  */
 export async function performHotSwap(child: Child, options: HotSwapOptions, context: HotSwapContext): Promise<void> {
   const valid = validateHotSwapOptions(child.id, options);
+  const isThread = child.spec.isolation === 'thread';
+  if (isThread !== (typeof valid.start !== 'function')) throw isolationMismatch(child.id, 'start', isThread, valid.start);
+  const start = typeof valid.start === 'function' ? valid.start : threadStarter(child.id, valid.start);
   const refused = context.refusal();
   if (refused !== undefined) throw failure(child, 'the supervisor is not running', refused.code, refused);
   if (child.nestedSupervisor() !== undefined || child.status === 'stopped') {
@@ -51,13 +57,28 @@ export async function performHotSwap(child: Child, options: HotSwapOptions, cont
   }
   let next: unknown;
   try {
-    next = await runWithParameterStore(context.parameterStore(), () => valid.start());
+    next = await runWithParameterStore(context.parameterStore(), () => callStart(start, child.log));
   } catch (error) {
     throw failure(child, 'start() threw', describeValue(error instanceof Error ? error.message : error), error);
   }
   if (!isSupervisableModule(next)) throw failure(child, 'start() did not return a Module', describeValue(next), undefined);
   bindSharedParameters(next, context.parameterStore());
   const instance = next;
+  try {
+    await switchTo(child, instance, { ...valid, start }, context);
+  } catch (error) {
+    // The new instance never went live: a thread-isolated one ends its thread.
+    await disposeUnused(instance);
+    throw error;
+  }
+}
+
+async function switchTo(
+  child: Child,
+  instance: SupervisableModule,
+  valid: HotSwapOptions & { start: () => SupervisableModule | Promise<SupervisableModule> },
+  context: HotSwapContext,
+): Promise<void> {
   for (;;) {
     // Waiting for a restart happens outside the serialized section: the restart itself runs there.
     if (!(await child.whenLive())) throw failure(child, 'the child stopped before the switch', child.status, context.refusal());
@@ -66,7 +87,7 @@ export async function performHotSwap(child: Child, options: HotSwapOptions, cont
       const old = child.beginSwap();
       const fromVersion = child.version;
       try {
-        if (valid.migrate !== undefined) loadStateKeepingLMs(instance, await valid.migrate(old.dumpState(), fromVersion));
+        if (valid.migrate !== undefined) await loadStateKeepingLMs(instance, await valid.migrate(old.dumpState(), fromVersion));
       } catch (error) {
         child.endSwap();
         throw failure(child, 'migrate or loadState threw', describeValue(error instanceof Error ? error.message : error), error);
@@ -82,7 +103,16 @@ export async function performHotSwap(child: Child, options: HotSwapOptions, cont
 }
 
 const HOT_SWAP_RULES: OptionRules = {
-  start: { kind: 'function', required: true },
+  start: {
+    kind: 'custom',
+    required: true,
+    check: (value) =>
+      typeof value === 'function'
+        ? undefined
+        : isPlainObject(value)
+          ? threadStartProblem(value)
+          : 'a function () => new MyModule() (or a thread start { module, export })',
+  },
   version: { kind: 'string', required: true },
   migrate: { kind: 'function' },
 };

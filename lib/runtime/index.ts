@@ -41,3 +41,4 @@ export type { ChildMetrics, LatencyPercentiles } from './metrics';
 export type { CallRecord, CallOutcome } from './execution-history';
 export type { Clock, ClockTimer } from './clock';
 export type { SupervisableModule } from './supervisable-module';
+export type { ThreadStart } from './thread-start';

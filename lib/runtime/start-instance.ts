@@ -7,6 +7,7 @@ import type { ChildInstance, ResolvedChildSpec } from './child-spec';
 import type { CorruptedEvent } from './registry-event';
 import { bindSharedParameters, isSupervisableModule, loadStateKeepingLMs, type SupervisableModule } from './supervisable-module';
 import { ADOPT_PARAMETER_STORE, isSupervisor } from './supervisor-brand';
+import { callStart, disposeUnused } from './thread-module';
 
 /** What starting an instance needs from the supervisor. */
 export interface StartContext {
@@ -28,7 +29,7 @@ export async function startInstance(spec: ResolvedChildSpec, context: StartConte
   let instance: unknown;
   try {
     // Modules built by start() bind shared parameters to this supervisor's store from their first write.
-    instance = await runWithParameterStore(context.parameterStore, () => spec.start());
+    instance = await runWithParameterStore(context.parameterStore, () => callStart(spec.start, context.log));
   } catch (error) {
     throw new ModuleCrashedError(
       describeProblem(
@@ -59,7 +60,12 @@ export async function startInstance(spec: ResolvedChildSpec, context: StartConte
     );
   }
   bindSharedParameters(instance, context.parameterStore);
-  await restoreNewestCheckpoint(instance, spec, context);
+  try {
+    await restoreNewestCheckpoint(instance, spec, context);
+  } catch (error) {
+    await disposeUnused(instance);
+    throw error;
+  }
   return instance;
 }
 
@@ -142,5 +148,5 @@ export async function applyCheckpoint(
   spec: Pick<ResolvedChildSpec, 'version' | 'migrate'>,
 ): Promise<void> {
   const state = checkpoint.version !== spec.version && spec.migrate !== undefined ? await spec.migrate(checkpoint.state, checkpoint.version) : checkpoint.state;
-  loadStateKeepingLMs(instance, state);
+  await loadStateKeepingLMs(instance, state);
 }

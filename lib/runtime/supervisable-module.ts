@@ -31,12 +31,17 @@ export function bindSharedParameters(instance: SupervisableModule, store: Parame
   if (instance instanceof Module) bindParameterStore(instance, store);
 }
 
+/** A method under this key lets an object that is not a `Module` report its state changes (a thread-isolated instance). */
+export const WATCH_STATE = Symbol('dspex.watchState');
+
 /**
  * Calls `listener` when a `Module` instance's parameters are set or its state is loaded; returns
  * the unsubscribe function, or undefined for objects that cannot report changes.
  */
 export function watchStateChanges(instance: SupervisableModule, listener: () => void): (() => void) | undefined {
-  return instance instanceof Module ? onStateChange(instance, listener) : undefined;
+  if (instance instanceof Module) return onStateChange(instance, listener);
+  const watch = (instance as { [WATCH_STATE]?: unknown })[WATCH_STATE];
+  return typeof watch === 'function' ? (watch as (listener: () => void) => () => void).call(instance, listener) : undefined;
 }
 
 /**
@@ -44,12 +49,13 @@ export function watchStateChanges(instance: SupervisableModule, listener: () => 
  * `Module.loadState` rebuilds each predictor's LM from the saved `lm` entry (as DSPy's
  * `load_state`), which would drop the credentials and custom LM classes `start()` configured;
  * a checkpoint restores what was learned (parameters, demos, instructions), not the wiring.
+ * Another object's `loadState` result is returned: a thread-isolated instance loads asynchronously.
  * @throws {StateValidationError} STATE_INVALID when the module rejects the state (nothing changes).
  */
-export function loadStateKeepingLMs(instance: SupervisableModule, state: ModuleState): void {
+export function loadStateKeepingLMs(instance: SupervisableModule, state: ModuleState): void | Promise<unknown> {
   if (!(instance instanceof Module)) {
-    instance.loadState(state);
-    return;
+    const loaded: unknown = instance.loadState(state);
+    return loaded instanceof Promise ? loaded : undefined;
   }
   const lms = new Map(instance.namedPredictors().map(([name, predictor]) => [name, predictor.lm]));
   const withoutLMs: ModuleState = { ...state };

@@ -15,6 +15,7 @@ import { ParameterStore } from '../primitives/parameter-store';
 import type { CheckpointStore } from './checkpoint-store';
 import { errorSummary, logExit } from './exit-log';
 import { Child, type ChildHost } from './child';
+import { notStopped } from './child-errors';
 import { assertChildReferences, resolveChildSpec, type ChildInstance, type ChildSpec } from './child-spec';
 import { systemClock, unrefTimer, type Clock, type ClockTimer } from './clock';
 import { performHotSwap, type HotSwapOptions } from './hot-swap';
@@ -29,6 +30,7 @@ import { startInstance } from './start-instance';
 import { bindSharedParameters } from './supervisable-module';
 import { isInSupervision } from './supervision-scope';
 import { ADOPT_PARAMETER_STORE, SUPERVISOR_BRAND, isSupervisor } from './supervisor-brand';
+import { disposeUnused } from './thread-module';
 import { validateStopOptions, validateSupervisorOptions, type StopOptions, type SupervisorOptions, type SupervisorStatus } from './supervisor-options';
 
 /**
@@ -122,7 +124,7 @@ export class Supervisor {
       const child = new Child(resolved, this.#host);
       const instance = await startInstance(resolved, this.#host);
       if (this.#status !== 'running') {
-        if (isSupervisor(instance)) await instance.stop();
+        await disposeUnused(instance);
         this.#assertAccepting();
       }
       this.#children.set(resolved.id, child);
@@ -346,12 +348,7 @@ export class Supervisor {
   }
 
   #notStopped(child: Child, operation: string): ChildExistsError {
-    return new ChildExistsError(
-      describeProblem(`${operation} needs a stopped child; "${child.id}" is ${child.status}.`, child.status, `Call terminateChild("${child.id}") first.`),
-      {
-        details: { id: child.id, status: child.status },
-      },
-    );
+    return notStopped(operation, child.id, child.status);
   }
 
   /**
@@ -436,7 +433,7 @@ export class Supervisor {
       try {
         const instance = await startInstance(child.spec, this.#host);
         if (this.#status === 'stopped' || this.#status === 'escalated' || child.status !== 'restarting') {
-          if (isSupervisor(instance)) await instance.stop();
+          await disposeUnused(instance);
           return false;
         }
         child.activate(instance, { isRestart: !isRecovery });

@@ -1,6 +1,7 @@
 import { resolveChildSpec } from '../../lib/runtime/child-spec';
 import { Supervisor } from '../../lib/runtime/supervisor';
 import { ManualClock, Worker, silentLogger } from '../helpers/runtime-support';
+import { COUNTER_MODULE } from '../helpers/thread-support';
 
 const start = () => new Worker();
 const defaults = { checkpoint: 'manual' as const };
@@ -73,8 +74,16 @@ describe('child spec validation with the options helper', () => {
     );
   });
 
-  it("says isolation: 'thread' is not available yet", () => {
-    expect(() => resolveChildSpec({ id: 'qa', start, isolation: 'thread' }, defaults)).toThrow(/not available/);
+  it("says isolation: 'thread' needs a { module, export } start (closures cannot cross into a thread)", () => {
+    expect(() => resolveChildSpec({ id: 'qa', start, isolation: 'thread' }, defaults)).toThrow(
+      expect.objectContaining({ code: 'CHILD_SPEC_INVALID', details: expect.objectContaining({ field: 'start' }) }),
+    );
+  });
+
+  it("resolves a thread start to a start function and keeps isolation: 'thread'", () => {
+    const resolved = resolveChildSpec({ id: 'qa', isolation: 'thread', start: { module: COUNTER_MODULE, export: 'Counter' } }, defaults);
+    expect(resolved).toMatchObject({ isolation: 'thread' });
+    expect(typeof resolved.start).toBe('function');
   });
 
   it('accepts the documented limits: timeoutMs up to 2,147,483,647 or Infinity, shutdownMs 0 or Infinity, maxQueued Infinity', () => {
