@@ -2,6 +2,7 @@
  * `npm run bench`: runs every benchmark (or those whose name contains the first argument) on the
  * compiled package, printing medians, p99 and targets.
  */
+import { run as callbacks } from './callbacks.bench';
 import { run as foundation } from './foundation.bench';
 import { run as gepa } from './gepa.bench';
 import { run as instructionOptimizers } from './instruction-optimizers.bench';
@@ -11,6 +12,7 @@ import { run as react } from './react.bench';
 import { run as runtime } from './runtime.bench';
 
 const BENCHES: Record<string, () => Promise<void>> = {
+  callbacks,
   foundation,
   gepa,
   instructionOptimizers,
