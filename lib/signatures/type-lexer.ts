@@ -20,24 +20,20 @@ export function typeError(problem: string, source: string, position: number, fix
   return new SignatureError(describeProblem(`${problem} at position ${position}.`, quotedPreview(source), fix), { position, details: { text: source } });
 }
 
-/** A quoted literal starting at `start`: its value (`\n`, `\t` and `\x` escapes read) and the index of its closing quote. */
-function readStringLiteral(text: string, start: number, end: number): { value: string; end: number } {
-  const quote = text.charCodeAt(start);
+/** The value of a quoted literal whose body is `text[start, end)` and holds a backslash: `\n`, `\t` and `\x` escapes read. */
+function unescape(text: string, start: number, end: number): string {
   const parts: string[] = [];
-  let chunk = start + 1;
-  let index = chunk;
-  for (; index < end; index += 1) {
-    const code = text.charCodeAt(index);
-    if (code === quote) break;
-    if (code === 0x5c && index + 1 < end) {
+  let chunk = start;
+  for (let index = start; index < end; index += 1) {
+    if (text.charCodeAt(index) === 0x5c && index + 1 < end) {
       const escaped = text[index + 1];
       parts.push(text.slice(chunk, index), escaped === 'n' ? '\n' : escaped === 't' ? '\t' : escaped);
       index += 1;
       chunk = index + 1;
     }
   }
-  parts.push(text.slice(chunk, Math.min(index, end)));
-  return { value: parts.length === 1 ? parts[0] : parts.join(''), end: index };
+  parts.push(text.slice(chunk, end));
+  return parts.join('');
 }
 
 /**
@@ -104,10 +100,20 @@ export class TypeLexer {
       this.kind = 'punct';
       this.end = index + 1;
     } else if (char === "'" || char === '"') {
-      const { value, end } = readStringLiteral(text, index, text.length);
+      const quote = text.charCodeAt(index);
+      let end = index + 1;
+      let escaped = false;
+      for (; end < text.length; end += 1) {
+        const code = text.charCodeAt(end);
+        if (code === quote) break;
+        if (code === 0x5c) {
+          escaped = true;
+          end += 1;
+        }
+      }
       if (end >= text.length) throw typeError('Unterminated string literal', this.source, position, `Close the quote ${char}.`);
       this.kind = 'string';
-      this.#stringValue = value;
+      this.#stringValue = escaped ? unescape(text, index + 1, end) : text.slice(index + 1, end);
       this.end = end + 1;
     } else if (char === '.' && text.startsWith('...', index)) {
       this.kind = 'ellipsis';
