@@ -40,6 +40,9 @@ export * from './lm/public';
 export { configure, context, resetSettings } from './settings';
 export type { Settings, TraceEntry, Callback, CallbackStart, CallbackEnd } from './settings';
 
+export { streamify, StreamChunk, StatusMessage, StatusMessageProvider, StreamListener } from './streaming';
+export type { StreamifyOptions, StreamCallOptions, StreamItem, StreamingProgram, StreamListenerOptions } from './streaming';
+
 export { Predict, ChainOfThought, Tool, ReAct, BestOfN, Refine, Parallel, MultiChainComparison, majority } from './predict';
 export type * from './predict';
 

@@ -22,6 +22,8 @@ const ALLOWED: Record<string, string[]> = {
   // DummyLM renders answers with the adapters' field formatting (DSPy's dummies import dspy.adapters too).
   lm: [...BASE, 'decorators', 'signatures', 'primitives', 'adapters'],
   settings: [...BASE, 'decorators', 'signatures', 'primitives', 'adapters', 'lm'],
+  // streamify reads the settings (adapter, callbacks) and feeds the LM's stream sink; predict does not know it.
+  streaming: [...BASE, 'decorators', 'signatures', 'primitives', 'adapters', 'lm', 'settings'],
   predict: [...BASE, 'decorators', 'signatures', 'primitives', 'adapters', 'lm', 'settings'],
   evaluate: [...BASE, 'decorators', 'signatures', 'primitives', 'adapters', 'lm', 'settings', 'predict'],
   optimizers: [...BASE, 'decorators', 'signatures', 'primitives', 'adapters', 'lm', 'settings', 'predict', 'evaluate', 'runtime'],

@@ -77,6 +77,11 @@ const BUILT = [
   'GEPA',
   'COPRO',
   'MIPROv2',
+  'streamify',
+  'StreamChunk',
+  'StatusMessage',
+  'StatusMessageProvider',
+  'StreamListener',
 ];
 
 describe('public API', () => {

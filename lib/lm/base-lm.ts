@@ -184,8 +184,7 @@ export abstract class BaseLM {
       const cached = (store.getFromMemory(cacheKey) ?? (await store.get(cacheKey))) as CachedOutput | undefined;
       if (isCachedOutput(cached)) {
         const output: LMOutput = { outputs: [...cached.outputs], responseModel: cached.responseModel, response: cached.response, cacheHit: true };
-        await receiver.text(output.outputs[0] ?? '');
-        await receiver.end();
+        await settle(receiver.text(output.outputs[0] ?? ''), () => receiver.end());
         this.record(messages, merged, output);
         return output;
       }
@@ -193,11 +192,11 @@ export abstract class BaseLM {
     let output: LMOutput;
     if (typeof this.stream === 'function' && (merged.n === undefined || merged.n === 1)) {
       output = await this.#collectStream(this.stream(messages, merged), receiver);
+      await settle(receiver.end());
     } else {
       output = await this.forward(messages, merged);
-      await receiver.text(output.outputs[0] ?? '');
+      await settle(receiver.text(output.outputs[0] ?? ''), () => receiver.end());
     }
-    await receiver.end();
     if (cacheKey !== undefined) await this.#store().set(cacheKey, { outputs: [...output.outputs], responseModel: output.responseModel } satisfies CachedOutput);
     this.record(messages, merged, output);
     return output;
@@ -210,7 +209,7 @@ export abstract class BaseLM {
       if (typeof item === 'string') {
         if (item === '') continue;
         pieces.push(item);
-        await receiver.text(item);
+        await settle(receiver.text(item));
       } else if (typeof item === 'object' && item !== null && end === undefined) {
         end = item;
       } else {
@@ -332,6 +331,15 @@ export abstract class BaseLM {
     }
     return state;
   }
+}
+
+/**
+ * Waits only for a receiver that asks to (backpressure); otherwise goes on synchronously, so a
+ * whole reply's text and end reach the receiver together. `then` runs next in that case.
+ */
+function settle(wait: void | Promise<void>, then?: () => void | Promise<void>): void | Promise<void> {
+  if (wait instanceof Promise) return then === undefined ? wait : wait.then(then);
+  return then?.();
 }
 
 function isCachedOutput(value: unknown): value is CachedOutput {

@@ -1,0 +1,118 @@
+import fc from 'fast-check';
+import { chatSections } from '../../lib/adapters/chat-sections';
+import { ChatFieldParser } from '../../lib/streaming/chat-field-parser';
+import { assertProperty } from '../helpers/property-check';
+
+interface Emitted {
+  field: string;
+  text: string;
+  isLast: boolean;
+}
+
+function parse(pieces: string[], wanted: string[]): Emitted[] {
+  const out: Emitted[] = [];
+  const parser = new ChatFieldParser(new Set(wanted), (field, text, isLast) => out.push({ field, text, isLast }));
+  for (const piece of pieces) parser.push(piece);
+  parser.finish();
+  return out;
+}
+
+/** Per field: the joined text, and whether exactly its final piece is marked last. */
+function joined(out: Emitted[]): Record<string, string> {
+  const texts: Record<string, string> = {};
+  for (const { field, text } of out) texts[field] = (texts[field] ?? '') + text;
+  return texts;
+}
+
+function lastFlagsAreRight(out: Emitted[]): boolean {
+  const fields = [...new Set(out.map((item) => item.field))];
+  return fields.every((field) => {
+    const items = out.filter((item) => item.field === field);
+    return items.findIndex((item) => item.isLast) === items.length - 1;
+  });
+}
+
+/** What ChatAdapter.parse reads for each wanted field: the first section of that name. */
+function expected(reply: string, wanted: string[]): Record<string, string> {
+  const texts: Record<string, string> = {};
+  for (const section of chatSections(reply)) {
+    if (wanted.includes(section.name) && !(section.name in texts)) texts[section.name] = section.content();
+  }
+  return texts;
+}
+
+function cut(text: string, cuts: number[]): string[] {
+  const points = [...new Set(cuts.map((point) => point % (text.length + 1)))].sort((a, b) => a - b);
+  const pieces: string[] = [];
+  let from = 0;
+  for (const point of points) {
+    pieces.push(text.slice(from, point));
+    from = point;
+  }
+  pieces.push(text.slice(from));
+  return pieces;
+}
+
+const REPLY = '[[ ## reasoning ## ]]\nStep one.\nStep two.\n\n[[ ## answer ## ]]\nParis\n\n[[ ## completed ## ]]\n';
+
+describe('ChatFieldParser', () => {
+  it('streams each field without its marker, and marks its last piece', () => {
+    const out = parse([REPLY], ['reasoning', 'answer']);
+    expect(out).toEqual([
+      { field: 'reasoning', text: 'Step one.\nStep two.', isLast: true },
+      { field: 'answer', text: 'Paris', isLast: true },
+    ]);
+  });
+
+  it('gives the same field texts for a marker split at every position', () => {
+    for (let point = 0; point <= REPLY.length; point += 1) {
+      const out = parse([REPLY.slice(0, point), REPLY.slice(point)], ['reasoning', 'answer']);
+      expect(joined(out)).toEqual({ reasoning: 'Step one.\nStep two.', answer: 'Paris' });
+      expect(out.some((item) => /\[\[|##|\]\]/.test(item.text))).toBe(false);
+      expect(lastFlagsAreRight(out)).toBe(true);
+    }
+  });
+
+  it('streams one character at a time without showing any marker text', () => {
+    const out = parse([...REPLY], ['reasoning', 'answer']);
+    expect(joined(out)).toEqual({ reasoning: 'Step one.\nStep two.', answer: 'Paris' });
+    expect(out.filter((item) => item.field === 'answer').map((item) => item.text)).toEqual(['P', 'a', 'r', 'i', 's', '']);
+  });
+
+  it('streams only the wanted fields, and a field once', () => {
+    const reply = 'Sure.\n[[ ## answer ## ]]\nA\n[[ ## other ## ]]\nB\n[[ ## answer ## ]]\nC';
+    expect(parse([reply], ['answer'])).toEqual([{ field: 'answer', text: 'A', isLast: true }]);
+  });
+
+  it('reads text after the marker on its line, and a marker only at a line start', () => {
+    const reply = '[[ ## answer ## ]] Paris  \n  is [[ ## completed ## ]] here\n  [[ ## next ## ]]';
+    expect(joined(parse([reply], ['answer']))).toEqual(expected(reply, ['answer']));
+    expect(joined(parse([reply], ['answer'])).answer).toBe('Paris\n  is [[ ## completed ## ]] here');
+  });
+
+  it('ends a field that never sees another marker when the reply ends', () => {
+    expect(parse(['[[ ## answer ## ]]\nPar', 'is\n\n'], ['answer'])).toEqual([
+      { field: 'answer', text: 'Par', isLast: false },
+      { field: 'answer', text: 'is', isLast: false },
+      { field: 'answer', text: '', isLast: true },
+    ]);
+  });
+
+  it('joins each field up to what ChatAdapter parses, however the reply is cut', () => {
+    const text = fc
+      .array(fc.constantFrom('a', 'b', ' ', '\n', '\r', '\t', '[', ']', '#', '\u2028', '[[ ## ', ' ## ]]', '[[ ## answer ## ]]', 'é'), { maxLength: 40 })
+      .map((parts) => parts.join(''));
+    const header = fc.constantFrom('answer', 'reasoning', 'other', 'completed').map((name) => `[[ ## ${name} ## ]]`);
+    const reply = fc
+      .tuple(text, fc.array(fc.tuple(fc.constantFrom('', ' ', '  ', '\t'), header, text), { maxLength: 5 }))
+      .map(([prefix, sections]) => prefix + sections.map(([indent, marker, body]) => `\n${indent}${marker}${body}`).join(''));
+    assertProperty(
+      fc.property(reply, fc.array(fc.nat(), { maxLength: 10 }), (whole, cuts) => {
+        const out = parse(cut(whole, cuts), ['answer', 'reasoning']);
+        expect(joined(out)).toEqual(expected(whole, ['answer', 'reasoning']));
+        expect(lastFlagsAreRight(out)).toBe(true);
+      }),
+      500,
+    );
+  });
+});
