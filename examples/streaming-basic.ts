@@ -23,3 +23,5 @@ export async function main(): Promise<void> {
   // predict.answer: "" (last)
   console.log(prediction?.answer); // Blue light scatters more.
 }
+
+if (require.main === module) void main();

@@ -23,3 +23,5 @@ export async function main(): Promise<void> {
     console.log((error as Error).message); // enough
   }
 }
+
+if (require.main === module) void main();

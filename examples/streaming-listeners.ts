@@ -22,3 +22,5 @@ export async function main(): Promise<void> {
   }
   console.log(shown); // The capital of France is Paris.
 }
+
+if (require.main === module) void main();

@@ -36,3 +36,5 @@ export async function main(): Promise<void> {
     toy.close();
   }
 }
+
+if (require.main === module) void main();

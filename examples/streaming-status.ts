@@ -35,3 +35,5 @@ export async function main(): Promise<void> {
   // [status] Running Predict...
   // [answer] Paris
 }
+
+if (require.main === module) void main();
