@@ -14,7 +14,7 @@ function isNameChar(code: number): boolean {
 }
 
 /**
- * ChatAdapter replies, read as `chatSections` reads them (DSPy's `ChatAdapter.parse`): a line
+ * ChatAdapter replies, read as `ChatSections` reads them (DSPy's `ChatAdapter.parse`): a line
  * whose text, after spaces, is `[[ ## name ## ]]` opens the section `name` (text after the marker
  * on that line is its first line) and ends the one before; text before the first marker belongs
  * to no field. Line breaks read as `\n`, and each field is stripped, so the pieces of a field join

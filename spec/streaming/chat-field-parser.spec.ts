@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { chatSections } from '../../lib/adapters/chat-sections';
+import { ChatSections } from '../../lib/adapters/chat-sections';
 import { ChatFieldParser } from '../../lib/streaming/chat-field-parser';
 import { assertProperty } from '../helpers/property-check';
 
@@ -35,8 +35,9 @@ function lastFlagsAreRight(out: Emitted[]): boolean {
 /** What ChatAdapter.parse reads for each wanted field: the first section of that name. */
 function expected(reply: string, wanted: string[]): Record<string, string> {
   const texts: Record<string, string> = {};
-  for (const section of chatSections(reply)) {
-    if (wanted.includes(section.name) && !(section.name in texts)) texts[section.name] = section.content();
+  const sections = new ChatSections(reply);
+  while (sections.next()) {
+    if (wanted.includes(sections.name) && !(sections.name in texts)) texts[sections.name] = sections.content();
   }
   return texts;
 }
