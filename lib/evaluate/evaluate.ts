@@ -4,6 +4,8 @@ import { getRootLogger, LOGGER_OPTION_RULE, type Logger } from '../logging/logge
 import type { Example } from '../primitives/example';
 import { isModule } from '../primitives/module-brand';
 import type { Module } from '../primitives/module';
+import type { Prediction } from '../primitives/prediction';
+import type { ForwardResult } from '../predict/forward-types';
 import { activeCallbacks, runWithCallbacks } from '../settings/callbacks';
 import { validateOption, validateOptions, type OptionRules } from '../util/validate-options';
 import type { EvaluationResult } from './evaluation-result';
@@ -12,12 +14,12 @@ import type { Metric } from './metric';
 import { averageMetricStatus, createProgressDisplay } from './progress-display';
 import { runEvaluation } from './run-evaluation';
 
-/** Options of `new Evaluate(options)`: DSPy's, camelCased (`num_threads` is `concurrency`). */
-export interface EvaluateOptions {
+/** Options of `new Evaluate(options)`: DSPy's, camelCased (`num_threads` is `concurrency`). `P`: the predictions the metric reads. */
+export interface EvaluateOptions<P = Prediction> {
   /** The examples to run, each with input keys set. */
   devset: readonly Example[];
   /** Scores each prediction: `metric(example, prediction)` → number or boolean. */
-  metric: Metric;
+  metric: Metric<P>;
   /** Examples run at once (default 16). */
   concurrency?: number;
   /** Shows a progress bar with the running score on a terminal (default false). */
@@ -31,15 +33,18 @@ export interface EvaluateOptions {
   logger?: Logger;
 }
 
-/** Per-run overrides of `Evaluate.run`. */
-export interface EvaluateRunOptions {
+/** Per-run overrides of `Evaluate.run` (`P`: the program's predictions, which a `metric` given here reads). */
+export interface EvaluateRunOptions<P = Prediction> {
   devset?: readonly Example[];
-  metric?: Metric;
+  metric?: Metric<P>;
   concurrency?: number;
   displayProgress?: boolean;
   /** Cancels this run: it rejects with `signal.reason`. */
   signal?: AbortSignal;
 }
+
+/** A program whose `forward` resolves with `P` (what a typed metric reads). */
+export type ProgramOf<P> = { forward(...args: never[]): Promise<P> };
 
 const DEFAULT_CONCURRENCY = 16;
 const DEFAULT_MAX_ERRORS = 10;
@@ -73,12 +78,18 @@ function checkOptions(owner: string, options: unknown, rules: OptionRules, allow
  * Runs a program over a devset in parallel and scores it with a metric (DSPy's `dspy.Evaluate`).
  * `run(program)` returns `{ score, results, usage }`: the score is a percentage (0–100, two decimals), `usage` the tokens and cost of the run's LM calls.
  * @example
+ *
+ * Typed: `P` is the prediction type the metric reads, inferred from the metric or given
+ * (`new Evaluate<ForwardResult<QA>>({ devset, metric: (example, prediction) => … })`, where
+ * `prediction.answer` has `QA`'s type); `run(program)` then only takes a program whose predictions
+ * are of that type. A metric passed to `run` reads the type of that program's predictions.
+ * @example
  * const evaluate = new Evaluate({ devset, metric: answerExactMatch, displayProgress: true });
  * const { score } = await evaluate.run(program);
  */
-export class Evaluate {
+export class Evaluate<P extends Prediction = Prediction> {
   readonly devset: readonly Example[];
-  readonly metric: Metric;
+  readonly metric: Metric<P>;
   readonly concurrency: number;
   readonly displayProgress: boolean;
   readonly maxErrors: number;
@@ -87,7 +98,7 @@ export class Evaluate {
   readonly #log: Logger;
 
   /** @throws {EvaluationError} EVALUATION_FAILED for an empty devset, a missing metric or a bad option. */
-  constructor(options: EvaluateOptions) {
+  constructor(options: EvaluateOptions<P>) {
     checkOptions('Evaluate', options, RULES, false);
     this.devset = [...options.devset];
     this.metric = options.metric;
@@ -104,13 +115,13 @@ export class Evaluate {
    * @throws {EvaluationError} EVALUATION_FAILED once `maxErrors` examples failed (cause: the last failure), when the metric returns something other than a number or boolean, or for bad overrides.
    * @throws the caller's `signal.reason` when the run is cancelled.
    */
-  async run(program: Module, overrides: EvaluateRunOptions = {}): Promise<EvaluationResult> {
+  async run<M extends Module>(program: M & ProgramOf<P>, overrides: EvaluateRunOptions<ForwardResult<M>> = {}): Promise<EvaluationResult> {
     const callbacks = activeCallbacks();
     if (callbacks === undefined) return this.#run(program, overrides);
     return runWithCallbacks(callbacks, 'Evaluate', this, { program, ...overrides }, () => this.#run(program, overrides));
   }
 
-  async #run(program: Module, overrides: EvaluateRunOptions): Promise<EvaluationResult> {
+  async #run(program: Module, overrides: EvaluateRunOptions<never>): Promise<EvaluationResult> {
     validateOption(
       'Evaluate.run',
       'program',

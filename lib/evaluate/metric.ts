@@ -9,10 +9,15 @@ export type MetricValue = number | boolean;
 /**
  * Scores one prediction against its example. `Evaluate` calls it with two arguments; optimizers
  * pass the third, `trace`: the predictor calls the program made for this example, in order.
- * May be async (an LM-judged metric).
+ * May be async (an LM-judged metric). `P` is the prediction type it reads: the bare `Prediction`
+ * by default, or a program's own (`Metric<ForwardResult<QA>>`, where `prediction.answer` has the
+ * type `QA.forward` declares). A typed metric is accepted wherever a `Metric` is (its parameters
+ * are compared both ways, as methods' are).
  * @example const metric: Metric = (example, prediction) => example.answer === prediction.answer;
  */
-export type Metric = (example: Example, prediction: Prediction, trace?: readonly TraceEntry[]) => MetricValue | Promise<MetricValue>;
+export type Metric<P = Prediction> = {
+  metric(example: Example, prediction: P, trace?: readonly TraceEntry[]): MetricValue | Promise<MetricValue>;
+}['metric'];
 
 /** Marks the error a metric's wrong return type produces: it stops a run at once instead of counting as one failed example. */
 export const INVALID_METRIC_VALUE = 'invalidMetricValue';
