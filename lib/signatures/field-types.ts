@@ -186,14 +186,13 @@ class TypeParser {
       this.expect(']');
       return values;
     }
-    // Python's Literal drops repeated values, keeping the first.
-    const seen = new Set([literalKey(values[0])]);
+    // Python's Literal drops repeated values, keeping the first (a Set keeps '1', 1 and True apart, as Python does).
+    const seen = new Set<LiteralValue>(values);
     while (this.lexer.isPunct(',')) {
       this.lexer.advance();
       const value = this.parseLiteralValue();
-      const key = literalKey(value);
-      if (!seen.has(key)) {
-        seen.add(key);
+      if (!seen.has(value)) {
+        seen.add(value);
         values.push(value);
       }
     }
