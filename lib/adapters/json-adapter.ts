@@ -36,7 +36,7 @@ function isJsonObject(value: unknown): value is Record<string, unknown> {
 function firstBalancedObject(text: string): string | undefined {
   let unmatchedClosers = 0;
   let start = -1;
-  for (let index = text.length - 1; index >= 0; index -= 1) {
+  for (let index = text.lastIndexOf('}'); index >= 0; index -= 1) {
     const char = text.charCodeAt(index);
     if (char === 0x7d) {
       unmatchedClosers += 1;

@@ -46,6 +46,19 @@ function isDelimiter(code: number): boolean {
 const ALPHANUMERIC = /[\p{L}\p{N}]/u;
 const ALPHABETIC = /\p{L}/u;
 
+const SIMPLE_ESCAPES: Readonly<Record<string, string>> = { t: '\t', n: '\n', r: '\r', b: '\b', '\\': '\\' };
+
+function isHexCode(code: number): boolean {
+  return (code >= 0x30 && code <= 0x39) || ((code | 0x20) >= 0x61 && (code | 0x20) <= 0x66);
+}
+
+/** Where a top-level value or comment can start (everything else at the top level is prose). */
+const TOP_LEVEL_START = /[{[#/]/g;
+
+function isAsciiAlphanumeric(code: number): boolean {
+  return (code >= 0x30 && code <= 0x39) || ((code | 0x20) >= 0x61 && (code | 0x20) <= 0x7a);
+}
+
 function isAlphanumeric(char: string | undefined): boolean {
   if (char === undefined) return false;
   const code = char.charCodeAt(0);
@@ -224,14 +237,17 @@ class RepairReader {
   /** Skips prose until a `{`, `[` or comment starts a value; `NOTHING_FOUND` at the end. */
   private readTopValue(): unknown {
     for (;;) {
-      const char = this.char();
-      if (char === undefined) return NOTHING_FOUND;
-      if (char === '{' || char === '[') return this.readValue(0);
-      if (char === '#' || char === '/') {
-        this.skipComment();
-        continue;
+      // A native scan to the next character that can start something: prose costs no per-character work.
+      TOP_LEVEL_START.lastIndex = this.#index;
+      const found = TOP_LEVEL_START.exec(this.text);
+      if (found === null) {
+        this.#index = this.text.length;
+        return NOTHING_FOUND;
       }
-      this.#index += 1;
+      this.#index = found.index;
+      const char = found[0];
+      if (char === '{' || char === '[') return this.readValue(0);
+      this.skipComment();
     }
   }
 
@@ -482,10 +498,11 @@ class RepairReader {
       this.skipComment();
       return '';
     }
-    while (char !== undefined && !isDelimiter(char.charCodeAt(0)) && !isAlphanumeric(char)) {
-      this.#index += 1;
-      char = this.char();
+    for (; this.#index < this.text.length; this.#index += 1) {
+      const code = this.text.charCodeAt(this.#index);
+      if (isDelimiter(code) || (code < 128 ? isAsciiAlphanumeric(code) : isAlphanumeric(this.text[this.#index]))) break;
     }
+    char = this.char();
     if (char === undefined) return '';
     const code = char.charCodeAt(0);
     let close = '"';
@@ -718,10 +735,9 @@ class RepairReader {
       this.#index += 1;
       return undefined;
     }
-    const simple: Record<string, string> = { t: '\t', n: '\n', r: '\r', b: '\b', '\\': '\\' };
-    if (Object.hasOwn(simple, next)) {
+    if (Object.hasOwn(SIMPLE_ESCAPES, next)) {
       this.#index += 2;
-      return simple[next];
+      return SIMPLE_ESCAPES[next];
     }
     if (next === close || (isDelimiter(next.charCodeAt(0)) && next !== close)) {
       this.#index += 2;
@@ -729,10 +745,12 @@ class RepairReader {
     }
     if (next === 'u' || next === 'x') {
       const width = next === 'u' ? 4 : 2;
-      const hex = this.text.slice(this.#index + 2, this.#index + 2 + width);
-      if (hex.length === width && /^[0-9a-fA-F]+$/.test(hex)) {
-        this.#index += 2 + width;
-        return String.fromCharCode(parseInt(hex, 16));
+      const start = this.#index + 2;
+      let end = start;
+      while (end < start + width && isHexCode(this.text.charCodeAt(end))) end += 1;
+      if (end === start + width) {
+        this.#index = end;
+        return String.fromCharCode(parseInt(this.text.slice(start, end), 16));
       }
     }
     this.#index += 1;
