@@ -32,8 +32,8 @@ export type {
   PredictorContract,
 } from './primitives';
 
-export { Adapter, ChatAdapter, JSONAdapter, XMLAdapter } from './adapters';
-export type { AdapterCallRequest, ChatAdapterOptions, JSONAdapterOptions } from './adapters';
+export { Adapter, ChatAdapter, JSONAdapter, XMLAdapter, Image } from './adapters';
+export type { AdapterCallRequest, ChatAdapterOptions, JSONAdapterOptions, ImageFileOptions, ImageUrlPart } from './adapters';
 
 export * from './lm/public';
 

@@ -29,6 +29,7 @@ const BUILT = [
   'ChatAdapter',
   'JSONAdapter',
   'XMLAdapter',
+  'Image',
   'BaseLM',
   'LM',
   'DummyLM',

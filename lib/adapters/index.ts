@@ -5,3 +5,5 @@ export type { ChatAdapterOptions } from './chat-adapter';
 export { JSONAdapter } from './json-adapter';
 export type { JSONAdapterOptions } from './json-adapter';
 export { XMLAdapter } from './xml-adapter';
+export { Image } from './types/image';
+export type { ImageFileOptions, ImageUrlPart } from './types/image';

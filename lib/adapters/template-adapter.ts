@@ -7,6 +7,7 @@ import { Adapter, type AdapterCallRequest } from './adapter';
 import { fieldDescriptions, taskDescription } from './field-descriptions';
 import { fieldPlaceholder } from './output-hint';
 import { pythonStrip } from '../util/python-text';
+import { withImageParts } from './types/image-parts';
 
 /** What ChatAdapter and JSONAdapter know about a signature; built once per (adapter class, signature). */
 export interface SignatureLayout {
@@ -101,7 +102,8 @@ export abstract class TemplateAdapter extends Adapter {
     if (demos.length > 0) this.pushDemoTurns(messages, resolved, layout, demos);
     const content = this.userMessage(resolved, fieldsOfRecord(inputs), '', layout.requirements);
     if (content !== '') messages.push({ role: 'user', content });
-    return messages;
+    // Image inputs (in this call or in demos) become content parts, as DSPy splits its messages.
+    return withImageParts(messages, [inputs, demos]);
   }
 
   /** DSPy's `format_user_message_content`: the prefix, each given input as a block, then the requirements line. */

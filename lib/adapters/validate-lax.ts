@@ -1,3 +1,4 @@
+import { Image } from './types/image';
 import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
@@ -148,6 +149,21 @@ function validateClass(value: unknown, type: Extract<FieldType, { kind: 'class' 
   return fail(`${type.name} breaks its constraints (${summary})`, '', problems);
 }
 
+/** An `Image`, or (as pydantic validates DSPy's `Image` model) an object `{ url }` holding an image URL or data URI. */
+function validateImage(value: unknown, path: string): LaxResult {
+  if (Image.isImage(value)) return ok(value);
+  const url =
+    value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 1 ? (value as { url?: unknown }).url : undefined;
+  if (typeof url === 'string') {
+    try {
+      return ok(Image.fromUrl(url));
+    } catch {
+      // Falls through to the failure below.
+    }
+  }
+  return fail(`Input should be an Image (an object with an image url), got ${shortRepr(value)}`, path);
+}
+
 function validateUnion(value: unknown, members: readonly FieldType[], strict: boolean, path: string): LaxResult {
   // Pydantic's "smart" unions: a member the value fits exactly wins over earlier members it only converts to.
   const passes = strict ? [true] : [true, false];
@@ -190,6 +206,8 @@ function validate(value: unknown, type: FieldType, strict: boolean, path: string
       return validateUnion(value, type.members, strict, path);
     case 'class':
       return validateClass(value, type, strict, path);
+    case 'image':
+      return validateImage(value, path);
   }
 }
 

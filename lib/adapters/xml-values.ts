@@ -109,7 +109,8 @@ export function usesNestedXml(type: FieldType): boolean {
     if (members.length === 1) inner = members[0];
   }
   if (inner.kind === 'class') return true;
-  if (inner.kind === 'list') return inner.item !== undefined || inner.jsonSchema !== undefined;
+  // DSPy nests `list[...]` only: tuples and sets are written as text.
+  if (inner.kind === 'list') return inner.collection === undefined && (inner.item !== undefined || inner.jsonSchema !== undefined);
   if (inner.kind === 'dict') return inner.key !== undefined || inner.jsonSchema !== undefined;
   return false;
 }

@@ -252,7 +252,7 @@ export abstract class BaseLM {
     const secrets = this.secretsToScrub();
     const entry: LMHistoryEntry = {
       prompt: null,
-      messages: secrets.length === 0 ? messages : messages.map((message) => ({ ...message, content: scrubText(message.content, secrets) })),
+      messages: secrets.length === 0 ? messages : messages.map((message) => scrubMessage(message, secrets)),
       options: recorded,
       response: output.response,
       outputs: output.outputs,
@@ -357,6 +357,19 @@ function toSnakeCase(key: string): string {
 }
 
 /** DSPy's `inspect_history` layout: a timestamp header, each message by role, then the response. */
+/** A message with secrets scrubbed from its text and from its parts' text and URLs. */
+function scrubMessage(message: ChatMessage, secrets: readonly string[]): ChatMessage {
+  const scrubbed: ChatMessage = { ...message, content: scrubText(message.content, secrets) };
+  if (message.parts !== undefined) {
+    scrubbed.parts = message.parts.map((part) =>
+      part.type === 'text'
+        ? { ...part, text: scrubText(part.text, secrets) }
+        : { ...part, image_url: { ...part.image_url, url: scrubText(part.image_url.url, secrets) } },
+    );
+  }
+  return scrubbed;
+}
+
 export function renderHistory(entries: readonly LMHistoryEntry[]): string {
   let text = '';
   for (const entry of entries) {

@@ -52,7 +52,10 @@ export function buildChatRequest(
   options: LMCallOptions,
   isReasoningModel: boolean,
 ): Record<string, unknown> {
-  const body: Record<string, unknown> = { model: modelName, messages: messages.map((message) => ({ role: message.role, content: message.content })) };
+  const body: Record<string, unknown> = {
+    model: modelName,
+    messages: messages.map((message) => ({ role: message.role, content: message.parts ?? message.content })),
+  };
   for (const [key, value] of Object.entries(options)) {
     if (value === undefined || value === null || UNSENT_OPTIONS.has(key)) continue;
     if (key === 'maxTokens') body[isReasoningModel ? 'max_completion_tokens' : 'max_tokens'] = value;

@@ -19,7 +19,10 @@ const knownSizes = new WeakMap<object, number>();
 /** Bytes of an entry, estimated without recursion (a deeply nested reply cannot overflow the stack). */
 export function estimateEntryBytes(entry: LMHistoryEntry): number {
   let bytes = 256;
-  for (const message of entry.messages) bytes += 64 + message.content.length * 2;
+  for (const message of entry.messages) {
+    bytes += 64 + message.content.length * 2;
+    for (const part of message.parts ?? []) bytes += 32 + (part.type === 'text' ? part.text.length : part.image_url.url.length) * 2;
+  }
   for (const output of entry.outputs) bytes += 16 + output.length * 2;
   return bytes + valueBytes(entry.options) + valueBytes(entry.response);
 }

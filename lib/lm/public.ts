@@ -2,7 +2,7 @@
 export { BaseLM } from './base-lm';
 export type { LMCallOptions, LMOutput, LMHistoryEntry, BaseLMOptions } from './base-lm';
 export type { LMStreamItem, LMStreamEnd } from './lm-stream-item';
-export type { ChatMessage } from './chat-message';
+export type { ChatMessage, ContentPart, TextContentPart, ImageContentPart } from './chat-message';
 export { DummyLM } from './dummy-lm';
 export type { DummyAnswer, DummyAnswerFunction, DummyLMOptions } from './dummy-lm';
 export { LM } from './lm';

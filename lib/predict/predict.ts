@@ -1,4 +1,5 @@
 import { ChatAdapter } from '../adapters/chat-adapter';
+import { reviveImages } from '../adapters/types/image';
 import type { Adapter } from '../adapters/adapter';
 import { InputValidationError, LMNotConfiguredError, StateValidationError, describeProblem, describeValue } from '../errors';
 import type { BaseLM, LMCallOptions } from '../lm/base-lm';
@@ -210,7 +211,8 @@ export class Predict<S extends SignatureInput = SignatureInput, I = SignatureInp
     const traces = (record.traces as unknown[] | undefined) ?? this.traces;
     const train = (record.train as unknown[] | undefined) ?? this.trainData;
     return () => {
-      this.demos = [...(demos as Record<string, unknown>[])];
+      // Images saved in DSPy's serialized form come back as Image values.
+      this.demos = (demos as Record<string, unknown>[]).map((demo) => (demo instanceof Example ? demo : (reviveImages(demo) as Record<string, unknown>)));
       this.traces = [...traces];
       this.trainData = [...train];
       this.signature = signature;

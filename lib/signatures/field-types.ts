@@ -15,6 +15,8 @@ export type CollectionName = 'tuple' | 'set' | 'frozenset';
  */
 export type FieldType =
   | { readonly kind: 'str' | 'int' | 'float' | 'bool' | 'any' | 'none' }
+  /** DSPy's `dspy.Image` (dspex's `Image`): an image input, sent as a content part. */
+  | { readonly kind: 'image' }
   | {
       readonly kind: 'list';
       readonly item?: FieldType;
@@ -36,7 +38,19 @@ const SIMPLE_TYPES: Record<string, FieldType> = {
   Any: Object.freeze({ kind: 'any' }),
   None: Object.freeze({ kind: 'none' }),
   NoneType: Object.freeze({ kind: 'none' }),
+  Image: Object.freeze({ kind: 'image' }),
+  'dspy.Image': Object.freeze({ kind: 'image' }),
 };
+
+/** The brand a class carries to stand for a dspex field type (`Image` has it), read without importing the class. */
+export const FIELD_TYPE_BRAND = Symbol.for('dspex.fieldType');
+
+/** A class's field type: the type it is branded with (`Image` → `image`), else the class itself. */
+export function fieldTypeOfClass(ctor: Function): FieldType {
+  const brand = (ctor as unknown as Record<symbol, unknown>)[FIELD_TYPE_BRAND];
+  if (brand === 'image') return SIMPLE_TYPES.Image;
+  return Object.freeze({ kind: 'class', ctor: ctor as new () => object, name: ctor.name });
+}
 const NONE_TYPE = SIMPLE_TYPES.None;
 const COLLECTIONS: Record<string, 'list' | CollectionName> = {
   list: 'list',
@@ -321,6 +335,8 @@ export function annotationName(type: FieldType): string {
       return type.kind;
     case 'any':
       return 'Any';
+    case 'image':
+      return 'Image';
     case 'none':
       return 'NoneType';
     case 'list':

@@ -99,6 +99,9 @@ function rawSchema(type: FieldType | undefined): JsonSchema {
       return { anyOf: type.members.map(rawSchema) };
     case 'class':
       return classSchema(type.ctor);
+    case 'image':
+      // Pydantic's schema of DSPy's `Image` model.
+      return { additionalProperties: false, properties: { url: { title: 'Url', type: 'string' } }, required: ['url'], title: 'Image', type: 'object' };
   }
 }
 

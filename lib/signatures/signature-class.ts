@@ -2,7 +2,7 @@ import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { fieldsOf, type FieldSpec } from '../decorators/class-metadata';
 import { SignatureError, describeProblem } from '../errors';
 import { Field } from './field';
-import { parseFieldType, STR_TYPE, type FieldType } from './field-types';
+import { fieldTypeOfClass, parseFieldType, STR_TYPE, type FieldType } from './field-types';
 import { fieldTypeOfSchema } from './schema-field-type';
 
 interface ClassFieldType {
@@ -33,7 +33,7 @@ function typeOfClassField(spec: FieldSpec, className: string): ClassFieldType {
       );
     }
   }
-  if (typeof declared === 'function') return { type: { kind: 'class', ctor: declared as new () => object, name: declared.name }, isTypeUndefined: false };
+  if (typeof declared === 'function') return { type: fieldTypeOfClass(declared), isTypeUndefined: false };
   const schema = spec.options.schema as StandardSchemaV1 | undefined;
   if (schema !== undefined) {
     return { type: fieldTypeOfSchema(schema, spec.options.jsonSchema as Readonly<Record<string, unknown>> | undefined), isTypeUndefined: false, schema };
@@ -74,7 +74,7 @@ function typeOfClassField(spec: FieldSpec, className: string): ClassFieldType {
     );
   }
   if (typeof designType === 'function') {
-    return { type: { kind: 'class', ctor: designType as new () => object, name: designType.name }, isTypeUndefined: false };
+    return { type: fieldTypeOfClass(designType), isTypeUndefined: false };
   }
   return { type: STR_TYPE, isTypeUndefined: true };
 }
