@@ -6,6 +6,7 @@ import { run as callbacks } from './callbacks.bench';
 import { run as foundation } from './foundation.bench';
 import { run as gepa } from './gepa.bench';
 import { run as instructionOptimizers } from './instruction-optimizers.bench';
+import { run as isolation } from './isolation.bench';
 import { run as lm } from './lm.bench';
 import { run as optimizers } from './optimizers.bench';
 import { run as react } from './react.bench';
@@ -16,6 +17,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   foundation,
   gepa,
   instructionOptimizers,
+  isolation,
   lm,
   optimizers,
   react,
