@@ -11,6 +11,7 @@ import { run as lm } from './lm.bench';
 import { run as optimizers } from './optimizers.bench';
 import { run as react } from './react.bench';
 import { run as runtime } from './runtime.bench';
+import { run as streaming } from './streaming.bench';
 
 const BENCHES: Record<string, () => Promise<void>> = {
   callbacks,
@@ -22,6 +23,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   optimizers,
   react,
   runtime,
+  streaming,
 };
 
 async function main(): Promise<void> {

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { ChatAdapter } from '../adapters/chat-adapter';
 import { JSONAdapter } from '../adapters/json-adapter';
 import type { Adapter } from '../adapters/adapter';
@@ -94,13 +95,18 @@ export function streamify<P extends Module>(program: P, options: StreamifyOption
   streamRoutes(program, listeners);
   const provider = options.statusMessageProvider ?? new StatusMessageProvider();
   const includeFinal = options.includeFinalPredictionInOutputStream !== false;
-  return (inputs, callOptions = {}) => run(program, inputs, callOptions, { listeners, provider, includeFinal }) as never;
+  return (inputs, callOptions = {}) => {
+    // The loop may be read outside the caller's context({ lm }, …); the program runs in the context of the call.
+    const inCallerContext = AsyncLocalStorage.snapshot();
+    return run(program, inputs, callOptions, { listeners, provider, includeFinal, inCallerContext }) as never;
+  };
 }
 
 interface RunConfig {
   readonly listeners: readonly StreamListener[];
   readonly provider: StatusMessageProvider;
   readonly includeFinal: boolean;
+  readonly inCallerContext: <R>(fn: () => R) => R;
 }
 
 async function* run(program: Module, inputs: unknown, callOptions: StreamCallOptions, config: RunConfig): AsyncGenerator<StreamItem, void, undefined> {
@@ -140,15 +146,19 @@ async function* run(program: Module, inputs: unknown, callOptions: StreamCallOpt
       },
     };
   };
-  const callbacks = [...(currentSettings().callbacks ?? []), statusCallback(config.provider, (message) => queue.push(message))];
   let prediction: unknown = undefined;
-  const running = context({ callbacks }, () => runWithStreamSink(sink, () => program.forward(inputs as never, { signal }))).then(
-    (result) => {
-      prediction = result;
-      queue.close();
-    },
-    (error: unknown) => queue.fail(error),
-  );
+  const running = config
+    .inCallerContext(() => {
+      const callbacks = [...(currentSettings().callbacks ?? []), statusCallback(config.provider, (message) => queue.push(message))];
+      return context({ callbacks }, () => runWithStreamSink(sink, () => program.forward(inputs as never, { signal })));
+    })
+    .then(
+      (result) => {
+        prediction = result;
+        queue.close();
+      },
+      (error: unknown) => queue.fail(error),
+    );
   let finished = false;
   try {
     for (let next = await queue.take(); next.done !== true; next = await queue.take()) yield next.value;

@@ -217,6 +217,11 @@ describe('streamify', () => {
     expect(seen).toEqual(['module end']);
   });
 
+  it('runs the program in the context() of the call, even when the loop reads it outside', async () => {
+    const stream = context({ lm: new DummyLM([{ answer: 'from the call' }]) }, () => streamify(new Predict('q -> answer'))({ q: 'x' }));
+    expect(textOf(await collect(stream), 'self', 'answer')).toBe('from the call');
+  });
+
   it('rejects with the program error, after the chunks that came before it', async () => {
     configure({ lm: new DummyLM([{ answer: 'ok' }]) });
     const failing = new Predict('q -> answer');
