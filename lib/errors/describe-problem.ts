@@ -10,7 +10,8 @@ export function describeProblem(problem: string, received: string | undefined, f
 /** A short, safe rendering of a received value for an error message. */
 export function describeValue(value: unknown, maxLength = 80): string {
   let text: string;
-  if (typeof value === 'string') text = JSON.stringify(value);
+  // Only the start is shown: quoting a whole 1 MB reply to keep 80 characters would cost a copy of it.
+  if (typeof value === 'string') text = JSON.stringify(value.length > maxLength ? value.slice(0, maxLength + 1) : value);
   else if (value === undefined) text = 'undefined';
   else if (typeof value === 'function') text = `function ${value.name || '(anonymous)'}`;
   else if (typeof value === 'symbol') text = value.toString();
