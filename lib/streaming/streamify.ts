@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { ChatAdapter } from '../adapters/chat-adapter';
 import { JSONAdapter } from '../adapters/json-adapter';
+import { XMLAdapter } from '../adapters/xml-adapter';
 import type { Adapter } from '../adapters/adapter';
 import { ConfigurationError } from '../errors';
 import { runWithStreamSink, type StreamSink } from '../lm/stream-sink';
@@ -174,13 +175,6 @@ async function* run(program: Module, inputs: unknown, callOptions: StreamCallOpt
   if (config.includeFinal || !streamed || config.listeners.length === 0) yield prediction as Prediction;
 }
 
-function isXmlAdapter(adapter: Adapter): boolean {
-  for (let proto: object | null = Object.getPrototypeOf(adapter); proto !== null; proto = Object.getPrototypeOf(proto)) {
-    if ((proto as { constructor?: { name?: string } }).constructor?.name === 'XMLAdapter') return true;
-  }
-  return false;
-}
-
 /** The parser for the reply format of this call: JSON when the call asks for it (JSONAdapter, or ChatAdapter's JSON retry), else the adapter's. */
 function parserFor(
   lmOptions: Readonly<Record<string, unknown>>,
@@ -189,8 +183,8 @@ function parserFor(
   emit: FieldEmitter,
 ): FieldStreamParser | undefined {
   if (lmOptions.responseFormat != null || adapter instanceof JSONAdapter) return new JsonFieldParser(fields, emit);
-  // By name: XMLAdapter (a ChatAdapter subclass, so asked first) is built beside this layer (TODO(#15): import it once it is on main).
-  if (adapter !== undefined && isXmlAdapter(adapter)) return new XmlFieldParser(fields, emit);
+  // XMLAdapter is a ChatAdapter subclass, so it is asked first.
+  if (adapter instanceof XMLAdapter) return new XmlFieldParser(fields, emit);
   if (adapter === undefined || adapter instanceof ChatAdapter) return new ChatFieldParser(fields, emit);
   log ??= getRootLogger().child({ component: 'streamify' });
   log.warn({ adapter: adapter.constructor.name }, 'adapter has no stream parser; its fields arrive with the prediction only');

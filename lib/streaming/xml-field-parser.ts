@@ -1,10 +1,17 @@
 import type { FieldEmitter, FieldStreamParser } from './field-stream-parser';
 import { FieldText } from './field-text';
 
+/** The five entities XML predefines; the adapter's parser knows no others. */
+const ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+/** The longest reference worth holding back for its `;`: `&#x10FFFF;` is ten characters. */
+const LONGEST_REFERENCE = 10;
+
 /**
  * XMLAdapter replies (DSPy's `<field>…</field>`): a wanted field's opening tag starts it and its
  * own closing tag ends it; the text between streams stripped, as the adapter strips it. Tags
- * split across pieces are held back (never more than the longest tag), and never shown.
+ * split across pieces are held back (never more than the longest tag), and never shown. Entity
+ * and character references stream decoded, as the parsed field holds them (`&amp;` is `&`); a
+ * reference split across pieces is held until its `;`.
  */
 export class XmlFieldParser implements FieldStreamParser {
   readonly #wanted: ReadonlySet<string>;
@@ -31,7 +38,7 @@ export class XmlFieldParser implements FieldStreamParser {
 
   finish(): void {
     if (this.#field !== undefined) {
-      this.#text?.add(this.#held);
+      this.#text?.add(decodeReferences(this.#held));
       this.#text?.dropHeldWhitespace();
       this.#flush(true);
     }
@@ -66,14 +73,17 @@ export class XmlFieldParser implements FieldStreamParser {
   #inside(text: string): string {
     const close = text.indexOf(this.#closeTag);
     if (close !== -1) {
-      this.#text?.add(text.slice(0, close));
+      this.#text?.add(decodeReferences(text.slice(0, close)));
       this.#text?.dropHeldWhitespace();
       this.#flush(true);
       return text.slice(close + this.#closeTag.length);
     }
     let hold = Math.min(this.#closeTag.length - 1, text.length);
     while (hold > 0 && !this.#closeTag.startsWith(text.slice(text.length - hold))) hold -= 1;
-    this.#text?.add(text.slice(0, text.length - hold));
+    // A reference cut by the piece's end waits for the rest of it.
+    const amp = text.lastIndexOf('&');
+    if (amp !== -1 && amp >= text.length - LONGEST_REFERENCE && !text.includes(';', amp)) hold = Math.max(hold, text.length - amp);
+    this.#text?.add(decodeReferences(text.slice(0, text.length - hold)));
     this.#held = text.slice(text.length - hold);
     return '';
   }
@@ -87,4 +97,30 @@ export class XmlFieldParser implements FieldStreamParser {
       this.#text = undefined;
     }
   }
+}
+
+/** Replaces `&name;`, `&#N;` and `&#xH;` references with their text; anything else stays as written. */
+function decodeReferences(text: string): string {
+  if (!text.includes('&')) return text;
+  let result = '';
+  let from = 0;
+  for (let amp = text.indexOf('&'); amp !== -1; amp = text.indexOf('&', amp + 1)) {
+    const semicolon = text.indexOf(';', amp + 1);
+    if (semicolon === -1) break;
+    if (semicolon - amp > LONGEST_REFERENCE) continue;
+    const decoded = referenceText(text.slice(amp + 1, semicolon));
+    if (decoded === undefined) continue;
+    result += text.slice(from, amp) + decoded;
+    from = semicolon + 1;
+    amp = semicolon;
+  }
+  return result + text.slice(from);
+}
+
+function referenceText(name: string): string | undefined {
+  if (Object.hasOwn(ENTITIES, name)) return ENTITIES[name];
+  const hex = /^#x([0-9a-fA-F]{1,6})$/.exec(name);
+  const decimal = /^#([0-9]{1,7})$/.exec(name);
+  const code = hex !== null ? Number.parseInt(hex[1] ?? '', 16) : decimal !== null ? Number.parseInt(decimal[1] ?? '', 10) : Number.NaN;
+  return Number.isInteger(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : undefined;
 }

@@ -1,8 +1,8 @@
 import { XmlFieldParser } from '../../lib/streaming/xml-field-parser';
-import { Adapter } from '../../lib/adapters/adapter';
-import { ChatAdapter } from '../../lib/adapters/chat-adapter';
+import { XMLAdapter } from '../../lib/adapters/xml-adapter';
 import { DummyLM } from '../../lib/lm/dummy-lm';
 import { Predict } from '../../lib/predict/predict';
+import { Prediction } from '../../lib/primitives/prediction';
 import { configure, resetSettings } from '../../lib/settings/settings';
 import { StreamChunk } from '../../lib/streaming/stream-chunk';
 import { streamify } from '../../lib/streaming/streamify';
@@ -51,17 +51,26 @@ describe('XmlFieldParser', () => {
     expect(joined(parse(['<answer>Par', 'is'], ['answer']))).toEqual({ answer: 'Paris' });
   });
 
-  it('is chosen for an adapter of class XMLAdapter (a ChatAdapter subclass)', async () => {
-    class XMLAdapter extends ChatAdapter {
-      override parse(): Record<string, unknown> {
-        return { answer: 'Paris' };
-      }
+  it('streams references decoded, as the parsed field holds them, however the reply is cut', () => {
+    const reply = '<answer>Tom &amp; Jerry &lt;3 &#233;t&#xE9; &bogus; a & b</answer>';
+    const expected = 'Tom & Jerry <3 été &bogus; a & b';
+    for (let point = 0; point <= reply.length; point += 1) {
+      expect(joined(parse([reply.slice(0, point), reply.slice(point)], ['answer']))).toEqual({ answer: expected });
     }
-    const adapter: Adapter = new XMLAdapter();
-    configure({ lm: new DummyLM(['<answer>Paris</answer>'], { streamChunkSize: 3 }), adapter });
+    expect(joined(parse([...reply], ['answer']))).toEqual({ answer: expected });
+  });
+
+  it('is chosen for the XMLAdapter, whose replies stream decoded like its parse', async () => {
+    configure({ lm: new DummyLM(['<answer>Tom &amp; Jerry</answer>'], { streamChunkSize: 3 }), adapter: new XMLAdapter() });
     const chunks: StreamChunk[] = [];
-    for await (const item of streamify(new Predict('question -> answer'))({ question: 'q' })) if (item instanceof StreamChunk) chunks.push(item);
-    expect(chunks.map((chunk) => chunk.chunk).join('')).toBe('Paris');
+    let prediction: Prediction | undefined;
+    for await (const item of streamify(new Predict('question -> answer'))({ question: 'q' })) {
+      if (item instanceof StreamChunk) chunks.push(item);
+      else if (item instanceof Prediction) prediction = item;
+    }
+    expect(chunks.length).toBeGreaterThan(1);
+    expect(chunks.map((chunk) => chunk.chunk).join('')).toBe('Tom & Jerry');
+    expect(prediction?.answer).toBe('Tom & Jerry');
     expect(chunks[chunks.length - 1].isLast).toBe(true);
   });
 });
