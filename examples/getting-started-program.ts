@@ -1,13 +1,13 @@
-import { ChainOfThought, DummyLM, Module, Predict, Prediction, Predictor, configure } from 'dspex';
+import { ChainOfThought, DummyLM, Module, Predict, configure } from 'dspex';
 
 /** A program is a Module: it owns predictors and decides how they are called. */
 class FactChecker extends Module {
-  @Predictor('claim -> question', { module: ChainOfThought }) ask!: ChainOfThought;
-  @Predictor('claim, question -> verdict: bool') judge!: Predict;
+  ask = new ChainOfThought('claim -> question');
+  judge = new Predict('claim, question -> verdict: bool');
 
-  async forward(inputs: { claim: string }): Promise<Prediction> {
-    const { question } = await this.ask.forward({ claim: inputs.claim });
-    return this.judge.forward({ claim: inputs.claim, question });
+  async forward(inputs: { claim: string }) {
+    const { question } = await this.ask.forward({ claim: inputs.claim }); // question: string
+    return this.judge.forward({ claim: inputs.claim, question }); // a Prediction whose verdict is a boolean
   }
 }
 
@@ -17,8 +17,8 @@ export async function main(): Promise<void> {
   });
 
   const checker = new FactChecker();
-  const result = await checker.forward({ claim: 'The Eiffel Tower is in Paris.' });
-  console.log(result.verdict); // true
+  const { verdict } = await checker.forward({ claim: 'The Eiffel Tower is in Paris.' });
+  console.log(verdict ? 'true claim' : 'false claim'); // true claim
 
   // The learnable parts, by name: what optimizers tune and what save() writes.
   console.log(checker.namedPredictors().map(([name]) => name)); // [ 'ask.predict', 'judge' ]
