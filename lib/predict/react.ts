@@ -8,6 +8,7 @@ import type { LooselyTyped, Simplify, SignatureInputs, SignatureOutputs } from '
 import { Signature, type SignatureInput } from '../signatures/signature';
 import type { ExampleInput } from '../primitives/example';
 import { currentSignal } from '../util/call-scope';
+import { currentSettings } from '../settings/settings';
 import { validateOptions, type OptionRule, type OptionRules } from '../util/validate-options';
 import { ChainOfThought } from './chain-of-thought';
 import { formatTrajectory } from './format-trajectory';
@@ -172,7 +173,7 @@ export class ReAct<S extends SignatureInput = SignatureInput, I = SignatureInput
       signal?.throwIfAborted();
       let step: Prediction;
       try {
-        step = await this.react.forward({ ...fields, trajectory: formatTrajectory(trajectory) }, { signal, lm });
+        step = await this.react.forward({ ...fields, trajectory: formatTrajectory(trajectory, currentSettings().adapter) }, { signal, lm });
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
         if (!DspexError.is(error) || !STEP_PARSE_FAILURES.has(error.code)) throw error;
@@ -190,7 +191,7 @@ export class ReAct<S extends SignatureInput = SignatureInput, I = SignatureInput
       if (toolName === FINISH) break;
     }
     signal?.throwIfAborted();
-    const extracted = await this.extract.forward({ ...fields, trajectory: formatTrajectory(trajectory) }, { signal, lm });
+    const extracted = await this.extract.forward({ ...fields, trajectory: formatTrajectory(trajectory, currentSettings().adapter) }, { signal, lm });
     return new Prediction({ trajectory, ...fieldsOfRecord(extracted) }) as Prediction<O>;
   }
 }

@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
+import { XMLAdapter } from '../../lib/adapters/xml-adapter';
 import { DummyLM } from '../../lib/lm/dummy-lm';
 import { ReAct } from '../../lib/predict/react';
 import { Tool } from '../../lib/predict/tool';
@@ -72,6 +73,24 @@ describe('ReAct', () => {
         tool_args_1: {},
         observation_1: 'Completed.',
       });
+    });
+  });
+
+  describe('under the XMLAdapter', () => {
+    it('shows the trajectory as XML input fields, as DSPy formats it through the adapter', async () => {
+      const adapter = new XMLAdapter();
+      const lm = new DummyLM([step('search', { query: 'capital of France' }, 'I should search.'), step('finish', {}, 'I have the answer.'), ANSWER], {
+        adapter,
+      });
+      configure({ lm, adapter });
+      const prediction = await new ReAct('question -> answer', { tools: [searchTool()] }).forward({ question: workedExample.question });
+      expect(prediction.answer).toBe('Paris');
+      const secondStep = sentMessages(lm)[1].at(-1)?.content ?? '';
+      expect(secondStep).toContain(
+        '<trajectory>\n<thought_0>\nI should search.\n</thought_0>\n\n<tool_name_0>\nsearch\n</tool_name_0>\n\n' +
+          '<tool_args_0>\n{"query": "capital of France"}\n</tool_args_0>\n\n<observation_0>\nParis is the capital of France.\n</observation_0>\n</trajectory>',
+      );
+      expect(secondStep).not.toContain('[[ ## thought_0 ## ]]');
     });
   });
 
