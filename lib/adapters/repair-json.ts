@@ -98,26 +98,32 @@ function isStrictlyEmpty(value: unknown): boolean {
   return value !== null && typeof value === 'object' && !(value instanceof PythonNumberText) && Object.keys(value).length === 0;
 }
 
-function kindOf(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  return typeof value;
-}
-
 /** json_repair's `is_same_object`: same types and the same keys, all the way down (a repeated object is an update). */
 function isSameShape(left: unknown, right: unknown, depth = 0): boolean {
-  if (kindOf(left) !== kindOf(right) || depth > MAX_NESTING_DEPTH) return false;
-  if (Array.isArray(left) && Array.isArray(right)) {
-    return left.length === right.length && left.every((item, index) => isSameShape(item, right[index], depth + 1));
+  if (depth > MAX_NESTING_DEPTH) return false;
+  // Same kind: null, array, or the same `typeof` (a loop and early exits: no closure or key array per item).
+  if (left === null || right === null) return left === right;
+  const leftIsArray = Array.isArray(left);
+  if (leftIsArray !== Array.isArray(right) || typeof left !== typeof right) return false;
+  if (leftIsArray) {
+    const leftItems = left as unknown[];
+    const rightItems = right as unknown[];
+    if (leftItems.length !== rightItems.length) return false;
+    for (let index = 0; index < leftItems.length; index += 1) if (!isSameShape(leftItems[index], rightItems[index], depth + 1)) return false;
+    return true;
   }
-  if (left !== null && typeof left === 'object' && right !== null && typeof right === 'object') {
-    const leftKeys = Object.keys(left);
-    if (leftKeys.length !== Object.keys(right).length) return false;
-    const leftRecord = left as Record<string, unknown>;
-    const rightRecord = right as Record<string, unknown>;
-    return leftKeys.every((key) => Object.hasOwn(right, key) && isSameShape(leftRecord[key], rightRecord[key], depth + 1));
+  if (typeof left !== 'object') return true;
+  const leftRecord = left as Record<string, unknown>;
+  const rightRecord = right as Record<string, unknown>;
+  let leftCount = 0;
+  for (const key in leftRecord) {
+    if (!Object.hasOwn(leftRecord, key)) continue;
+    leftCount += 1;
+    if (!Object.hasOwn(rightRecord, key) || !isSameShape(leftRecord[key], rightRecord[key], depth + 1)) return false;
   }
-  return true;
+  let rightCount = 0;
+  for (const key in rightRecord) if (Object.hasOwn(rightRecord, key)) rightCount += 1;
+  return leftCount === rightCount;
 }
 
 function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
@@ -135,6 +141,10 @@ const PYTHON_INT_MAX_DIGITS = 4300;
 class RepairReader {
   #index = 0;
   readonly #contexts: Context[] = [];
+  /** How many of each context are open (so `inContext` needs no search). */
+  #keys = 0;
+  #values = 0;
+  #arrays = 0;
   /** Cached look-ahead: the next position of a delimiter from some start, so repeated look-aheads stay linear. */
   readonly #nextCache = new Map<number, { from: number; at: number }>();
   #bracketCache: { code: number; from: number; end: number; count: number } | undefined;
@@ -149,7 +159,7 @@ class RepairReader {
   }
 
   private inContext(context: Context): boolean {
-    return this.#contexts.includes(context);
+    return (context === 'key' ? this.#keys : context === 'value' ? this.#values : this.#arrays) > 0;
   }
 
   private char(offset = 0): string | undefined {
@@ -201,10 +211,18 @@ class RepairReader {
 
   private enter(context: Context): void {
     this.#contexts.push(context);
+    this.count(context, 1);
   }
 
   private leave(): void {
-    this.#contexts.pop();
+    const context = this.#contexts.pop();
+    if (context !== undefined) this.count(context, -1);
+  }
+
+  private count(context: Context, step: number): void {
+    if (context === 'key') this.#keys += step;
+    else if (context === 'value') this.#values += step;
+    else this.#arrays += step;
   }
 
   /** json_repair's top level: the first value, then any further values (a list of them, or the latest of repeated objects). */
@@ -285,6 +303,7 @@ class RepairReader {
     const object: Record<string, unknown> = {};
     const start = this.#index;
     const topLevel = this.#contexts.length === 0;
+    let members = false;
     while ((this.char() ?? '}') !== '}') {
       this.skipSpace();
       if (this.char() === ':') this.#index += 1;
@@ -294,13 +313,14 @@ class RepairReader {
       // json_repair steps over the character after a key whether or not it is the missing `:`.
       this.#index += 1;
       setOwn(object, key, this.readMemberValue(depth));
+      members = true;
       const after = this.char();
       if (after === ',' || after === "'" || after === '"') this.#index += 1;
       if (this.char() === ']' && this.inContext('array')) break;
       this.skipSpace();
     }
     if (this.char() === '}') this.#index += 1;
-    if (Object.keys(object).length === 0 && this.#index - start > 1 && this.isSetBody(start, this.#index)) {
+    if (!members && this.#index - start > 1 && this.isSetBody(start, this.#index)) {
       // `{'a', 'b'}` / `{1, 2}`: a set written as an object, read as a list.
       this.#index = start;
       return this.readArray(depth, ']') as unknown as Record<string, unknown>;
@@ -428,8 +448,17 @@ class RepairReader {
   private skipComment(): void {
     const char = this.char();
     if (char === '#' || (char === '/' && this.char(1) === '/')) {
-      const stops = char === '#' ? this.commentStops() : '';
-      while (this.#index < this.text.length && this.char() !== '\n' && this.char() !== '\r' && !stops.includes(this.char()!)) this.#index += 1;
+      // A `#` comment also stops at the `]`, `}` or `:` of an open array, value or key.
+      const hash = char === '#';
+      const stopBracket = hash && this.#arrays > 0;
+      const stopBrace = hash && this.#values > 0;
+      const stopColon = hash && this.#keys > 0;
+      let position = this.#index;
+      for (; position < this.text.length; position += 1) {
+        const code = this.text.charCodeAt(position);
+        if (code === 0x0a || code === 0x0d || (stopBracket && code === 0x5d) || (stopBrace && code === 0x7d) || (stopColon && code === 0x3a)) break;
+      }
+      this.#index = position;
     } else if (char === '/' && this.char(1) === '*') {
       const end = this.text.indexOf('*/', this.#index + 2);
       this.#index = end === -1 ? this.text.length : end + 2;
@@ -438,23 +467,23 @@ class RepairReader {
     }
   }
 
-  private commentStops(): string {
-    return `${this.inContext('array') ? ']' : ''}${this.inContext('value') ? '}' : ''}${this.inContext('key') ? ':' : ''}`;
-  }
-
   /** `true`/`false`/`null` in any letter case at the current position, or undefined. */
   private readWord(): boolean | null | undefined {
-    for (const [word, value] of [
-      ['true', true],
-      ['false', false],
-      ['null', null],
-    ] as const) {
-      if (this.text.slice(this.#index, this.#index + word.length).toLowerCase() === word) {
-        this.#index += word.length;
-        return value;
-      }
-    }
+    if (this.wordAt('true')) return true;
+    if (this.wordAt('false')) return false;
+    if (this.wordAt('null')) return null;
     return undefined;
+  }
+
+  /** The lower-case ASCII `word` in any letter case at the current position; steps over it when found. */
+  private wordAt(word: string): boolean {
+    if (this.#index + word.length > this.text.length) return false;
+    for (let offset = 0; offset < word.length; offset += 1) {
+      // Only `X` and `x` give `x` here: the words are letters.
+      if ((this.text.charCodeAt(this.#index + offset) | 0x20) !== word.charCodeAt(offset)) return false;
+    }
+    this.#index += word.length;
+    return true;
   }
 
   /** json_repair's number: digits and `-.eE/,_`; a trailing letter makes it a bare string, a `,` or `/` keeps it as text. */
