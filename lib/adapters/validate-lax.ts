@@ -50,8 +50,24 @@ function ok(value: unknown): LaxResult {
   return { ok: true, value };
 }
 
-function fail(message: string, path: string, problems?: readonly ValidationProblem[]): LaxResult {
-  return { ok: false, message: path === '' ? message : `${path}: ${message}`, problems };
+/**
+ * A failure. A message given as a function is built only when read: a union tries every member
+ * and reports few of their messages, so the others (each quoting the value) cost nothing.
+ */
+function fail(message: string | (() => string), path: string, problems?: readonly ValidationProblem[]): LaxResult {
+  if (typeof message === 'string') return { ok: false, message: path === '' ? message : `${path}: ${message}`, problems };
+  let text: string | undefined;
+  return {
+    ok: false,
+    get message(): string {
+      if (text === undefined) {
+        const built = message();
+        text = path === '' ? built : `${path}: ${built}`;
+      }
+      return text;
+    },
+    problems,
+  };
 }
 
 function validateInt(value: unknown, strict: boolean, path: string): LaxResult {
@@ -59,7 +75,7 @@ function validateInt(value: unknown, strict: boolean, path: string): LaxResult {
   if (!strict && typeof value === 'boolean') return ok(value ? 1 : 0);
   if (!strict && typeof value === 'string' && INTEGER_TEXT.test(value.trim())) return ok(parseInt(value.trim(), 10));
   if (typeof value === 'number' && Number.isFinite(value)) return fail('Input should be a valid integer, got a number with a fractional part', path);
-  return fail(`Input should be a valid integer, got ${shortRepr(value)}`, path);
+  return fail(() => `Input should be a valid integer, got ${shortRepr(value)}`, path);
 }
 
 function validateFloat(value: unknown, strict: boolean, path: string): LaxResult {
@@ -71,7 +87,7 @@ function validateFloat(value: unknown, strict: boolean, path: string): LaxResult
     const special = SPECIAL_FLOAT_TEXT.exec(text);
     if (special !== null) return ok(special[2].toLowerCase() === 'nan' ? NaN : special[1] === '-' ? -Infinity : Infinity);
   }
-  return fail(`Input should be a valid number, got ${shortRepr(value)}`, path);
+  return fail(() => `Input should be a valid number, got ${shortRepr(value)}`, path);
 }
 
 function validateBool(value: unknown, strict: boolean, path: string): LaxResult {
@@ -82,12 +98,12 @@ function validateBool(value: unknown, strict: boolean, path: string): LaxResult 
     if (TRUE_WORDS.has(word)) return ok(true);
     if (FALSE_WORDS.has(word)) return ok(false);
   }
-  return fail(`Input should be a valid boolean, got ${shortRepr(value)}`, path);
+  return fail(() => `Input should be a valid boolean, got ${shortRepr(value)}`, path);
 }
 
 function validateList(value: unknown, item: FieldType | undefined, strict: boolean, path: string): LaxResult {
   const items = Array.isArray(value) ? value : value instanceof Set ? [...value] : undefined;
-  if (items === undefined) return fail(`Input should be a valid list, got ${shortRepr(value)}`, path);
+  if (items === undefined) return fail(() => `Input should be a valid list, got ${shortRepr(value)}`, path);
   if (item === undefined) return ok([...items]);
   const result: unknown[] = [];
   for (let index = 0; index < items.length; index += 1) {
@@ -100,14 +116,16 @@ function validateList(value: unknown, item: FieldType | undefined, strict: boole
 }
 
 function validateDict(value: unknown, type: Extract<FieldType, { kind: 'dict' }>, strict: boolean, path: string): LaxResult {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return fail(`Input should be a valid dictionary, got ${shortRepr(value)}`, path);
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    return fail(() => `Input should be a valid dictionary, got ${shortRepr(value)}`, path);
   const entries: [unknown, unknown][] = value instanceof Map ? [...value] : Object.entries(value);
   const result: Record<string, unknown> = {};
   for (const [key, item] of entries) {
-    const checkedKey = type.key === undefined ? ok(key) : validate(key, type.key, strict, `${path}[${shortRepr(key)}]`);
-    if (!checkedKey.ok) return checkedKey;
-    const checkedItem = type.value === undefined ? ok(item) : validate(item, type.value, strict, `${path}[${shortRepr(key)}]`);
-    if (!checkedItem.ok) return checkedItem;
+    // As in lists, the key's path is only built for a failure (validated again with it).
+    const checkedKey = type.key === undefined ? ok(key) : validate(key, type.key, strict, '');
+    if (!checkedKey.ok) return validate(key, type.key!, strict, `${path}[${shortRepr(key)}]`);
+    const checkedItem = type.value === undefined ? ok(item) : validate(item, type.value, strict, '');
+    if (!checkedItem.ok) return validate(item, type.value!, strict, `${path}[${shortRepr(key)}]`);
     // defineProperty keeps a "__proto__" key an own property instead of replacing the prototype.
     Object.defineProperty(result, String(checkedKey.value), { value: checkedItem.value, enumerable: true, writable: true, configurable: true });
   }
@@ -116,9 +134,11 @@ function validateDict(value: unknown, type: Extract<FieldType, { kind: 'dict' }>
 
 function validateLiteral(value: unknown, values: readonly LiteralValue[], path: string): LaxResult {
   if (values.includes(value as LiteralValue)) return ok(value);
-  const allowed = values.map((allowedValue) => pythonRepr(allowedValue));
-  const listed = allowed.length === 1 ? allowed[0] : `${allowed.slice(0, -1).join(', ')} or ${allowed[allowed.length - 1]}`;
-  return fail(`Input should be ${listed}, got ${shortRepr(value)}`, path);
+  return fail(() => {
+    const allowed = values.map((allowedValue) => pythonRepr(allowedValue));
+    const listed = allowed.length === 1 ? allowed[0] : `${allowed.slice(0, -1).join(', ')} or ${allowed[allowed.length - 1]}`;
+    return `Input should be ${listed}, got ${shortRepr(value)}`;
+  }, path);
 }
 
 function problemsOf(errors: readonly ValidationError[], parent: string): ValidationProblem[] {
@@ -140,7 +160,7 @@ function validateClass(value: unknown, type: Extract<FieldType, { kind: 'class' 
     for (const [key, item] of Object.entries(value)) if (!isUnsafeKey(key)) plain[key] = item;
     instance = plainToInstance(type.ctor, plain);
   } else {
-    return fail(`Input should be an object of ${type.name}, got ${shortRepr(value)}`, path);
+    return fail(() => `Input should be an object of ${type.name}, got ${shortRepr(value)}`, path);
   }
   // forbidUnknownValues off: a class without decorators has nothing to check, which is not a failure.
   const problems = problemsOf(validateSync(instance, { forbidUnknownValues: false }), path);
@@ -161,7 +181,7 @@ function validateImage(value: unknown, path: string): LaxResult {
       // Falls through to the failure below.
     }
   }
-  return fail(`Input should be an Image (an object with an image url), got ${shortRepr(value)}`, path);
+  return fail(() => `Input should be an Image (an object with an image url), got ${shortRepr(value)}`, path);
 }
 
 function validateUnion(value: unknown, members: readonly FieldType[], strict: boolean, path: string): LaxResult {
@@ -177,7 +197,7 @@ function validateUnion(value: unknown, members: readonly FieldType[], strict: bo
   }
   const withProblems = failures.find((failure) => !failure.ok && failure.problems !== undefined);
   if (withProblems !== undefined) return withProblems;
-  return fail(failures.map((failure) => (failure.ok ? '' : failure.message)).join('; '), '');
+  return fail(() => failures.map((failure) => (failure.ok ? '' : failure.message)).join('; '), '');
 }
 
 function validate(value: unknown, type: FieldType, strict: boolean, path: string): LaxResult {
@@ -185,9 +205,9 @@ function validate(value: unknown, type: FieldType, strict: boolean, path: string
     case 'any':
       return ok(value);
     case 'none':
-      return value === null || value === undefined ? ok(null) : fail(`Input should be None, got ${shortRepr(value)}`, path);
+      return value === null || value === undefined ? ok(null) : fail(() => `Input should be None, got ${shortRepr(value)}`, path);
     case 'str':
-      return typeof value === 'string' ? ok(value) : fail(`Input should be a valid string, got ${shortRepr(value)}`, path);
+      return typeof value === 'string' ? ok(value) : fail(() => `Input should be a valid string, got ${shortRepr(value)}`, path);
     case 'int':
       return validateInt(value, strict, path);
     case 'float':

@@ -42,6 +42,8 @@ interface MutableElement {
 
 // Shared by every element without attributes; never written to.
 const NO_ATTRIBUTES: Map<string, string> = new Map();
+// Shared by every element until its first child (replaced then, never pushed to): a leaf costs no array.
+const NO_CHILDREN: MutableElement[] = [];
 const XML_NAMESPACE = 'http://www.w3.org/XML/1998/namespace';
 const PREDEFINED: ReadonlyMap<string, string> = new Map([
   ['amp', '&'],
@@ -61,6 +63,20 @@ const NAME = new RegExp(`[${NAME_START}][${NAME_CHAR}]*(?::[${NAME_START}][${NAM
 const INVALID_CHAR = /[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const CHAR_REFERENCE = /^#(?:x([0-9a-fA-F]+)|([0-9]+))$/;
 const WHITESPACE = /[ \t\r\n]/;
+
+/** The character a predefined entity reference (`amp;`, `lt;`, `gt;`, `quot;`, `apos;`) at `at` stands for, read without copying. */
+function predefinedAt(text: string, at: number): string | undefined {
+  const first = text.charCodeAt(at);
+  if (first === 97) {
+    if (text.startsWith('mp;', at + 1)) return '&';
+    if (text.startsWith('pos;', at + 1)) return "'";
+  } else if (first === 108 || first === 103) {
+    if (text.charCodeAt(at + 1) === 116 && text.charCodeAt(at + 2) === 59) return first === 108 ? '<' : '>';
+  } else if (first === 113 && text.startsWith('uot;', at + 1)) {
+    return '"';
+  }
+  return undefined;
+}
 
 function isXmlSpace(char: string | undefined): boolean {
   return char === ' ' || char === '\t' || char === '\n' || char === '\r';
@@ -91,6 +107,8 @@ class XmlReader {
   #textIsTail = false;
   /** Whether any `xmlns` declaration was seen (names are expanded only then). */
   #hasNamespaces = false;
+  /** The last plain name read: a repeated tag reuses this string instead of copying it again. */
+  #lastName = '';
 
   constructor(
     private readonly source: string,
@@ -152,21 +170,28 @@ class XmlReader {
       value = inAttribute ? value.replaceAll('\r\n', ' ').replaceAll('\r', ' ') : value.split('\r\n').join('\n').split('\r').join('\n');
     if (build && inAttribute && /[\t\n]/.test(value)) value = value.replace(/[\t\n]/g, ' ');
     if (!value.includes('&')) return value;
-    let result = '';
+    // Pieces joined once at the end: 200,000 references cost no chain of concatenations.
+    const parts: string[] = [];
     let from = 0;
     for (let amp = value.indexOf('&'); amp !== -1; amp = value.indexOf('&', from)) {
-      if (build) result += value.slice(from, amp);
+      if (build && amp > from) parts.push(value.slice(from, amp));
+      const quick = predefinedAt(value, amp + 1);
+      if (quick !== undefined) {
+        if (build) parts.push(quick);
+        from = amp + (quick === '&' ? 5 : quick === '<' || quick === '>' ? 4 : 6);
+        continue;
+      }
       const semicolon = value.indexOf(';', amp);
       const name = semicolon === -1 ? '' : value.slice(amp + 1, semicolon);
       if (semicolon === -1 || name === '' || /[\s&<]/.test(name)) this.fail('not well-formed (invalid token)', offset + amp + 1);
       const predefined = PREDEFINED.get(name);
       const reference = predefined === undefined ? CHAR_REFERENCE.exec(name) : null;
       if (predefined !== undefined) {
-        if (build) result += predefined;
+        if (build) parts.push(predefined);
       } else if (reference !== null) {
         const code = reference[1] !== undefined ? parseInt(reference[1], 16) : parseInt(reference[2], 10);
         if (!isXmlChar(code)) this.fail('reference to invalid character number', offset + amp);
-        if (build) result += String.fromCodePoint(code);
+        if (build) parts.push(String.fromCodePoint(code));
       } else {
         NAME.lastIndex = 0;
         const match = NAME.exec(name);
@@ -174,7 +199,9 @@ class XmlReader {
       }
       from = semicolon + 1;
     }
-    return result + value.slice(from);
+    if (!build) return '';
+    if (from < value.length) parts.push(value.slice(from));
+    return parts.join('');
   }
 
   private markup(): void {
@@ -202,7 +229,10 @@ class XmlReader {
       // Plain ASCII names (the common case) skip the Unicode pattern.
       if (after !== 58 && !(after > 127)) {
         this.#index = end;
-        return text.slice(start, end);
+        const last = this.#lastName;
+        if (last.length === end - start && text.startsWith(last, start)) return last;
+        this.#lastName = text.slice(start, end);
+        return this.#lastName;
       }
     }
     NAME.lastIndex = this.#index;
@@ -267,12 +297,13 @@ class XmlReader {
     let element: MutableElement;
     if (rawAttributes === undefined) {
       // The common case: no attributes, so no namespace declarations either.
-      element = { tag: this.expandName(qname, true, at), attributes: NO_ATTRIBUTES, children: [], text: '', tail: '', bindings: undefined };
+      element = { tag: this.expandName(qname, true, at), attributes: NO_ATTRIBUTES, children: NO_CHILDREN, text: '', tail: '', bindings: undefined };
       this.#stack.push(element);
     } else {
       element = this.elementWithAttributes(qname, rawAttributes, at);
     }
     if (parent === undefined) this.#root = element;
+    else if (parent.children === NO_CHILDREN) parent.children = [element];
     else parent.children.push(element);
     this.#textElement = element;
     this.#textIsTail = false;
@@ -290,7 +321,7 @@ class XmlReader {
       }
     }
     const attributes = new Map<string, string>();
-    const element: MutableElement = { tag: '', attributes, children: [], text: '', tail: '', bindings };
+    const element: MutableElement = { tag: '', attributes, children: NO_CHILDREN, text: '', tail: '', bindings };
     // On the stack first: the element's own declarations apply to its name.
     this.#stack.push(element);
     element.tag = this.expandName(qname, true, at);
@@ -335,12 +366,21 @@ class XmlReader {
 
   private endTag(): void {
     const tagStart = this.#index;
+    const open = this.#stack[this.#stack.length - 1];
+    // The common case, `</tag>` closing the open element with no namespaces in play: nothing to copy.
+    if (open !== undefined && !this.#hasNamespaces && open.tag.charCodeAt(0) !== 123) {
+      const nameEnd = tagStart + 2 + open.tag.length;
+      if (this.source.charCodeAt(nameEnd) === 62 && this.source.startsWith(open.tag, tagStart + 2)) {
+        this.#index = nameEnd + 1;
+        this.closeElement(open);
+        return;
+      }
+    }
     this.#index += 2;
     const qname = this.readName();
     this.skipSpace();
     if (this.source[this.#index] !== '>') this.fail(this.#index >= this.source.length ? 'unclosed token' : 'not well-formed (invalid token)', tagStart);
     this.#index += 1;
-    const open = this.#stack[this.#stack.length - 1];
     if (open === undefined) this.fail('junk after document element', tagStart);
     if (this.expandName(qname, true, tagStart) !== open.tag) this.fail('mismatched tag', tagStart + 2);
     this.closeElement(open);

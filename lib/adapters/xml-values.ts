@@ -239,7 +239,7 @@ export function elementsToValue(elements: readonly XmlElement[], given: Schema, 
   }
   if (schema.type === 'array') return arrayValue(elements, schema, definitions, budget);
   const element = first;
-  if (schema.type === 'string' && element.children.length > 0) return element.text + element.children.map((child) => serializeElement(child)).join('');
+  if (schema.type === 'string' && element.children.length > 0) return serializeContent(element);
   const children = groupChildren(element);
   if (children.size === 0) {
     if (schema.type === 'object' && pythonStrip(element.text) === '') return {};
@@ -346,6 +346,29 @@ function hasNamespacedName(root: XmlElement): boolean {
 }
 
 const NO_PREFIXES = { qnames: new Map<string, string>(), declared: new Map<string, string>() };
+
+/**
+ * An element's text followed by each child as `tostring` writes it, joined once: a leaf like
+ * `<a/>` (the common case) is written from one string per tag, not a new string per element.
+ */
+function serializeContent(element: XmlElement): string {
+  const parts: string[] = [element.text];
+  const leaves = new Map<string, string>();
+  for (const child of element.children) {
+    if (child.children.length === 0 && child.attributes.size === 0 && child.text === '' && child.tag.charCodeAt(0) !== 123) {
+      let leaf = leaves.get(child.tag);
+      if (leaf === undefined) {
+        leaf = `<${child.tag} />`;
+        leaves.set(child.tag, leaf);
+      }
+      parts.push(leaf);
+      if (child.tail !== '') parts.push(escapeCdata(child.tail));
+    } else {
+      parts.push(serializeElement(child));
+    }
+  }
+  return parts.join('');
+}
 
 /** ElementTree's `tostring(element, encoding='unicode')`: the element, its subtree and its tail. */
 export function serializeElement(element: XmlElement): string {
