@@ -52,10 +52,12 @@ class LiteralReader {
 
   /** Spaces, tabs, form feeds, and line breaks (inside brackets, or around the whole literal), and `\`-continued lines. */
   private skipSpace(): void {
+    // Character codes, not one-character strings: this runs before every item.
+    const text = this.text;
     for (;;) {
-      const char = this.text[this.#index];
-      if (char === ' ' || char === '\t' || char === '\f' || char === '\n' || char === '\r') this.#index += 1;
-      else if (char === '\\' && (this.text[this.#index + 1] === '\n' || this.text[this.#index + 1] === '\r')) this.#index += 2;
+      const code = text.charCodeAt(this.#index);
+      if (code === 0x20 || code === 0x09 || code === 0x0c || code === 0x0a || code === 0x0d) this.#index += 1;
+      else if (code === 0x5c && (text.charCodeAt(this.#index + 1) === 0x0a || text.charCodeAt(this.#index + 1) === 0x0d)) this.#index += 2;
       else return;
     }
   }
@@ -135,9 +137,10 @@ class LiteralReader {
   private readNumber(): number {
     const start = this.#index;
     const text = this.text;
-    const prefix = text[start] === '0' ? text[start + 1]?.toLowerCase() : undefined;
-    if (prefix === 'x' || prefix === 'o' || prefix === 'b') {
-      const radix = prefix === 'x' ? 16 : prefix === 'o' ? 8 : 2;
+    // `0x`, `0o`, `0b` in either case (`| 0x20` lower-cases an ASCII letter).
+    const prefix = text.charCodeAt(start) === 0x30 ? text.charCodeAt(start + 1) | 0x20 : 0;
+    if (prefix === 0x78 || prefix === 0x6f || prefix === 0x62) {
+      const radix = prefix === 0x78 ? 16 : prefix === 0x6f ? 8 : 2;
       const digitsStart = text[start + 2] === '_' ? start + 3 : start + 2;
       const end = this.digitsEnd(digitsStart, radix);
       if (end === digitsStart) throw new NotLiteral();

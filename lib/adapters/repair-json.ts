@@ -73,10 +73,6 @@ function isAlphabetic(char: string | undefined): boolean {
   return ALPHABETIC.test(char);
 }
 
-function isDigit(char: string | undefined): boolean {
-  return char !== undefined && char >= '0' && char <= '9';
-}
-
 /** Python's `str.rstrip()`. */
 function rstrip(text: string): string {
   let end = text.length;
@@ -271,21 +267,22 @@ class RepairReader {
 
   /** json_repair's `parse_json` inside a container: the next value, skipping characters that cannot start one. */
   private readValue(depth: number): unknown {
+    // Dispatch on character codes: a one-character string is only made for a non-ASCII letter test.
     for (;;) {
-      const char = this.char();
-      if (char === undefined) return NOTHING_FOUND;
-      if (char === '{') {
+      if (this.#index >= this.text.length) return NOTHING_FOUND;
+      const code = this.text.charCodeAt(this.#index);
+      if (code === 0x7b) {
         this.#index += 1;
         return this.readObject(depth + 1);
       }
-      if (char === '[') {
+      if (code === 0x5b) {
         this.#index += 1;
         return this.readArray(depth + 1, ']');
       }
-      if (char === '(') return this.readParenthesized(depth + 1);
-      if (isDelimiter(char.charCodeAt(0)) || isAlphabetic(char)) return this.readString();
-      if (isDigit(char) || char === '-' || char === '.') return this.readNumber();
-      if (char === '#' || char === '/') {
+      if (code === 0x28) return this.readParenthesized(depth + 1);
+      if (isDelimiter(code) || (code < 128 ? (code | 0x20) >= 0x61 && (code | 0x20) <= 0x7a : isAlphabetic(this.text[this.#index]))) return this.readString();
+      if ((code >= 0x30 && code <= 0x39) || code === 0x2d || code === 0x2e) return this.readNumber();
+      if (code === 0x23 || code === 0x2f) {
         this.skipComment();
         return NOTHING_FOUND;
       }
