@@ -353,13 +353,14 @@ const NO_PREFIXES = { qnames: new Map<string, string>(), declared: new Map<strin
  */
 function serializeContent(element: XmlElement): string {
   const parts: string[] = [element.text];
-  const leaves = new Map<string, string>();
+  // The last leaf's markup, reused while the tag repeats (tags read from one reply share their strings).
+  let leafTag = '';
+  let leaf = '';
   for (const child of element.children) {
     if (child.children.length === 0 && child.attributes.size === 0 && child.text === '' && child.tag.charCodeAt(0) !== 123) {
-      let leaf = leaves.get(child.tag);
-      if (leaf === undefined) {
+      if (child.tag !== leafTag) {
+        leafTag = child.tag;
         leaf = `<${child.tag} />`;
-        leaves.set(child.tag, leaf);
       }
       parts.push(leaf);
       if (child.tail !== '') parts.push(escapeCdata(child.tail));
