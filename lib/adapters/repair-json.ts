@@ -589,12 +589,11 @@ class RepairReader {
     const context = this.current;
     const start = this.#index;
     for (;;) {
-      const char = this.char();
-      if (char === undefined) break;
-      const code = char.charCodeAt(0);
-      if (context === 'key' && (char === ':' || isPythonSpace(code))) break;
-      if (context === 'array' && (char === ']' || char === ',')) break;
-      if (context === 'value' && (char === '}' || (char === ',' && this.memberFollows(this.#index + 1)))) break;
+      if (this.#index >= this.text.length) break;
+      const code = this.text.charCodeAt(this.#index);
+      if (context === 'key' && (code === 0x3a || isPythonSpace(code))) break;
+      if (context === 'array' && (code === 0x5d || code === 0x2c)) break;
+      if (context === 'value' && (code === 0x7d || (code === 0x2c && this.memberFollows(this.#index + 1)))) break;
       if (isDelimiter(code)) {
         // A quote ends a bare value; when it opens the next key, it stays for that key.
         if (context === 'value' && this.stringIsKey(code)) {
@@ -625,7 +624,10 @@ class RepairReader {
       return end !== -1 && this.text[this.nonSpaceFrom(end + 1)] === ':';
     }
     let end = start;
-    while (end < this.text.length && (isAlphanumeric(this.text[end]) || this.text[end] === '_')) end += 1;
+    for (; end < this.text.length; end += 1) {
+      const code = this.text.charCodeAt(end);
+      if (!(code < 128 ? isAsciiAlphanumeric(code) || code === 0x5f : isAlphanumeric(this.text[end]))) break;
+    }
     return end > start && this.text[this.nonSpaceFrom(end)] === ':';
   }
 
