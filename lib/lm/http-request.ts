@@ -48,29 +48,47 @@ export type AttemptResult = { kind: 'success'; body: unknown } | { kind: 'retrya
  * The caller's abort rejects with `signal.reason`, unchanged.
  */
 export async function postJson(settings: HttpSettings, path: string, body: Readonly<Record<string, unknown>>, signal?: AbortSignal): Promise<unknown> {
-  const url = `${settings.baseURL}${path}`;
-  const payload = JSON.stringify(body);
-  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+  const attempt: RequestAttempt<AttemptResult> = (url, payload, headers, count) => attemptOnce(settings, url, payload, headers, count, signal);
+  return (await sendWithRetries(settings, { path, body, accept: 'application/json', label: 'lm request' }, attempt, signal)).body;
+}
+
+/** A request's failure that a later attempt may cure. */
+export type RetryableFailure = Extract<AttemptResult, { kind: 'retryable' }>;
+
+/** One try at a request, given the URL, serialised body, headers and attempt number (from 1). */
+export type RequestAttempt<R extends { kind: string }> = (url: string, payload: string, headers: Record<string, string>, attempt: number) => Promise<R>;
+
+/**
+ * The retry loop every request kind shares (a JSON reply or an event stream): the body is serialised
+ * once, each retryable failure waits its delay (or the server's `Retry-After`, bounded), and the last
+ * failure is thrown once `numRetries` are spent.
+ */
+export async function sendWithRetries<R extends { kind: 'success' } | RetryableFailure>(
+  settings: HttpSettings,
+  request: { path: string; body: Readonly<Record<string, unknown>>; accept: string; label: string },
+  attemptRequest: RequestAttempt<R>,
+  signal: AbortSignal | undefined,
+): Promise<Exclude<R, RetryableFailure>> {
+  const url = `${settings.baseURL}${request.path}`;
+  const payload = JSON.stringify(request.body);
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: request.accept };
   if (settings.apiKey !== undefined) headers.authorization = `Bearer ${settings.apiKey}`;
   Object.assign(headers, settings.headers);
   for (let attempt = 1; ; attempt += 1) {
     signal?.throwIfAborted();
-    if (settings.logger.isLevelEnabled('debug')) settings.logger.debug({ url, attempt, request: body }, 'lm request');
-    const result = await attemptOnce(settings, url, payload, headers, attempt, signal);
-    if (result.kind === 'success') return result.body;
-    if (attempt > settings.numRetries) throw result.error;
-    checkRetryAfter(settings, url, result, attempt);
-    const delayMs = retryDelayMs(attempt, result.retryAfter, settings.retry);
-    settings.logger.info({ url, attempt, delayMs, code: result.error.code, status: result.error.details.status }, 'lm request failed; retrying');
+    if (settings.logger.isLevelEnabled('debug')) settings.logger.debug({ url, attempt, request: request.body }, request.label);
+    const result = await attemptRequest(url, payload, headers, attempt);
+    if (result.kind === 'success') return result as Exclude<R, RetryableFailure>;
+    const failure = result as RetryableFailure;
+    if (attempt > settings.numRetries) throw failure.error;
+    checkRetryAfter(settings, url, failure, attempt);
+    const delayMs = retryDelayMs(attempt, failure.retryAfter, settings.retry);
+    settings.logger.info({ url, attempt, delayMs, code: failure.error.code, status: failure.error.details.status }, `${request.label} failed; retrying`);
     await settings.sleep(delayMs, signal);
   }
 }
 
-/**
- * A server's `Retry-After` longer than `maxRetryAfterMs`, or than the time the call has left
- * (`timeoutMs` per attempt times the attempts left), fails the call now rather than holding it.
- */
-export function checkRetryAfter(settings: HttpSettings, url: string, result: Extract<AttemptResult, { kind: 'retryable' }>, attempt: number): void {
+function checkRetryAfter(settings: HttpSettings, url: string, result: Extract<AttemptResult, { kind: 'retryable' }>, attempt: number): void {
   if (result.retryAfter === null) return;
   const retryAfterMs = parseRetryAfterMs(result.retryAfter, settings.retry.now());
   if (retryAfterMs === undefined) return;

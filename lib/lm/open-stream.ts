@@ -1,17 +1,17 @@
 import { DspexError, LMHttpError, LMTimeoutError, describeProblem } from '../errors';
 import {
-  checkRetryAfter,
   ERROR_BODY_BYTES,
   httpStatusError,
   isRetryableStatus,
   networkReason,
   redirectError,
+  sendWithRetries,
   tooLargeError,
-  type AttemptResult,
   type HttpSettings,
+  type RequestAttempt,
+  type RetryableFailure,
 } from './http-request';
 import { readBodyWithLimit } from './read-body';
-import { retryDelayMs } from './retry-delay';
 import { scrubText } from './scrub-secrets';
 
 /** A streamed reply whose status was a success and whose first bytes have arrived. */
@@ -30,7 +30,7 @@ export interface OpenedStream {
   close(): void;
 }
 
-type OpenResult = { kind: 'success'; stream: OpenedStream } | Extract<AttemptResult, { kind: 'retryable' }>;
+type OpenResult = { kind: 'success'; stream: OpenedStream } | RetryableFailure;
 
 /**
  * POSTs `body` as JSON asking for a stream (`accept: text/event-stream`) and returns once the
@@ -42,22 +42,8 @@ type OpenResult = { kind: 'success'; stream: OpenedStream } | Extract<AttemptRes
  * The caller's abort rejects with `signal.reason`, unchanged, and closes the connection.
  */
 export async function openStream(settings: HttpSettings, path: string, body: Readonly<Record<string, unknown>>, signal?: AbortSignal): Promise<OpenedStream> {
-  const url = `${settings.baseURL}${path}`;
-  const payload = JSON.stringify(body);
-  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'text/event-stream' };
-  if (settings.apiKey !== undefined) headers.authorization = `Bearer ${settings.apiKey}`;
-  Object.assign(headers, settings.headers);
-  for (let attempt = 1; ; attempt += 1) {
-    signal?.throwIfAborted();
-    if (settings.logger.isLevelEnabled('debug')) settings.logger.debug({ url, attempt, request: body }, 'lm stream request');
-    const result = await attemptOpen(settings, url, payload, headers, attempt, signal);
-    if (result.kind === 'success') return result.stream;
-    if (attempt > settings.numRetries) throw result.error;
-    checkRetryAfter(settings, url, result, attempt);
-    const delayMs = retryDelayMs(attempt, result.retryAfter, settings.retry);
-    settings.logger.info({ url, attempt, delayMs, code: result.error.code, status: result.error.details.status }, 'lm stream request failed; retrying');
-    await settings.sleep(delayMs, signal);
-  }
+  const attempt: RequestAttempt<OpenResult> = (url, payload, headers, count) => attemptOpen(settings, url, payload, headers, count, signal);
+  return (await sendWithRetries(settings, { path, body, accept: 'text/event-stream', label: 'lm stream request' }, attempt, signal)).stream;
 }
 
 async function attemptOpen(
