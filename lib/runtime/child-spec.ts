@@ -8,7 +8,7 @@ import { RESTART_POLICIES, type RestartPolicy } from './restart-policy';
 import { findDependencyCycle } from './restart-strategy';
 import type { Supervisor } from './supervisor';
 import { isolationMismatch, threadStarter } from './thread-module';
-import { threadStartProblem, type ThreadStart } from './thread-start';
+import { startOptionRule, type ThreadStart } from './thread-start';
 
 /** What a child spec's `start` may return: a module, or a `Supervisor` for a nested tree. */
 export type ChildInstance = SupervisableModule | Supervisor;
@@ -119,16 +119,7 @@ const isNonEmptyStringArray = (value: unknown): value is string[] =>
  */
 const SPEC_RULES: OptionRules = {
   id: { kind: 'string', required: true },
-  start: {
-    kind: 'custom',
-    required: true,
-    check: (value) =>
-      typeof value === 'function'
-        ? undefined
-        : isPlainObject(value)
-          ? threadStartProblem(value)
-          : "a function () => new MyModule() (or, with isolation: 'thread', { module, export, args? })",
-  },
+  start: startOptionRule("a function () => new MyModule() (or, with isolation: 'thread', { module, export, args? })"),
   restart: { kind: 'oneOf', values: RESTART_POLICIES },
   concurrency: { kind: 'integer', min: 1, allowInfinity: true },
   timeoutMs: { kind: 'duration', allowInfinity: true },

@@ -1,13 +1,12 @@
 import { ChildSpecError, DspexError, HotSwapError, describeProblem, describeValue } from '../errors';
 import { runWithParameterStore } from '../primitives/parameter-store-scope';
 import type { ParameterStore } from '../primitives/parameter-store';
-import { isPlainObject } from '../util/is-plain-object';
 import { validateOptions, type OptionRules } from '../util/validate-options';
 import type { Child } from './child';
 import type { SwappedEvent } from './registry-event';
 import { bindSharedParameters, isSupervisableModule, loadStateKeepingLMs, type ModuleState, type SupervisableModule } from './supervisable-module';
 import { callStart, disposeUnused, isolationMismatch, threadStarter } from './thread-module';
-import { threadStartProblem, type ThreadStart } from './thread-start';
+import { startOptionRule, type ThreadStart } from './thread-start';
 
 /** Options of `Supervisor.hotSwap`. */
 export interface HotSwapOptions {
@@ -103,16 +102,7 @@ async function switchTo(
 }
 
 const HOT_SWAP_RULES: OptionRules = {
-  start: {
-    kind: 'custom',
-    required: true,
-    check: (value) =>
-      typeof value === 'function'
-        ? undefined
-        : isPlainObject(value)
-          ? threadStartProblem(value)
-          : 'a function () => new MyModule() (or a thread start { module, export })',
-  },
+  start: startOptionRule('a function () => new MyModule() (or a thread start { module, export })'),
   version: { kind: 'string', required: true },
   migrate: { kind: 'function' },
 };

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { isPlainObject } from '../util/is-plain-object';
+import type { OptionRule } from '../util/validate-options';
 import { isSourceTree } from './thread-entry';
 
 /**
@@ -50,4 +51,16 @@ export function threadStartProblem(value: unknown): string | undefined {
 /** True for a valid `ThreadStart`. */
 export function isThreadStart(value: unknown): value is ThreadStart {
   return threadStartProblem(value) === undefined;
+}
+
+/**
+ * The option rule for a required `start` (child specs and `hotSwap` alike): a factory function, or
+ * a thread start checked by `threadStartProblem`; `expected` says what to pass instead.
+ */
+export function startOptionRule(expected: string): OptionRule {
+  return {
+    kind: 'custom',
+    required: true,
+    check: (value) => (typeof value === 'function' ? undefined : isPlainObject(value) ? threadStartProblem(value) : expected),
+  };
 }
