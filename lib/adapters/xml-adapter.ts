@@ -13,7 +13,7 @@ import { fieldPlaceholder } from './output-hint';
 import { parseValue } from './parse-value';
 import { hasValue } from './template-adapter';
 import { validateLax } from './validate-lax';
-import { parseXml, xmlPosition, XmlSyntaxError, type XmlElement } from './xml-tree';
+import { parseXml, xmlPosition, XmlSyntaxError, type XmlDocument } from './xml-tree';
 import {
   elementsToValue,
   escapeXmlText,
@@ -113,20 +113,20 @@ export class XMLAdapter extends ChatAdapter {
   override parse(signature: SignatureInput, text: string): Record<string, unknown> {
     const resolved = Signature.from(signature);
     if (typeof text !== 'string') throw emptyResponseError('XMLAdapter', resolved, text);
-    const root = readReply(resolved, text);
-    const elements = groupChildren(root);
+    const document = readReply(resolved, text);
+    const elements = groupChildren(document, 0);
     // Every element takes at least 4 characters (`<a/>`): enough for each to be read a few times over.
     const budget: WorkBudget = { remaining: text.length + 10_000 };
     const parsed = new Map<string, unknown>();
     for (const field of resolved.outputFields) {
       const items = elements.get(field.name);
-      if (items !== undefined) parsed.set(field.name, readField(field, items, text, budget));
+      if (items !== undefined) parsed.set(field.name, readField(field, document, items, text, budget));
     }
     return completeOutputs('XMLAdapter', resolved, parsed, text);
   }
 }
 
-function readReply(signature: Signature, text: string): XmlElement {
+function readReply(signature: Signature, text: string): XmlDocument {
   const wrapped = `${ROOT_OPEN}${text}</dspy_root>`;
   try {
     return parseXml(wrapped, { keepRootText: false });
@@ -151,7 +151,7 @@ function readReply(signature: Signature, text: string): XmlElement {
  * One field's value, as DSPy reads it: the elements turned into a value under the field's whole
  * schema, else under each `anyOf` member in turn, until the value parses into the field's type.
  */
-function readField(field: Field, items: readonly XmlElement[], text: string, budget: WorkBudget): unknown {
+function readField(field: Field, document: XmlDocument, items: readonly number[], text: string, budget: WorkBudget): unknown {
   const schema = schemaOf(field.type);
   const definitions = isSchema(schema.$defs) ? schema.$defs : {};
   const choices = Array.isArray(schema.anyOf) ? schema.anyOf : [];
@@ -166,7 +166,7 @@ function readField(field: Field, items: readonly XmlElement[], text: string, bud
     shapes.add(shape);
     let value: unknown;
     try {
-      value = elementsToValue(items, candidate, definitions, budget);
+      value = elementsToValue(document, items, candidate, definitions, budget);
     } catch (error) {
       if (error instanceof XmlWorkExceeded) throw workExceeded(field, text);
       continue;

@@ -1,4 +1,7 @@
 import { MAX_NESTING_DEPTH } from '../util/nesting-depth';
+import { XmlDocument } from './xml-document';
+
+export { XmlDocument } from './xml-document';
 
 /**
  * A small XML reader with the semantics DSPy's `XMLAdapter.parse` gets from Python's
@@ -7,17 +10,6 @@ import { MAX_NESTING_DEPTH } from '../util/nesting-depth';
  * processing instructions dropped (the text around them joins), CDATA as text, `\r\n` and `\r`
  * read as `\n`, and attribute values normalised. One pass over the text; nesting is bounded.
  */
-
-/** One element as ElementTree holds it: `text` before the first child, `tail` after the element. */
-export interface XmlElement {
-  /** The tag, `{uri}local` for a namespaced one (ElementTree's Clark notation). */
-  readonly tag: string;
-  /** Attributes in document order, namespace declarations left out. */
-  readonly attributes: ReadonlyMap<string, string>;
-  readonly children: readonly XmlElement[];
-  readonly text: string;
-  readonly tail: string;
-}
 
 /** Why a text is not well-formed XML, and where (0-based index into the parsed text). */
 export class XmlSyntaxError extends Error {
@@ -30,20 +22,6 @@ export class XmlSyntaxError extends Error {
   }
 }
 
-interface MutableElement {
-  tag: string;
-  attributes: Map<string, string>;
-  children: MutableElement[];
-  text: string;
-  tail: string;
-  /** Namespace prefixes this element binds (`''` for the default namespace). */
-  bindings: Map<string, string> | undefined;
-}
-
-// Shared by every element without attributes; never written to.
-const NO_ATTRIBUTES: Map<string, string> = new Map();
-// Shared by every element until its first child (replaced then, never pushed to): a leaf costs no array.
-const NO_CHILDREN: MutableElement[] = [];
 const XML_NAMESPACE = 'http://www.w3.org/XML/1998/namespace';
 const PREDEFINED: ReadonlyMap<string, string> = new Map([
   ['amp', '&'],
@@ -97,26 +75,40 @@ function isXmlChar(code: number): boolean {
   );
 }
 
-/** Reads XML text into its document element. */
+/** Reads XML text into an `XmlDocument`. */
 class XmlReader {
   #index = 0;
-  readonly #stack: MutableElement[] = [];
-  #root: MutableElement | undefined;
+  /** The open elements, outermost first. */
+  readonly #stack: number[] = [];
+  readonly #document: XmlDocument;
+  /** Namespace prefixes each declaring element binds (`''` for the default namespace). */
+  readonly #bindings = new Map<number, Map<string, string>>();
   /** Where text goes next: the open element's text, or the last closed child's tail. */
-  #textElement: MutableElement | undefined;
+  #textElement = -1;
   #textIsTail = false;
   /** Whether any `xmlns` declaration was seen (names are expanded only then). */
   #hasNamespaces = false;
   /** The last plain name read: a repeated tag reuses this string instead of copying it again. */
   #lastName = '';
+  /** False when the whole text holds no character XML forbids: then no stretch of it needs the check. */
+  readonly #mayHaveInvalidChars: boolean;
+  readonly #hasCarriageReturn: boolean;
+  // The next `&` and `]]>` at or after the last stretch searched: each search resumes past the
+  // previous one, so finding them for every stretch of text stays one pass over the source.
+  #nextAmpersand = -1;
+  #nextCdataEnd = -1;
 
   constructor(
     private readonly source: string,
     /** Text directly inside the document element is checked but not kept (XMLAdapter never reads it). */
     private readonly keepRootText: boolean,
-  ) {}
+  ) {
+    this.#document = new XmlDocument(source);
+    this.#mayHaveInvalidChars = INVALID_CHAR.test(source);
+    this.#hasCarriageReturn = source.includes('\r');
+  }
 
-  read(): XmlElement {
+  read(): XmlDocument {
     const text = this.source;
     while (this.#index < text.length) {
       const lt = text.indexOf('<', this.#index);
@@ -126,9 +118,9 @@ class XmlReader {
       this.#index = lt;
       this.markup();
     }
-    if (this.#root === undefined) throw new XmlSyntaxError('no element found', text.length);
+    if (this.#document.size === 0) throw new XmlSyntaxError('no element found', text.length);
     if (this.#stack.length > 0) throw new XmlSyntaxError('no element found (an element is not closed)', text.length);
-    return this.#root;
+    return this.#document;
   }
 
   private fail(problem: string, index = this.#index): never {
@@ -137,30 +129,36 @@ class XmlReader {
 
   /** Text between markup: references resolved, line breaks normalised, `]]>` and bad characters refused. */
   private characterData(start: number, end: number): void {
-    const raw = this.source.slice(start, end);
-    const bad = INVALID_CHAR.exec(raw);
-    if (bad !== null) this.fail('not well-formed (invalid token)', start + bad.index);
-    const closing = raw.indexOf(']]>');
-    if (closing !== -1) this.fail('not well-formed (invalid token)', start + closing + 2);
+    this.checkChars(start, end);
+    if (this.#nextCdataEnd < start) this.#nextCdataEnd = this.nextFrom(']]>', start);
+    if (this.#nextCdataEnd + 3 <= end) this.fail('not well-formed (invalid token)', this.#nextCdataEnd + 2);
     if (this.#stack.length === 0) {
       // Outside the document element only whitespace may appear.
-      for (let index = 0; index < raw.length; index += 1) {
-        if (!isXmlSpace(raw[index])) this.fail(this.#root === undefined ? 'syntax error' : 'junk after document element', start + index);
+      for (let index = start; index < end; index += 1) {
+        if (!isXmlSpace(this.source[index])) this.fail(this.#document.size === 0 ? 'syntax error' : 'junk after document element', index);
       }
       return;
     }
+    if (this.#nextAmpersand < start) this.#nextAmpersand = this.nextFrom('&', start);
+    const hasReference = this.#nextAmpersand < end;
     if (this.#stack.length === 1 && !this.keepRootText) {
-      this.resolveReferences(raw, start, false, false);
+      if (hasReference) this.resolveReferences(this.source.slice(start, end), start, false, false);
       return;
     }
-    this.appendText(this.resolveReferences(raw, start, false));
+    // Plain text (the common case) is kept as a span of the source, not copied.
+    const resolved = hasReference || this.#hasCarriageReturn ? this.resolveReferences(this.source.slice(start, end), start, false) : undefined;
+    this.appendText(start, end, resolved);
   }
 
-  private appendText(value: string): void {
-    const element = this.#textElement;
-    if (value === '' || element === undefined) return;
-    if (this.#textIsTail) element.tail += value;
-    else element.text += value;
+  /** Where `search` next occurs at or after `start`; the text's length when it does not. */
+  private nextFrom(search: string, start: number): number {
+    const found = this.source.indexOf(search, start);
+    return found === -1 ? this.source.length : found;
+  }
+
+  private appendText(start: number, end: number, resolved: string | undefined): void {
+    if (resolved === '' || this.#textElement === -1) return;
+    this.#document.appendText(this.#textElement, this.#textIsTail, start, end, resolved);
   }
 
   /** Entity and character references replaced; `\r\n`/`\r` → `\n`, and in attributes whitespace → space. */
@@ -212,7 +210,7 @@ class XmlReader {
     if (next === '!') {
       if (text.startsWith('<!--', this.#index)) return this.comment();
       if (text.startsWith('<![CDATA[', this.#index)) return this.cdata();
-      this.fail(this.#root === undefined || this.#stack.length > 0 ? 'syntax error' : 'junk after document element');
+      this.fail(this.#document.size === 0 || this.#stack.length > 0 ? 'syntax error' : 'junk after document element');
     }
     return this.startTag();
   }
@@ -250,7 +248,7 @@ class XmlReader {
 
   private startTag(): void {
     const tagStart = this.#index;
-    if (this.#root !== undefined && this.#stack.length === 0) this.fail('junk after document element');
+    if (this.#document.size > 0 && this.#stack.length === 0) this.fail('junk after document element');
     this.#index += 1;
     const qname = this.readName();
     let rawAttributes: [string, string, number][] | undefined;
@@ -273,8 +271,7 @@ class XmlReader {
       const raw = this.source.slice(this.#index + 1, close);
       const lt = raw.indexOf('<');
       if (lt !== -1) this.fail('not well-formed (invalid token)', this.#index + 1 + lt);
-      const bad = INVALID_CHAR.exec(raw);
-      if (bad !== null) this.fail('not well-formed (invalid token)', this.#index + 1 + bad.index);
+      this.checkChars(this.#index + 1, close);
       rawAttributes ??= [];
       if (rawAttributes.some(([other]) => other === name)) this.fail('duplicate attribute', nameAt);
       rawAttributes.push([name, this.resolveReferences(raw, this.#index + 1, true), nameAt]);
@@ -292,46 +289,40 @@ class XmlReader {
     if (selfClosing) this.closeElement(element);
   }
 
-  private openElement(qname: string, rawAttributes: readonly [string, string, number][] | undefined, at: number): MutableElement {
-    const parent = this.#stack[this.#stack.length - 1];
-    let element: MutableElement;
-    if (rawAttributes === undefined) {
-      // The common case: no attributes, so no namespace declarations either.
-      element = { tag: this.expandName(qname, true, at), attributes: NO_ATTRIBUTES, children: NO_CHILDREN, text: '', tail: '', bindings: undefined };
-      this.#stack.push(element);
-    } else {
-      element = this.elementWithAttributes(qname, rawAttributes, at);
-    }
-    if (parent === undefined) this.#root = element;
-    else if (parent.children === NO_CHILDREN) parent.children = [element];
-    else parent.children.push(element);
+  private openElement(qname: string, rawAttributes: readonly [string, string, number][] | undefined, at: number): number {
+    const element = this.#document.size;
+    if (rawAttributes !== undefined) this.declareNamespaces(element, rawAttributes);
+    // On the stack first: the element's own declarations apply to its name.
+    this.#stack.push(element);
+    const tag = this.expandName(qname, true, at);
+    this.#document.add(tag, rawAttributes === undefined ? undefined : this.expandAttributes(rawAttributes));
     this.#textElement = element;
     this.#textIsTail = false;
     return element;
   }
 
-  private elementWithAttributes(qname: string, rawAttributes: readonly [string, string, number][], at: number): MutableElement {
-    let bindings: Map<string, string> | undefined;
+  private declareNamespaces(element: number, rawAttributes: readonly [string, string, number][]): void {
     for (const [name, value, nameAt] of rawAttributes) {
       if (name === 'xmlns' || name.startsWith('xmlns:')) {
         const prefix = name === 'xmlns' ? '' : name.slice(6);
         if (prefix !== '' && value === '') this.fail('must not undeclare prefix', nameAt);
-        (bindings ??= new Map()).set(prefix, value);
+        let bindings = this.#bindings.get(element);
+        if (bindings === undefined) this.#bindings.set(element, (bindings = new Map()));
+        bindings.set(prefix, value);
         this.#hasNamespaces = true;
       }
     }
+  }
+
+  private expandAttributes(rawAttributes: readonly [string, string, number][]): Map<string, string> {
     const attributes = new Map<string, string>();
-    const element: MutableElement = { tag: '', attributes, children: NO_CHILDREN, text: '', tail: '', bindings };
-    // On the stack first: the element's own declarations apply to its name.
-    this.#stack.push(element);
-    element.tag = this.expandName(qname, true, at);
     for (const [name, value, nameAt] of rawAttributes) {
       if (name === 'xmlns' || name.startsWith('xmlns:')) continue;
       const expanded = this.expandName(name, false, nameAt);
       if (attributes.has(expanded)) this.fail('duplicate attribute', nameAt);
       attributes.set(expanded, value);
     }
-    return element;
+    return attributes;
   }
 
   /** `prefix:local` → `{uri}local`; unprefixed elements take the default namespace, unprefixed attributes none. */
@@ -352,14 +343,15 @@ class XmlReader {
 
   private lookupNamespace(prefix: string): string | undefined {
     for (let index = this.#stack.length - 1; index >= 0; index -= 1) {
-      const uri = this.#stack[index].bindings?.get(prefix);
+      const uri = this.#bindings.get(this.#stack[index])?.get(prefix);
       if (uri !== undefined) return uri;
     }
     return undefined;
   }
 
-  private closeElement(element: MutableElement): void {
+  private closeElement(element: number): void {
     this.#stack.pop();
+    this.#document.close(element);
     this.#textElement = element;
     this.#textIsTail = true;
   }
@@ -368,9 +360,10 @@ class XmlReader {
     const tagStart = this.#index;
     const open = this.#stack[this.#stack.length - 1];
     // The common case, `</tag>` closing the open element with no namespaces in play: nothing to copy.
-    if (open !== undefined && !this.#hasNamespaces && open.tag.charCodeAt(0) !== 123) {
-      const nameEnd = tagStart + 2 + open.tag.length;
-      if (this.source.charCodeAt(nameEnd) === 62 && this.source.startsWith(open.tag, tagStart + 2)) {
+    const openTag = open === undefined ? '' : this.#document.tag(open);
+    if (open !== undefined && !this.#hasNamespaces && openTag.charCodeAt(0) !== 123) {
+      const nameEnd = tagStart + 2 + openTag.length;
+      if (this.source.charCodeAt(nameEnd) === 62 && this.source.startsWith(openTag, tagStart + 2)) {
         this.#index = nameEnd + 1;
         this.closeElement(open);
         return;
@@ -382,7 +375,7 @@ class XmlReader {
     if (this.source[this.#index] !== '>') this.fail(this.#index >= this.source.length ? 'unclosed token' : 'not well-formed (invalid token)', tagStart);
     this.#index += 1;
     if (open === undefined) this.fail('junk after document element', tagStart);
-    if (this.expandName(qname, true, tagStart) !== open.tag) this.fail('mismatched tag', tagStart + 2);
+    if (this.expandName(qname, true, tagStart) !== openTag) this.fail('mismatched tag', tagStart + 2);
     this.closeElement(open);
   }
 
@@ -403,7 +396,7 @@ class XmlReader {
     if (this.#stack.length === 0) this.fail('syntax error');
     this.checkChars(start, close);
     const raw = this.source.slice(start, close);
-    this.appendText(raw.includes('\r') ? raw.replace(/\r\n?/g, '\n') : raw);
+    this.appendText(start, close, raw.includes('\r') ? raw.replace(/\r\n?/g, '\n') : raw);
     this.#index = close + 3;
   }
 
@@ -421,6 +414,7 @@ class XmlReader {
   }
 
   private checkChars(start: number, end: number): void {
+    if (!this.#mayHaveInvalidChars) return;
     const bad = INVALID_CHAR.exec(this.source.slice(start, end));
     if (bad !== null) this.fail('not well-formed (invalid token)', start + bad.index);
   }
@@ -430,7 +424,7 @@ class XmlReader {
  * Parses `text` as one XML document (ElementTree's `fromstring`).
  * @throws {XmlSyntaxError} where expat would report the text not well-formed; `tooDeep` past the nesting limit.
  */
-export function parseXml(text: string, options: { keepRootText?: boolean } = {}): XmlElement {
+export function parseXml(text: string, options: { keepRootText?: boolean } = {}): XmlDocument {
   return new XmlReader(text, options.keepRootText ?? true).read();
 }
 

@@ -3,7 +3,7 @@ import { setOwnProperty } from '../util/own-property';
 import { pythonStrip } from '../util/python-text';
 import { formatFieldValue } from './format-field-value';
 import { validateLax } from './validate-lax';
-import type { XmlElement } from './xml-tree';
+import type { XmlDocument } from './xml-tree';
 
 /**
  * Values and schemas as nested XML, and XML elements back to values: DSPy's `XMLAdapter`
@@ -157,23 +157,37 @@ export function schemaToXml(
   return children === '' ? `<${tag}>...</${tag}>` : `<${tag}>${children}</${tag}>`;
 }
 
-/** Children grouped by tag (an `<entry>` by its `key` attribute), in first-seen order (DSPy's `_group_children`). */
-const NO_GROUPS: ReadonlyMap<string, readonly XmlElement[]> = new Map();
-const groupsByElement = new WeakMap<XmlElement, ReadonlyMap<string, readonly XmlElement[]>>();
+/** Elements of one name, by name, in first-seen order. */
+export type ElementGroups = ReadonlyMap<string, readonly number[]>;
 
-export function groupChildren(element: XmlElement): ReadonlyMap<string, readonly XmlElement[]> {
-  if (element.children.length === 0) return NO_GROUPS;
+const NO_GROUPS: ElementGroups = new Map();
+const groupsByDocument = new WeakMap<XmlDocument, Map<number, ElementGroups>>();
+
+/** Children grouped by tag (an `<entry>` by its `key` attribute), in first-seen order (DSPy's `_group_children`). */
+export function groupChildren(document: XmlDocument, element: number): ElementGroups {
+  if (!document.hasChildren(element)) return NO_GROUPS;
   // Cached: each candidate schema of a field walks the same elements again.
-  const cached = groupsByElement.get(element);
+  let cache = groupsByDocument.get(document);
+  if (cache === undefined) groupsByDocument.set(document, (cache = new Map()));
+  const cached = cache.get(element);
   if (cached !== undefined) return cached;
-  const groups = new Map<string, XmlElement[]>();
-  for (const child of element.children) {
-    const name = child.tag === 'entry' ? (child.attributes.get('key') ?? child.tag) : child.tag;
-    const group = groups.get(name);
-    if (group === undefined) groups.set(name, [child]);
-    else group.push(child);
+  const groups = new Map<string, number[]>();
+  let lastName: string | undefined;
+  let lastGroup: number[] = [];
+  const end = document.end(element);
+  for (let child = element + 1; child < end; child = document.end(child)) {
+    const tag = document.tag(child);
+    const name = tag === 'entry' ? (document.attributes(child).get('key') ?? tag) : tag;
+    // A run of one name (a list's items) needs no Map lookup per element.
+    if (name !== lastName) {
+      lastName = name;
+      const group = groups.get(name);
+      if (group === undefined) groups.set(name, (lastGroup = []));
+      else lastGroup = group;
+    }
+    lastGroup.push(child);
   }
-  groupsByElement.set(element, groups);
+  cache.set(element, groups);
   return groups;
 }
 
@@ -219,7 +233,7 @@ function isNullSchema(schema: unknown): boolean {
 }
 
 /** DSPy's `_elements_to_value`: the elements of one name read as the value the schema describes. */
-export function elementsToValue(elements: readonly XmlElement[], given: Schema, definitions: Schema, budget: WorkBudget): unknown {
+export function elementsToValue(document: XmlDocument, elements: readonly number[], given: Schema, definitions: Schema, budget: WorkBudget): unknown {
   budget.remaining -= elements.length;
   if (budget.remaining < 0) throw new XmlWorkExceeded();
   const name = referenceName(given);
@@ -228,22 +242,22 @@ export function elementsToValue(elements: readonly XmlElement[], given: Schema, 
   const first = elements[0];
   const choices = own(schema, 'anyOf');
   if (Array.isArray(choices)) {
-    if (choices.some(isNullSchema) && first.children.length === 0 && pythonStrip(first.text) === '') return null;
+    if (choices.some(isNullSchema) && !document.hasChildren(first) && pythonStrip(document.text(first)) === '') return null;
     const nonNull = choices.filter((choice) => !(isSchema(choice) && choice.type === 'null'));
     if (nonNull.length === 0 || !isSchema(nonNull[0])) throw new TypeError('no non-null choice in anyOf');
     schema = nonNull[0];
-    if (first.children.length > 0) {
+    if (document.hasChildren(first)) {
       const structured = nonNull.find((choice) => isSchema(choice) && choice.type !== 'string');
       if (isSchema(structured)) schema = structured;
     }
   }
-  if (schema.type === 'array') return arrayValue(elements, schema, definitions, budget);
+  if (schema.type === 'array') return arrayValue(document, elements, schema, definitions, budget);
   const element = first;
-  if (schema.type === 'string' && element.children.length > 0) return serializeContent(element);
-  const children = groupChildren(element);
+  if (schema.type === 'string' && document.hasChildren(element)) return serializeContent(document, element);
+  const children = groupChildren(document, element);
   if (children.size === 0) {
-    if (schema.type === 'object' && pythonStrip(element.text) === '') return {};
-    const values = elements.map((each) => leafValue(pythonStrip(each.text), schema));
+    if (schema.type === 'object' && pythonStrip(document.text(element)) === '') return {};
+    const values = elements.map((each) => leafValue(pythonStrip(document.text(each)), schema));
     return values.length === 1 ? values[0] : values;
   }
   const properties = own(schema, 'properties');
@@ -252,7 +266,7 @@ export function elementsToValue(elements: readonly XmlElement[], given: Schema, 
   const result: Record<string, unknown> = {};
   for (const [child, items] of children) {
     const property = isSchema(properties) ? own(properties, child) : undefined;
-    setOwnProperty(result, child, elementsToValue(items, isSchema(property) ? property : childSchema, definitions, budget));
+    setOwnProperty(result, child, elementsToValue(document, items, isSchema(property) ? property : childSchema, definitions, budget));
   }
   return result;
 }
@@ -271,20 +285,20 @@ function leafValue(text: string, schema: Schema): unknown {
   return converted.ok ? converted.value : text;
 }
 
-function arrayValue(elements: readonly XmlElement[], schema: Schema, definitions: Schema, budget: WorkBudget): unknown {
+function arrayValue(document: XmlDocument, elements: readonly number[], schema: Schema, definitions: Schema, budget: WorkBudget): unknown {
   let members = elements;
-  if (elements.length === 1 && elements[0].children.length === 0) {
-    const text = pythonStrip(elements[0].text);
+  if (elements.length === 1 && !document.hasChildren(elements[0])) {
+    const text = pythonStrip(document.text(elements[0]));
     // An empty element is an empty list; JSON text is left for the value parser.
     if (text === '') return [];
     if (text.startsWith('[')) return text;
   }
   if (elements.length === 1) {
-    const items = groupChildren(elements[0]).get('item');
+    const items = groupChildren(document, elements[0]).get('item');
     if (items !== undefined) members = items;
   }
   const items = own(schema, 'items');
-  return members.map((member) => elementsToValue([member], isSchema(items) ? items : {}, definitions, budget));
+  return members.map((member) => elementsToValue(document, [member], isSchema(items) ? items : {}, definitions, budget));
 }
 
 // ElementTree's `tostring`: the prefixes it gives well-known namespaces.
@@ -307,7 +321,7 @@ function escapeAttribute(text: string): string {
 }
 
 /** ElementTree's namespace prefixes for a subtree: `ns0`, `ns1`, … in document order, well-known ones by name. */
-function namespacePrefixes(root: XmlElement): { qnames: Map<string, string>; declared: Map<string, string> } {
+function namespacePrefixes(document: XmlDocument, root: number): { qnames: Map<string, string>; declared: Map<string, string> } {
   const qnames = new Map<string, string>();
   const declared = new Map<string, string>();
   const add = (name: string): void => {
@@ -323,24 +337,19 @@ function namespacePrefixes(root: XmlElement): { qnames: Map<string, string>; dec
     if (prefix !== 'xml') declared.set(uri, prefix);
     qnames.set(name, `${prefix}:${name.slice(close + 1)}`);
   };
-  const stack = [root];
-  while (stack.length > 0) {
-    const element = stack.pop()!;
-    add(element.tag);
-    for (const key of element.attributes.keys()) add(key);
-    for (let index = element.children.length - 1; index >= 0; index -= 1) stack.push(element.children[index]);
+  // Elements are numbered in document order, so a subtree is the run up to its root's end.
+  for (let element = root; element < document.end(root); element += 1) {
+    add(document.tag(element));
+    for (const key of document.attributes(element).keys()) add(key);
   }
   return { qnames, declared };
 }
 
 /** True when a name in the subtree is namespaced (`{uri}local`), so prefixes must be worked out. */
-function hasNamespacedName(root: XmlElement): boolean {
-  const stack = [root];
-  while (stack.length > 0) {
-    const element = stack.pop()!;
-    if (element.tag.charCodeAt(0) === 123) return true;
-    for (const key of element.attributes.keys()) if (key.charCodeAt(0) === 123) return true;
-    for (const child of element.children) stack.push(child);
+function hasNamespacedName(document: XmlDocument, root: number): boolean {
+  for (let element = root; element < document.end(root); element += 1) {
+    if (document.tag(element).charCodeAt(0) === 123) return true;
+    for (const key of document.attributes(element).keys()) if (key.charCodeAt(0) === 123) return true;
   }
   return false;
 }
@@ -349,43 +358,57 @@ const NO_PREFIXES = { qnames: new Map<string, string>(), declared: new Map<strin
 
 /**
  * An element's text followed by each child as `tostring` writes it, joined once: a leaf like
- * `<a/>` (the common case) is written from one string per tag, not a new string per element.
+ * `<a/>` (the common case) is written from one string per tag, a run of them with one `repeat`.
  */
-function serializeContent(element: XmlElement): string {
-  const parts: string[] = [element.text];
-  // The last leaf's markup, reused while the tag repeats (tags read from one reply share their strings).
+function serializeContent(document: XmlDocument, element: number): string {
+  const parts: string[] = [document.text(element)];
+  // The last leaf's markup and how many times in a row it came (tags read from one reply share their strings).
   let leafTag = '';
   let leaf = '';
-  for (const child of element.children) {
-    if (child.children.length === 0 && child.attributes.size === 0 && child.text === '' && child.tag.charCodeAt(0) !== 123) {
-      if (child.tag !== leafTag) {
-        leafTag = child.tag;
-        leaf = `<${child.tag} />`;
+  let repeats = 0;
+  const end = document.end(element);
+  for (let child = element + 1; child < end; child = document.end(child)) {
+    const tag = document.tag(child);
+    if (child + 1 === document.end(child) && document.text(child) === '' && !document.hasAttributes(child) && tag.charCodeAt(0) !== 123) {
+      if (tag !== leafTag) {
+        if (repeats > 0) parts.push(leaf.repeat(repeats));
+        leafTag = tag;
+        leaf = `<${tag} />`;
+        repeats = 0;
       }
-      parts.push(leaf);
-      if (child.tail !== '') parts.push(escapeCdata(child.tail));
+      repeats += 1;
+      const tail = document.tail(child);
+      if (tail !== '') {
+        parts.push(leaf.repeat(repeats), escapeCdata(tail));
+        repeats = 0;
+      }
     } else {
-      parts.push(serializeElement(child));
+      if (repeats > 0) parts.push(leaf.repeat(repeats));
+      repeats = 0;
+      parts.push(serializeElement(document, child));
     }
   }
+  if (repeats > 0) parts.push(leaf.repeat(repeats));
   return parts.join('');
 }
 
 /** ElementTree's `tostring(element, encoding='unicode')`: the element, its subtree and its tail. */
-export function serializeElement(element: XmlElement): string {
-  if (element.children.length === 0 && element.attributes.size === 0 && element.tag.charCodeAt(0) !== 123) {
+export function serializeElement(document: XmlDocument, element: number): string {
+  if (!document.hasChildren(element) && !document.hasAttributes(element) && document.tag(element).charCodeAt(0) !== 123) {
     // A leaf without attributes (most of them): no namespaces to work out, nothing to queue.
-    const tail = element.tail === '' ? '' : escapeCdata(element.tail);
-    return element.text === '' ? `<${element.tag} />${tail}` : `<${element.tag}>${escapeCdata(element.text)}</${element.tag}>${tail}`;
+    const tag = document.tag(element);
+    const text = document.text(element);
+    const tail = document.tail(element) === '' ? '' : escapeCdata(document.tail(element));
+    return text === '' ? `<${tag} />${tail}` : `<${tag}>${escapeCdata(text)}</${tag}>${tail}`;
   }
-  const { qnames, declared } = hasNamespacedName(element) ? namespacePrefixes(element) : NO_PREFIXES;
+  const { qnames, declared } = hasNamespacedName(document, element) ? namespacePrefixes(document, element) : NO_PREFIXES;
   const parts: string[] = [];
   const declarations = [...declared]
     .sort(([, left], [, right]) => (left < right ? -1 : left > right ? 1 : 0))
     .map(([uri, prefix]) => ` xmlns:${prefix}="${escapeAttribute(uri)}"`)
     .join('');
   // Iterative, so a deep subtree costs no stack: open tags are written, closing work is queued.
-  const work: (XmlElement | string)[] = [element];
+  const work: (number | string)[] = [element];
   let first = true;
   while (work.length > 0) {
     const next = work.pop()!;
@@ -393,18 +416,22 @@ export function serializeElement(element: XmlElement): string {
       parts.push(next);
       continue;
     }
-    const tag = qnames.get(next.tag) ?? next.tag;
+    const tag = qnames.get(document.tag(next)) ?? document.tag(next);
     let open = `<${tag}${first ? declarations : ''}`;
     first = false;
-    for (const [key, value] of next.attributes) open += ` ${qnames.get(key) ?? key}="${escapeAttribute(value)}"`;
-    const tail = next.tail === '' ? '' : escapeCdata(next.tail);
-    if (next.text === '' && next.children.length === 0) {
+    for (const [key, value] of document.attributes(next)) open += ` ${qnames.get(key) ?? key}="${escapeAttribute(value)}"`;
+    const tail = document.tail(next) === '' ? '' : escapeCdata(document.tail(next));
+    const text = document.text(next);
+    if (text === '' && !document.hasChildren(next)) {
       parts.push(`${open} />${tail}`);
       continue;
     }
-    parts.push(`${open}>${escapeCdata(next.text)}`);
+    parts.push(`${open}>${escapeCdata(text)}`);
     work.push(`</${tag}>${tail}`);
-    for (let index = next.children.length - 1; index >= 0; index -= 1) work.push(next.children[index]);
+    const children: number[] = [];
+    const end = document.end(next);
+    for (let child = next + 1; child < end; child = document.end(child)) children.push(child);
+    for (let index = children.length - 1; index >= 0; index -= 1) work.push(children[index]);
   }
   return parts.join('');
 }

@@ -1,0 +1,134 @@
+/**
+ * A parsed XML document as ElementTree holds it: per element a tag, attributes, the `text` before
+ * its first child and the `tail` after it. Stored flat, not as an object per element: elements
+ * are numbered in document order (0 is the document element) and their fields kept in fixed
+ * blocks of integers, text as a span of the source where it was copied unchanged. A reply of
+ * 250,000 elements then costs 4 MB of integers, not 250,000 objects, strings and child lists.
+ */
+
+// Four integers per element: where its subtree ends, its tag, its text, its tail.
+const FIELDS = 4;
+const END = 0;
+const TAG = 1;
+const TEXT = 2;
+const TAIL = 3;
+// Blocks of 4,096 elements (64 KB): growing adds a block and copies nothing.
+const BLOCK_BITS = 12;
+const BLOCK_MASK = (1 << BLOCK_BITS) - 1;
+
+const NO_ATTRIBUTES: ReadonlyMap<string, string> = new Map();
+
+export class XmlDocument {
+  readonly #source: string;
+  readonly #blocks: Int32Array[] = [];
+  readonly #tagNames: string[] = [];
+  readonly #tagIds = new Map<string, number>();
+  /** Text that is not a plain span of the source (references resolved, pieces joined); a negative code points here. */
+  readonly #strings: string[] = [];
+  readonly #attributes = new Map<number, ReadonlyMap<string, string>>();
+  #size = 0;
+  #lastTag = '';
+  #lastTagId = -1;
+
+  /** An empty document over `source`, filled by the reader. */
+  constructor(source: string) {
+    this.#source = source;
+  }
+
+  /** How many elements the document holds. */
+  get size(): number {
+    return this.#size;
+  }
+
+  /** The tag, `{uri}local` for a namespaced one (ElementTree's Clark notation). */
+  tag(element: number): string {
+    return this.#tagNames[this.#field(element, TAG)];
+  }
+
+  /** The text before the element's first child. */
+  text(element: number): string {
+    return this.#decode(this.#field(element, TEXT));
+  }
+
+  /** The text after the element, up to its next sibling. */
+  tail(element: number): string {
+    return this.#decode(this.#field(element, TAIL));
+  }
+
+  /** Attributes in document order, namespace declarations left out. */
+  attributes(element: number): ReadonlyMap<string, string> {
+    return this.#attributes.get(element) ?? NO_ATTRIBUTES;
+  }
+
+  hasAttributes(element: number): boolean {
+    return this.#attributes.size > 0 && this.#attributes.has(element);
+  }
+
+  /** One past the element's last descendant: its children are `element + 1`, then each child's `end`, up to its own. */
+  end(element: number): number {
+    return this.#field(element, END);
+  }
+
+  hasChildren(element: number): boolean {
+    return this.#field(element, END) > element + 1;
+  }
+
+  /** Adds the next element in document order (the reader's step); returns its number. */
+  add(tag: string, attributes: ReadonlyMap<string, string> | undefined): number {
+    const element = this.#size;
+    if ((element & BLOCK_MASK) === 0) this.#blocks.push(new Int32Array(FIELDS << BLOCK_BITS));
+    if (tag !== this.#lastTag || this.#lastTagId === -1) {
+      let id = this.#tagIds.get(tag);
+      if (id === undefined) {
+        id = this.#tagNames.length;
+        this.#tagNames.push(tag);
+        this.#tagIds.set(tag, id);
+      }
+      this.#lastTag = tag;
+      this.#lastTagId = id;
+    }
+    this.#blocks[element >>> BLOCK_BITS][((element & BLOCK_MASK) << 2) + TAG] = this.#lastTagId;
+    if (attributes !== undefined && attributes.size > 0) this.#attributes.set(element, attributes);
+    this.#size = element + 1;
+    return element;
+  }
+
+  /** Marks the end of an element's subtree: every element added since belongs to it. */
+  close(element: number): void {
+    this.#blocks[element >>> BLOCK_BITS][((element & BLOCK_MASK) << 2) + END] = this.#size;
+  }
+
+  /**
+   * Appends to an element's text (or tail): `resolved` when given, else the source from `start`
+   * to `end`, which must run up to the next `<` (kept as a span while it is the only piece).
+   */
+  appendText(element: number, isTail: boolean, start: number, end: number, resolved: string | undefined): void {
+    const block = this.#blocks[element >>> BLOCK_BITS];
+    const slot = ((element & BLOCK_MASK) << 2) + (isTail ? TAIL : TEXT);
+    const current = block[slot];
+    if (current === 0 && resolved === undefined) {
+      block[slot] = start + 1;
+      return;
+    }
+    const value = resolved ?? this.#source.slice(start, end);
+    if (current < 0) {
+      this.#strings[-current - 1] += value;
+      return;
+    }
+    this.#strings.push(this.#decode(current) + value);
+    block[slot] = -this.#strings.length;
+  }
+
+  #field(element: number, field: number): number {
+    return this.#blocks[element >>> BLOCK_BITS][((element & BLOCK_MASK) << 2) + field];
+  }
+
+  /** 0 is no text; a positive code is a span of the source from `code - 1` to the next `<`; a negative one a stored string. */
+  #decode(code: number): string {
+    if (code === 0) return '';
+    if (code < 0) return this.#strings[-code - 1];
+    const start = code - 1;
+    const end = this.#source.indexOf('<', start);
+    return this.#source.slice(start, end === -1 ? this.#source.length : end);
+  }
+}
