@@ -1,3 +1,4 @@
+import { Max, Min } from 'class-validator';
 import { Module, Parameter, Prediction } from 'dspex';
 
 /**
@@ -6,6 +7,8 @@ import { Module, Parameter, Prediction } from 'dspex';
  */
 export class Scorer extends Module {
   @Parameter({ description: 'hashing rounds per call' }) rounds = 20_000;
+  /** Shared: under a supervisor, the value its parameterStore holds under 'scoring.scale'. */
+  @Parameter({ shared: 'scoring.scale', description: 'scores run from 0 to scale - 1' }) @Min(2) @Max(1_000) scale = 100;
 
   constructor(private readonly salt = 'dspex') {
     super();
@@ -17,7 +20,7 @@ export class Scorer extends Module {
     for (let round = 0; round < this.rounds; round += 1) {
       for (const character of inputs.text + this.salt) hash = (hash * 31 + character.charCodeAt(0)) | 0;
     }
-    return new Prediction({ score: Math.abs(hash) % 100, salt: this.salt });
+    return new Prediction({ score: Math.abs(hash) % this.scale, salt: this.salt });
   }
 }
 

@@ -215,7 +215,12 @@ export class RedisParameterStore extends ParameterStore {
       return;
     }
     this.#unconfirmed.delete(key);
-    super.set(key, JSON.parse(json) as unknown);
+    try {
+      super.set(key, JSON.parse(json) as unknown);
+    } catch (error) {
+      // Another process's constraints passed it, a parameter bound here refuses it: the mirror keeps its value.
+      this.#log.warn({ err: error, key, version }, 'shared parameter from another process refused here; kept the previous value');
+    }
   }
 
   #problems(key: string, value: unknown): string[] {

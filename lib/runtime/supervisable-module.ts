@@ -26,9 +26,13 @@ export function isSupervisableModule(value: unknown): value is SupervisableModul
   );
 }
 
-/** Binds `@Parameter({ shared })` members of a `Module` instance to `store`; other objects have none. */
+/** A method under this key binds the shared parameters of an object that is not a `Module` (a thread-isolated instance). */
+export const BIND_PARAMETER_STORE = Symbol('dspex.bindParameterStore');
+
+/** Binds `@Parameter({ shared })` members of a `Module` instance (or of an object with `BIND_PARAMETER_STORE`) to `store`. */
 export function bindSharedParameters(instance: SupervisableModule, store: ParameterStore): void {
   if (instance instanceof Module) bindParameterStore(instance, store);
+  else (instance as { [BIND_PARAMETER_STORE]?: (store: ParameterStore) => void })[BIND_PARAMETER_STORE]?.(store);
 }
 
 /** A method under this key lets an object that is not a `Module` report its state changes (a thread-isolated instance). */

@@ -18,10 +18,19 @@ import type { Prediction } from '../primitives/prediction';
 import { isCallTimeout } from './call-attempt';
 import { decodeError } from './cluster-error-codec';
 import { decodePrediction } from './prediction-codec';
-import { WATCH_STATE } from './supervisable-module';
+import type { ParameterStore } from '../primitives/parameter-store';
+import { BIND_PARAMETER_STORE, WATCH_STATE } from './supervisable-module';
 import { isSupervisor } from './supervisor-brand';
 import { threadEntry } from './thread-entry';
-import { parseThreadMessage, type HostMessage, type ThreadInputs, type ThreadMessage, type ThreadStartData } from './thread-protocol';
+import {
+  parseThreadMessage,
+  type HostMessage,
+  type ThreadInputs,
+  type ThreadMessage,
+  type ThreadSharedParameter,
+  type ThreadStartData,
+} from './thread-protocol';
+import { ThreadSharedParameters } from './thread-shared-parameters';
 import type { ThreadStart } from './thread-start';
 
 /** How long a new thread may take to load its module and build the instance. */
@@ -59,6 +68,7 @@ export class ThreadModule {
   readonly #requests = new Map<number, Request>();
   readonly #watchers = new Set<() => void>();
   readonly #closed: Promise<void>;
+  readonly #shared: ThreadSharedParameters;
   #state: Record<string, unknown>;
   #nextId = 1;
   /** Set once the thread is ending: what every request still open (and every new one) gets. */
@@ -66,11 +76,12 @@ export class ThreadModule {
   #lastError: unknown;
   #isRetiring = false;
 
-  private constructor(id: string, worker: Worker, state: Record<string, unknown>, log: Logger) {
+  private constructor(id: string, worker: Worker, state: Record<string, unknown>, shared: readonly ThreadSharedParameter[], log: Logger) {
     this.id = id;
     this.#worker = worker;
     this.#state = state;
     this.#log = log.child({ child: id, threadId: worker.threadId });
+    this.#shared = new ThreadSharedParameters(shared, (message) => this.#worker.postMessage(message), this.#log);
     this.#closed = new Promise((resolve) => worker.once('exit', (code) => resolve(this.#onExit(code))));
     worker.on('message', (raw: unknown) => this.#onMessage(raw));
     worker.on('error', (error) => {
@@ -110,7 +121,7 @@ export class ThreadModule {
       };
       const onMessage = (raw: unknown): void => {
         const message = parseThreadMessage(raw);
-        if (message?.type === 'ready') return finish(new ThreadModule(id, worker, message.state, log));
+        if (message?.type === 'ready') return finish(new ThreadModule(id, worker, message.state, message.shared, log));
         if (message?.type === 'start-failed') return finish(decodeError(message.error, ORIGIN));
         finish(new Error(`The worker thread of "${id}" sent ${describeValue(raw)} before it was ready.`));
       };
@@ -152,6 +163,19 @@ export class ThreadModule {
   }
 
   async setParameter(path: string, value: unknown): Promise<void> {
+    // A shared parameter's store checks every parameter bound to the key first, as it would in this thread.
+    const key = this.#shared.keyOf(path);
+    const problems = key === undefined ? [] : this.#shared.problems(key, value);
+    if (problems.length > 0) {
+      throw new ParameterValidationError(
+        describeProblem(
+          `Invalid value for shared parameter "${key}" (parameter "${path}" of "${this.id}"): ${problems.join('; ')}.`,
+          describeValue(value),
+          'Set a value every parameter bound to the key accepts; the previous value was kept.',
+        ),
+        { details: { id: this.id, parameter: key, path, problems } },
+      );
+    }
     const invalid = (error: unknown): DspexError =>
       new ParameterValidationError(
         describeProblem(
@@ -172,6 +196,11 @@ export class ThreadModule {
   async loadState(state: ModuleState): Promise<void> {
     const invalid = (error: unknown): DspexError => new StateValidationError(`State for "${this.id}" cannot cross into its worker thread: ${String(error)}`);
     await this.#request((id) => ({ type: 'load', id, state: state as Record<string, unknown> }), invalid);
+  }
+
+  /** Binds the instance's shared parameters to `store` (the supervisor's): values cross into the thread, its writes cross back. */
+  [BIND_PARAMETER_STORE](store: ParameterStore): void {
+    if (this.#end === undefined) this.#shared.bind(store);
   }
 
   [WATCH_STATE](listener: () => void): () => void {
@@ -234,6 +263,14 @@ export class ThreadModule {
       this.#kill('it sent a message the protocol does not know', undefined);
       return;
     }
+    if (message.type === 'shared') {
+      this.#shared.onThreadWrite(message.key, message.value);
+      return;
+    }
+    if (message.type === 'shared-rejected') {
+      this.#shared.onThreadRejected(message.key, message.problems);
+      return;
+    }
     if (message.type === 'state') {
       this.#state = message.state;
       for (const watcher of [...this.#watchers]) watcher();
@@ -269,6 +306,7 @@ export class ThreadModule {
   }
 
   #onExit(code: number): void {
+    this.#shared.unbind();
     this.#end ??= new ModuleCrashedError(
       describeProblem(
         `The worker thread of child "${this.id}" exited.`,

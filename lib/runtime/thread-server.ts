@@ -3,31 +3,37 @@ import { ChildSpecError, OutputValidationError, describeProblem, describeValue }
 import { Example } from '../primitives/example';
 import { Module, onStateChange } from '../primitives/module';
 import type { ModuleState } from '../primitives/module-state';
+import { ParameterHandle } from '../primitives/parameter-handle';
+import { runWithParameterStore } from '../primitives/parameter-store-scope';
 import { Prediction } from '../primitives/prediction';
 import { isPlainObject } from '../util/is-plain-object';
 import { encodeError } from './cluster-error-codec';
 import { encodePrediction } from './prediction-codec';
-import { isSupervisableModule, loadStateKeepingLMs, type SupervisableModule } from './supervisable-module';
-import type { HostMessage, ThreadInputs, ThreadMessage, ThreadStartData } from './thread-protocol';
+import { bindSharedParameters, isSupervisableModule, loadStateKeepingLMs, type SupervisableModule } from './supervisable-module';
+import { ThreadParameterStore } from './thread-parameter-store';
+import type { HostMessage, ThreadInputs, ThreadMessage, ThreadSharedParameter, ThreadStartData } from './thread-protocol';
 
 /**
  * The thread side of a thread-isolated child: loads the module class from its compiled JavaScript
  * file, builds the instance, and serves the supervisor's messages (calls, aborts, parameter access,
  * state loads), reporting each state change so the supervisor's side always has the current
- * `dumpState()` for checkpoints.
+ * `dumpState()` for checkpoints. Shared parameters bind to a `ThreadParameterStore`: the
+ * supervisor's values arrive as `shared` messages, the instance's own writes leave as `shared`.
  */
 export class ThreadServer {
   readonly #port: Pick<MessagePort, 'postMessage'>;
   readonly #instance: SupervisableModule;
+  readonly #store: ThreadParameterStore;
   readonly #calls = new Map<number, AbortController>();
   /** True when the instance reports its own changes (a `Module`); other objects are compared after each message. */
   readonly #isWatched: boolean;
   #lastState: string;
   #isDirty = false;
 
-  private constructor(port: Pick<MessagePort, 'postMessage'>, instance: SupervisableModule) {
+  private constructor(port: Pick<MessagePort, 'postMessage'>, instance: SupervisableModule, store: ThreadParameterStore) {
     this.#port = port;
     this.#instance = instance;
+    this.#store = store;
     const state = instance.dumpState();
     this.#lastState = JSON.stringify(state);
     this.#isWatched = instance instanceof Module;
@@ -38,14 +44,19 @@ export class ThreadServer {
         queueMicrotask(() => this.#flushState());
       });
     }
-    this.#post({ type: 'ready', state: state as Record<string, unknown> });
+    this.#post({ type: 'ready', state: state as Record<string, unknown>, shared: sharedParametersOf(instance) });
+    store.reportWrites((key, value) => this.#post({ type: 'shared', key, value }));
   }
 
   /** Builds the instance described by `data` and serves `port`; reports `start-failed` when that fails. */
   static start(port: Pick<MessagePort, 'postMessage' | 'on'>, data: ThreadStartData): ThreadServer | undefined {
     let server: ThreadServer;
     try {
-      server = new ThreadServer(port, buildInstance(data));
+      // Shared parameters bind to this store from the instance's first write, as under a supervisor.
+      const store = new ThreadParameterStore();
+      const instance = runWithParameterStore(store, () => buildInstance(data));
+      bindSharedParameters(instance, store);
+      server = new ThreadServer(port, instance, store);
     } catch (error) {
       port.postMessage({ type: 'start-failed', error: encodeError(error) } satisfies ThreadMessage);
       return undefined;
@@ -57,6 +68,9 @@ export class ThreadServer {
   /** Handles one message from the supervisor's side. */
   handle(message: HostMessage): void {
     switch (message.type) {
+      case 'shared':
+        this.#applyShared(message.key, message.value);
+        return;
       case 'forward':
         void this.#forward(message.id, message.inputs);
         return;
@@ -79,6 +93,18 @@ export class ThreadServer {
         });
         return;
     }
+  }
+
+  /** The supervisor's store value for `key`: stored unless the instance's constraints refuse it (then it keeps its own, and says why). */
+  #applyShared(key: string, value: unknown): void {
+    const problems = this.#store.applyFromHost(key, value);
+    if (problems.length > 0) {
+      this.#post({ type: 'shared-rejected', key, problems });
+      return;
+    }
+    // dumpState reads shared values from the store: the supervisor's mirror must see the new one.
+    this.#isDirty = true;
+    this.#flushState();
   }
 
   async #forward(id: number, inputs: ThreadInputs): Promise<void> {
@@ -143,6 +169,26 @@ export class ThreadServer {
   #post(message: ThreadMessage): void {
     this.#port.postMessage(message);
   }
+}
+
+/** The instance's `@Parameter({ shared })` members, as data the supervisor's side checks values with. */
+function sharedParametersOf(instance: SupervisableModule): ThreadSharedParameter[] {
+  if (!(instance instanceof Module)) return [];
+  const shared: ThreadSharedParameter[] = [];
+  for (const [path, handle] of instance.namedParameters()) {
+    if (!(handle instanceof ParameterHandle) || handle.shared === undefined) continue;
+    const bounds = handle.bounds;
+    shared.push({
+      key: handle.shared,
+      path,
+      value: handle.value,
+      type: handle.type,
+      nullProblems: handle.check(null),
+      // Structured clone keeps what bounds hold (numbers, booleans, an @IsIn list of data).
+      bounds: { ...bounds, ...(bounds.allowed !== undefined ? { allowed: [...bounds.allowed] } : {}) },
+    });
+  }
+  return shared;
 }
 
 function exampleOf(fields: Record<string, unknown>, inputKeys: readonly string[] | undefined): Example {

@@ -1,6 +1,9 @@
 import type { ThreadMessage } from '../../lib/runtime/thread-protocol';
 import { ThreadServer } from '../../lib/runtime/thread-server';
+import path from 'node:path';
 import { COUNTER_MODULE } from '../helpers/thread-support';
+
+const SAMPLER_MODULE = path.join(__dirname, '..', 'fixtures', 'threads', 'sampler-module.js');
 
 /** A port that records what the server posts, and hands it messages. */
 class RecordingPort {
@@ -39,7 +42,7 @@ describe('ThreadServer', () => {
     const port = new RecordingPort();
     const server = ThreadServer.start(port as never, { module: COUNTER_MODULE, export: 'Counter', args: [1] });
     expect(server).toBeDefined();
-    expect(port.posted[0]).toEqual({ type: 'ready', state: { parameters: { count: 1 } } });
+    expect(port.posted[0]).toEqual({ type: 'ready', state: { parameters: { count: 1 } }, shared: [] });
     port.listener!({ type: 'forward', id: 1, inputs: { kind: 'fields', fields: { action: 'increment' } } });
     expect(await port.result(1)).toMatchObject({ ok: true, prediction: { fields: { count: 2 } } });
     const stateIndex = port.posted.findIndex((message) => message.type === 'state');
@@ -59,6 +62,32 @@ describe('ThreadServer', () => {
     expect(await port.result(6)).toMatchObject({ ok: false, error: { name: 'AbortError' } });
     port.listener!({ type: 'forward', id: 7, inputs: { kind: 'fields', fields: { action: 'function' } } });
     expect(await port.result(7)).toMatchObject({ ok: false, error: { code: 'OUTPUT_INVALID' } });
+  });
+
+  it("lists shared parameters at ready, applies the store's values, refuses what its constraints reject, and reports its own writes", async () => {
+    const port = new RecordingPort();
+    ThreadServer.start(port as never, { module: SAMPLER_MODULE, export: 'Sampler', args: [] });
+    expect(port.posted[0]).toEqual({
+      type: 'ready',
+      state: { parameters: { temperature: 0.7, style: 'plain' } },
+      shared: [
+        { key: 'sampling.temperature', path: 'temperature', value: 0.7, type: 'number', nullProblems: expect.any(Array), bounds: { min: 0, max: 2 } },
+        { key: 'sampling.style', path: 'style', value: 'plain', type: 'string', nullProblems: expect.any(Array), bounds: {} },
+      ],
+    });
+    // Initializers are defaults: nothing is reported as a write before the supervisor's side is told.
+    expect(port.posted).toHaveLength(1);
+    port.listener!({ type: 'shared', key: 'sampling.temperature', value: 1.2 });
+    expect(port.posted.at(-1)).toEqual({ type: 'state', state: { parameters: { temperature: 1.2, style: 'plain' } } });
+    port.listener!({ type: 'shared', key: 'sampling.style', value: 'UPPER' });
+    expect(port.posted.at(-1)).toMatchObject({ type: 'shared-rejected', key: 'sampling.style', problems: [expect.any(String)] });
+    port.listener!({ type: 'forward', id: 1, inputs: { kind: 'fields', fields: { action: 'read' } } });
+    expect(await port.result(1)).toMatchObject({ ok: true, prediction: { fields: { temperature: 1.2, style: 'plain' } } });
+    port.listener!({ type: 'forward', id: 2, inputs: { kind: 'fields', fields: { action: 'set', value: 0.4 } } });
+    await port.result(2);
+    const types = port.posted.map((message) => message.type);
+    expect(port.posted).toContainEqual({ type: 'shared', key: 'sampling.temperature', value: 0.4 });
+    expect(types.lastIndexOf('shared')).toBeLessThan(types.lastIndexOf('result'));
   });
 
   it('compares the state of a module that cannot report changes after each message, and wraps a plain answer', async () => {
