@@ -8,13 +8,14 @@ import { MAX_NESTING_DEPTH } from '../util/nesting-depth';
 import { pythonStrip } from '../util/python-text';
 import { ChatAdapter } from './chat-adapter';
 import { formatFieldValue } from './format-field-value';
-import { coerceOutputField, completeOutputs, emptyResponseError } from './output-fields';
+import { completeOutputs, emptyResponseError, outputFieldError } from './output-fields';
 import { fieldPlaceholder } from './output-hint';
 import { parseValue } from './parse-value';
 import { hasValue } from './template-adapter';
-import { validateLax } from './validate-lax';
+import { validateLax, type LaxResult } from './validate-lax';
 import { parseXml, xmlPosition, XmlSyntaxError, type XmlDocument } from './xml-tree';
 import {
+  delegatedChoice,
   elementsToValue,
   escapeXmlText,
   groupChildren,
@@ -147,6 +148,8 @@ function readReply(signature: Signature, text: string): XmlDocument {
   }
 }
 
+type ParseFailure = Extract<LaxResult, { ok: false }>;
+
 /**
  * One field's value, as DSPy reads it: the elements turned into a value under the field's whole
  * schema, else under each `anyOf` member in turn, until the value parses into the field's type.
@@ -155,20 +158,33 @@ function readField(field: Field, document: XmlDocument, items: readonly number[]
   const schema = schemaOf(field.type);
   const definitions = isSchema(schema.$defs) ? schema.$defs : {};
   const choices = Array.isArray(schema.anyOf) ? schema.anyOf : [];
+  // The whole schema's reading is often one member's (a union's first): that member then gives the
+  // same value for the same work, so it is not read and parsed again, only charged and recorded.
+  const delegated = delegatedChoice(document, items, schema, definitions);
+  let wholeRead: { cost: number; failed: { value: unknown; failure: ParseFailure } | undefined } | undefined;
   const tried = new Set<string>();
   const shapes = new Set<string>();
-  let failedValue: { value: unknown } | undefined;
+  let failed: { value: unknown; failure: ParseFailure } | undefined;
   for (const candidate of [schema, ...choices]) {
     if (!isSchema(candidate)) continue;
     // Candidates read the same way give the same value: try each shape once.
     const shape = shapeKey(candidate, definitions);
     if (shapes.has(shape)) continue;
     shapes.add(shape);
+    if (candidate === delegated && wholeRead !== undefined) {
+      budget.remaining -= wholeRead.cost;
+      if (budget.remaining < 0) throw workExceeded(field, text);
+      // A text value was skipped as tried; any other value failed again.
+      if (wholeRead.failed !== undefined) failed = wholeRead.failed;
+      continue;
+    }
+    const before = budget.remaining;
     let value: unknown;
     try {
       value = elementsToValue(document, items, candidate, definitions, budget);
     } catch (error) {
       if (error instanceof XmlWorkExceeded) throw workExceeded(field, text);
+      if (candidate === schema) wholeRead = { cost: before - budget.remaining, failed: undefined };
       continue;
     }
     // The same text parses the same way under every candidate.
@@ -183,9 +199,10 @@ function readField(field: Field, document: XmlDocument, items: readonly number[]
       const direct = validateLax(value, field.type);
       if (direct.ok) return direct.value;
     }
-    failedValue = { value };
+    failed = { value, failure: result };
+    if (candidate === schema) wholeRead = { cost: before - budget.remaining, failed: typeof value === 'string' ? undefined : failed };
   }
-  if (failedValue !== undefined) return coerceOutputField('XMLAdapter', field, failedValue.value, text);
+  if (failed !== undefined) throw outputFieldError('XMLAdapter', field, failed.value, failed.failure, text);
   throw new AdapterParseError(
     describeProblem(
       `Failed to parse field ${field.name} from the LM response with XMLAdapter.`,

@@ -232,24 +232,53 @@ function isNullSchema(schema: unknown): boolean {
   return isSchema(schema) && Object.keys(schema).length === 1 && schema.type === 'null';
 }
 
+function resolveReference(given: Schema, definitions: Schema): Schema {
+  const name = referenceName(given);
+  const target = name === undefined ? undefined : own(definitions, name);
+  return isSchema(target) ? target : given;
+}
+
+/**
+ * The `anyOf` member DSPy reads an element under: none (null) for an empty element when `None`
+ * is allowed, else the first member that is not `None`, or for an element with children the
+ * first that is not a string. Undefined when there is no member to read under.
+ */
+function anyOfChoice(document: XmlDocument, first: number, choices: readonly unknown[]): Schema | null | undefined {
+  if (choices.some(isNullSchema) && !document.hasChildren(first) && pythonStrip(document.text(first)) === '') return null;
+  const nonNull = choices.filter((choice) => !(isSchema(choice) && choice.type === 'null'));
+  if (nonNull.length === 0 || !isSchema(nonNull[0])) return undefined;
+  if (document.hasChildren(first)) {
+    const structured = nonNull.find((choice) => isSchema(choice) && choice.type !== 'string');
+    if (isSchema(structured)) return structured;
+  }
+  return nonNull[0];
+}
+
+/**
+ * The `anyOf` member that reading `elements` under `schema` hands over to unchanged, if any: read
+ * under that member alone (it has no reference or choices of its own to resolve), the elements
+ * give an equal value for the same work, so a field's candidates need not read them twice.
+ */
+export function delegatedChoice(document: XmlDocument, elements: readonly number[], given: Schema, definitions: Schema): Schema | undefined {
+  const choices = own(resolveReference(given, definitions), 'anyOf');
+  if (!Array.isArray(choices)) return undefined;
+  const chosen = anyOfChoice(document, elements[0], choices);
+  if (chosen === null || chosen === undefined || referenceName(chosen) !== undefined || Array.isArray(own(chosen, 'anyOf'))) return undefined;
+  return chosen;
+}
+
 /** DSPy's `_elements_to_value`: the elements of one name read as the value the schema describes. */
 export function elementsToValue(document: XmlDocument, elements: readonly number[], given: Schema, definitions: Schema, budget: WorkBudget): unknown {
   budget.remaining -= elements.length;
   if (budget.remaining < 0) throw new XmlWorkExceeded();
-  const name = referenceName(given);
-  const target = name === undefined ? undefined : own(definitions, name);
-  let schema: Schema = isSchema(target) ? target : given;
+  let schema = resolveReference(given, definitions);
   const first = elements[0];
   const choices = own(schema, 'anyOf');
   if (Array.isArray(choices)) {
-    if (choices.some(isNullSchema) && !document.hasChildren(first) && pythonStrip(document.text(first)) === '') return null;
-    const nonNull = choices.filter((choice) => !(isSchema(choice) && choice.type === 'null'));
-    if (nonNull.length === 0 || !isSchema(nonNull[0])) throw new TypeError('no non-null choice in anyOf');
-    schema = nonNull[0];
-    if (document.hasChildren(first)) {
-      const structured = nonNull.find((choice) => isSchema(choice) && choice.type !== 'string');
-      if (isSchema(structured)) schema = structured;
-    }
+    const chosen = anyOfChoice(document, first, choices);
+    if (chosen === null) return null;
+    if (chosen === undefined) throw new TypeError('no non-null choice in anyOf');
+    schema = chosen;
   }
   if (schema.type === 'array') return arrayValue(document, elements, schema, definitions, budget);
   const element = first;

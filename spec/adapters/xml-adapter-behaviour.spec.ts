@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import { ChatAdapter, DspexError, DummyLM, Predict, Signature, XMLAdapter, configure, context, resetSettings } from '../../lib';
+import * as parseValueModule from '../../lib/adapters/parse-value';
+import { describeValue } from '../../lib/errors';
 import { assertProperty, isPrototypeClean, onlyDspexErrors, prototypeSnapshot } from '../helpers/property-check';
 
 afterEach(() => resetSettings());
@@ -61,6 +63,21 @@ describe('XMLAdapter', () => {
 
     expect(Object.keys(parsed.meta as object)).toEqual(['__proto__']);
     expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
+  });
+
+  it('parses a union value that fits no member once, and quotes its start in the error', () => {
+    const parse = jest.spyOn(parseValueModule, 'parseValue');
+    const members = Array.from({ length: 50 }, (_, index) => `dict[str, Literal['v${index}']]`).join(', ');
+    const reply = `<answer>${'<k>v</k>'.repeat(1_000)}</answer>`;
+
+    try {
+      expect(() => new XMLAdapter().parse(`question -> answer: Union[${members}]`, reply)).toThrow(
+        expect.objectContaining({ code: 'ADAPTER_PARSE', message: expect.stringContaining(`Received: ${describeValue({ k: Array(1_000).fill('v') }, 300)}.`) }),
+      );
+      expect(parse).toHaveBeenCalledTimes(1);
+    } finally {
+      parse.mockRestore();
+    }
   });
 
   it('parses back what formatFieldsBlock writes', () => {
