@@ -56,6 +56,8 @@ class ThreadParameterCheck {
  */
 export class ThreadSharedParameters {
   readonly #parameters: readonly ThreadSharedParameter[];
+  /** The shared keys, each once. */
+  readonly #keys: ReadonlySet<string>;
   readonly #post: (message: HostMessage) => void;
   readonly #log: Logger;
   /** The thread's latest value per key: what an empty store starts from. */
@@ -66,14 +68,10 @@ export class ThreadSharedParameters {
 
   constructor(parameters: readonly ThreadSharedParameter[], post: (message: HostMessage) => void, log: Logger) {
     this.#parameters = parameters;
+    this.#keys = new Set(parameters.map((parameter) => parameter.key));
     this.#post = post;
     this.#log = log;
     for (const parameter of parameters) if (parameter.value !== undefined) this.#threadValues.set(parameter.key, parameter.value);
-  }
-
-  /** The shared keys, each once. */
-  get keys(): ReadonlySet<string> {
-    return new Set(this.#parameters.map((parameter) => parameter.key));
   }
 
   /**
@@ -90,7 +88,7 @@ export class ThreadSharedParameters {
     }
     const unsubscribes: (() => void)[] = [];
     this.#binding = { store, checks, unsubscribes };
-    for (const key of this.keys) {
+    for (const key of this.#keys) {
       if (store.has(key)) this.#send(key, store.get(key));
       else if (this.#threadValues.has(key)) this.#write(key, this.#threadValues.get(key));
       unsubscribes.push(
@@ -125,7 +123,7 @@ export class ThreadSharedParameters {
 
   /** The instance set `key` in its thread: the store keeps it, or refuses it and the thread gets the store's value back. */
   onThreadWrite(key: string, value: unknown): void {
-    if (!this.keys.has(key)) {
+    if (!this.#keys.has(key)) {
       this.#log.warn({ key }, 'worker thread wrote a shared key its instance did not declare; ignored');
       return;
     }

@@ -135,6 +135,14 @@ describe('isolation: thread — shared parameters', () => {
     expect((await critic.forward({})).temperature).toBe(0.1);
   });
 
+  it('ignores a write of a key the instance did not declare', async () => {
+    const ref = await startSampler(supervisor);
+    store.set('secrets.other', 'kept');
+    await ref.forward({ action: 'forge' });
+    expect((await read(ref)).temperature).toBe(0.7);
+    expect(store.get('secrets.other')).toBe('kept');
+  });
+
   it('binds a restarted instance to the same store and unbinds the one that ended', async () => {
     const ref = await startSampler(supervisor, { checkpoint: 'manual' });
     store.set(TEMPERATURE, 1.3);
