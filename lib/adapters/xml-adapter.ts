@@ -30,7 +30,7 @@ import {
 } from './xml-values';
 
 const STRUCTURE_INTRO = 'All interactions will be structured in the following way, with the appropriate values filled in.';
-const ROOT_OPEN = '<dspy_root>';
+const ROOT_TAG = 'dspy_root';
 const ANY_TYPE: FieldType = Object.freeze({ kind: 'any' });
 const schemas = new WeakMap<FieldType, Schema>();
 
@@ -128,13 +128,12 @@ export class XMLAdapter extends ChatAdapter {
 }
 
 function readReply(signature: Signature, text: string): XmlDocument {
-  const wrapped = `${ROOT_OPEN}${text}</dspy_root>`;
   try {
-    return parseXml(wrapped, { keepRootText: false });
+    return parseXml(text, { keepRootText: false, rootTag: ROOT_TAG });
   } catch (error) {
     if (!(error instanceof XmlSyntaxError)) throw error;
     // Positions are given in the reply itself, not in the wrapped text.
-    const { line, column } = xmlPosition(text, Math.min(Math.max(error.index - ROOT_OPEN.length, 0), text.length));
+    const { line, column } = xmlPosition(text, Math.min(Math.max(error.index - ROOT_TAG.length - 2, 0), text.length));
     const problem = error.tooDeep
       ? `LM response nests more than ${MAX_NESTING_DEPTH} levels deep.`
       : `Failed to parse XML: ${error.problem}: line ${line}, column ${column}.`;

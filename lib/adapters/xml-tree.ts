@@ -109,6 +109,22 @@ class XmlReader {
   }
 
   read(): XmlDocument {
+    this.readMarkup();
+    if (this.#document.size === 0) throw new XmlSyntaxError('no element found', this.source.length);
+    if (this.#stack.length > 0) throw new XmlSyntaxError('no element found (an element is not closed)', this.source.length);
+    return this.#document;
+  }
+
+  /** Reads `<rootTag>source</rootTag>`; undefined when the source leaves elements open or closes the root itself. */
+  readInRoot(rootTag: string): XmlDocument | undefined {
+    this.openElement(rootTag, undefined, 0);
+    this.readMarkup();
+    if (this.#stack.length !== 1) return undefined;
+    this.closeElement(0);
+    return this.#document;
+  }
+
+  private readMarkup(): void {
     const text = this.source;
     while (this.#index < text.length) {
       const lt = text.indexOf('<', this.#index);
@@ -118,9 +134,6 @@ class XmlReader {
       this.#index = lt;
       this.markup();
     }
-    if (this.#document.size === 0) throw new XmlSyntaxError('no element found', text.length);
-    if (this.#stack.length > 0) throw new XmlSyntaxError('no element found (an element is not closed)', text.length);
-    return this.#document;
   }
 
   private fail(problem: string, index = this.#index): never {
@@ -424,8 +437,22 @@ class XmlReader {
  * Parses `text` as one XML document (ElementTree's `fromstring`).
  * @throws {XmlSyntaxError} where expat would report the text not well-formed; `tooDeep` past the nesting limit.
  */
-export function parseXml(text: string, options: { keepRootText?: boolean } = {}): XmlDocument {
-  return new XmlReader(text, options.keepRootText ?? true).read();
+export function parseXml(text: string, options: { keepRootText?: boolean; rootTag?: string } = {}): XmlDocument {
+  const { rootTag } = options;
+  const keepRootText = options.keepRootText ?? true;
+  if (rootTag !== undefined) {
+    // The text read as if wrapped in `<rootTag>…</rootTag>`, without copying it into a wrapped string.
+    try {
+      const document = new XmlReader(text, keepRootText).readInRoot(rootTag);
+      if (document !== undefined) return document;
+    } catch (error) {
+      if (!(error instanceof XmlSyntaxError)) throw error;
+    }
+    // Not well-formed: the wrapped text itself is read, so each error is the one (and where) expat
+    // reports for it; a construct the text leaves open runs into `</rootTag>` there.
+    text = `<${rootTag}>${text}</${rootTag}>`;
+  }
+  return new XmlReader(text, keepRootText).read();
 }
 
 /** Line and column (1-based line, 0-based column, as expat reports them) of an index. */
