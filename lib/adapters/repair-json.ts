@@ -1,5 +1,5 @@
 import { isPythonSpace } from '../util/python-text';
-import { jsonNestingExceeds, MAX_NESTING_DEPTH } from '../util/nesting-depth';
+import { MAX_NESTING_DEPTH } from '../util/nesting-depth';
 import { PythonNumberText, pythonFloatText, pythonIntText } from '../util/python-number-text';
 
 /**
@@ -54,6 +54,12 @@ function isHexCode(code: number): boolean {
 
 /** Where a top-level value or comment can start (everything else at the top level is prose). */
 const TOP_LEVEL_START = /[{[#/]/g;
+/** How many characters are looked at one by one before that native scan. */
+const TOP_LEVEL_NEAR = 8;
+
+function isTopLevelStart(code: number): boolean {
+  return code === 0x7b || code === 0x5b || code === 0x23 || code === 0x2f;
+}
 
 function isAsciiAlphanumeric(code: number): boolean {
   return (code >= 0x30 && code <= 0x39) || ((code | 0x20) >= 0x61 && (code | 0x20) <= 0x7a);
@@ -84,14 +90,20 @@ function rstrip(text: string): string {
 function isTruthy(value: unknown): boolean {
   if (value === null || value === false || value === '' || value === 0) return false;
   if (Array.isArray(value)) return value.length > 0;
-  if (typeof value === 'object') return value instanceof PythonNumberText ? value.text !== '0' && value.text !== '0.0' : Object.keys(value).length > 0;
+  if (typeof value === 'object') return value instanceof PythonNumberText ? value.text !== '0' && value.text !== '0.0' : hasOwnKey(value);
   return true;
+}
+
+/** The object has an own enumerable key (no key array built). */
+function hasOwnKey(value: object): boolean {
+  for (const key in value) if (Object.hasOwn(value, key)) return true;
+  return false;
 }
 
 function isStrictlyEmpty(value: unknown): boolean {
   if (value === '') return true;
   if (Array.isArray(value)) return value.length === 0;
-  return value !== null && typeof value === 'object' && !(value instanceof PythonNumberText) && Object.keys(value).length === 0;
+  return value !== null && typeof value === 'object' && !(value instanceof PythonNumberText) && !hasOwnKey(value);
 }
 
 /** json_repair's `is_same_object`: same types and the same keys, all the way down (a repeated object is an update). */
@@ -122,13 +134,30 @@ function isSameShape(left: unknown, right: unknown, depth = 0): boolean {
   return leftCount === rightCount;
 }
 
+/** `t`, `f` or `n` in either case: where `true`/`false`/`null` can start. */
+function isWordStart(code: number): boolean {
+  const lower = code | 0x20;
+  return lower === 0x74 || lower === 0x66 || lower === 0x6e;
+}
+
+/** Texts up to this length are shared when repeated (`textBetween`), one remembered per slot. */
+const RECENT_TEXT_MAX = 64;
+const RECENT_TEXT_SLOTS = 16;
+
+/** A character json_repair drops from the end of a number: `-`, `e`, `E`, `/`, `,`. */
+function isNumberTail(code: number): boolean {
+  return code === 0x2d || code === 0x65 || code === 0x45 || code === 0x2f || code === 0x2c;
+}
+
+/** Items per chunk while an array is read (a chunk stays a small, ordinary heap object). */
+const ARRAY_CHUNK = 8192;
+
 function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
   // defineProperty keeps a "__proto__" key an own property, as JSON.parse does (and is slow, so only there).
   if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
   else target[key] = value;
 }
 
-const NUMBER_TEXT_INT = /^-?\d+$/;
 // One way to split the digits (no backtracking on a long run).
 const NUMBER_TEXT_FLOAT = /^-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/;
 /** Python refuses to convert longer digit strings to `int` (`sys.get_int_max_str_digits()`); json_repair then keeps the text. */
@@ -144,11 +173,32 @@ class RepairReader {
   /** Cached look-ahead: the next position of a delimiter from some start, so repeated look-aheads stay linear. */
   readonly #nextCache = new Map<number, { from: number; at: number }>();
   #bracketCache: { code: number; from: number; end: number; count: number } | undefined;
+  readonly #recentTexts: (string | undefined)[] = [];
 
   constructor(
     private readonly text: string,
     private readonly numberText: boolean,
   ) {}
+
+  /**
+   * The text from `start` to `end`; a short text equal to a recent one is that same string, so a
+   * reply repeating a key or an item allocates (and the engine hashes, for keys) one string.
+   */
+  private textBetween(start: number, end: number): string {
+    const length = end - start;
+    if (length > RECENT_TEXT_MAX) return this.text.slice(start, end);
+    const slot = length % RECENT_TEXT_SLOTS;
+    const recent = this.#recentTexts[slot];
+    if (recent !== undefined && recent.length === length) {
+      // Compared in place: a short text costs less than a native call.
+      let same = 0;
+      while (same < length && recent.charCodeAt(same) === this.text.charCodeAt(start + same)) same += 1;
+      if (same === length) return recent;
+    }
+    const text = this.text.slice(start, end);
+    this.#recentTexts[slot] = text;
+    return text;
+  }
 
   private get current(): Context | undefined {
     return this.#contexts[this.#contexts.length - 1];
@@ -156,6 +206,11 @@ class RepairReader {
 
   private inContext(context: Context): boolean {
     return (context === 'key' ? this.#keys : context === 'value' ? this.#values : this.#arrays) > 0;
+  }
+
+  /** The character code at the current position (NaN at the end). */
+  private code(): number {
+    return this.text.charCodeAt(this.#index);
   }
 
   private char(offset = 0): string | undefined {
@@ -251,16 +306,22 @@ class RepairReader {
   /** Skips prose until a `{`, `[` or comment starts a value; `NOTHING_FOUND` at the end. */
   private readTopValue(): unknown {
     for (;;) {
-      // A native scan to the next character that can start something: prose costs no per-character work.
-      TOP_LEVEL_START.lastIndex = this.#index;
-      const found = TOP_LEVEL_START.exec(this.text);
-      if (found === null) {
-        this.#index = this.text.length;
-        return NOTHING_FOUND;
+      // The next value usually starts within a few characters (`{…} {…}`); else a native scan to the
+      // next character that can start something, so prose costs no per-character work.
+      let position = this.#index;
+      const nearEnd = Math.min(this.text.length, position + TOP_LEVEL_NEAR);
+      while (position < nearEnd && !isTopLevelStart(this.text.charCodeAt(position))) position += 1;
+      if (position === nearEnd) {
+        TOP_LEVEL_START.lastIndex = position;
+        if (!TOP_LEVEL_START.test(this.text)) {
+          this.#index = this.text.length;
+          return NOTHING_FOUND;
+        }
+        position = TOP_LEVEL_START.lastIndex - 1;
       }
-      this.#index = found.index;
-      const char = found[0];
-      if (char === '{' || char === '[') return this.readValue(0);
+      this.#index = position;
+      const code = this.text.charCodeAt(position);
+      if (code === 0x7b || code === 0x5b) return this.readValue(0);
       this.skipComment();
     }
   }
@@ -301,22 +362,23 @@ class RepairReader {
     const start = this.#index;
     const topLevel = this.#contexts.length === 0;
     let members = false;
-    while ((this.char() ?? '}') !== '}') {
+    // `code()` is NaN past the end, which equals nothing.
+    while (this.#index < this.text.length && this.code() !== 0x7d) {
       this.skipSpace();
-      if (this.char() === ':') this.#index += 1;
+      if (this.code() === 0x3a) this.#index += 1;
       const key = this.readKey();
       this.skipSpace();
-      if ((this.char() ?? '}') === '}') continue;
+      if (this.#index >= this.text.length || this.code() === 0x7d) continue;
       // json_repair steps over the character after a key whether or not it is the missing `:`.
       this.#index += 1;
       setOwn(object, key, this.readMemberValue(depth));
       members = true;
-      const after = this.char();
-      if (after === ',' || after === "'" || after === '"') this.#index += 1;
-      if (this.char() === ']' && this.inContext('array')) break;
+      const after = this.code();
+      if (after === 0x2c || after === APOSTROPHE || after === QUOTE) this.#index += 1;
+      if (this.code() === 0x5d && this.#arrays > 0) break;
       this.skipSpace();
     }
-    if (this.char() === '}') this.#index += 1;
+    if (this.code() === 0x7d) this.#index += 1;
     if (!members && this.#index - start > 1 && this.isSetBody(start, this.#index)) {
       // `{'a', 'b'}` / `{1, 2}`: a set written as an object, read as a list.
       this.#index = start;
@@ -392,34 +454,45 @@ class RepairReader {
   /** After `[` (or `(`): items until the closing bracket, a `}`, or the end. */
   private readArray(depth: number, close: ']' | ')'): unknown[] {
     this.checkDepth(depth);
-    const items: unknown[] = [];
+    const closeCode = close === ']' ? 0x5d : 0x29;
+    const length = this.text.length;
+    // Items go in chunks, joined once at the end: a long array is allocated once at its final size,
+    // not re-grown (and copied) a few dozen times on the way.
+    let items: unknown[] = [];
+    let fullChunks: unknown[][] | undefined;
     this.enter('array');
     try {
       this.skipSpace();
-      let char = this.char();
-      while (char !== undefined && char !== close && char !== '}') {
+      while (this.#index < length) {
+        const code = this.text.charCodeAt(this.#index);
+        if (code === closeCode || code === 0x7d) break;
         let value: unknown;
-        const code = char.charCodeAt(0);
-        if (isDelimiter(code) && this.stringIsKey(code)) {
+        if (isDelimiter(code)) {
           // `["key": "value"]`: an object whose `{` is missing.
-          value = this.readObject(depth + 1);
+          value = this.stringIsKey(code) ? this.readObject(depth + 1) : this.readString();
         } else {
-          value = isDelimiter(code) ? this.readString() : this.readValue(depth);
+          // `true`/`false`/`null` directly, as readString would find them (no look-around needed).
+          const word = isWordStart(code) ? this.readWord() : undefined;
+          value = word !== undefined ? word : this.readValue(depth);
         }
-        const next = this.char();
-        if (isStrictlyEmpty(value) && next !== close && next !== ',') {
+        const next = this.#index < length ? this.text.charCodeAt(this.#index) : -1;
+        if (isStrictlyEmpty(value) && next !== closeCode && next !== 0x2c) {
           this.#index += 1;
-        } else if (!(value === '...' && this.text[this.#index - 1] === '.')) {
+        } else if (!(value === '...' && this.text.charCodeAt(this.#index - 1) === 0x2e)) {
+          if (items.length === ARRAY_CHUNK) {
+            (fullChunks ??= []).push(items);
+            items = [];
+          }
           items.push(value);
         }
-        char = this.char();
-        while (char !== undefined && char !== close && (char === ',' || isPythonSpace(char.charCodeAt(0)))) {
+        while (this.#index < length) {
+          const separator = this.text.charCodeAt(this.#index);
+          if (separator !== 0x2c && !isPythonSpace(separator)) break;
           this.#index += 1;
-          char = this.char();
         }
       }
       this.#index += 1;
-      return items;
+      return fullChunks === undefined ? items : ([] as unknown[]).concat(...fullChunks, items);
     } finally {
       this.leave();
     }
@@ -487,33 +560,47 @@ class RepairReader {
   private readNumber(): unknown {
     const start = this.#index;
     const inArray = this.current === 'array';
-    let end = start;
+    // The run's characters are counted as it is scanned, so sorting it (text, float or int) needs
+    // no second look: `,` makes text, `.eE` a float, digits with at most a leading `-` an int.
+    let commas = 0;
+    let floatMarks = 0;
+    let digits = 0;
+    let others = 0;
     let underscores = false;
+    let end = start;
     for (; end < this.text.length; end += 1) {
       const code = this.text.charCodeAt(end);
-      const isNumberChar = (code >= 0x30 && code <= 0x39) || code === 0x2d || code === 0x2e || code === 0x65 || code === 0x45 || code === 0x2f || code === 0x5f;
-      if (code === 0x5f) underscores = true;
-      if (!isNumberChar && (code !== 0x2c || inArray)) break;
+      if (code >= 0x30 && code <= 0x39) digits += 1;
+      else if (code === 0x2e || code === 0x65 || code === 0x45) floatMarks += 1;
+      else if (code === 0x5f) underscores = true;
+      else if (code === 0x2d) others += end === start ? 0 : 1;
+      else if (code === 0x2f) others += 1;
+      else if (code === 0x2c && !inArray) commas += 1;
+      else break;
     }
     this.#index = end;
-    // One slice for the whole run (never a character at a time), then json_repair drops the `_`s.
-    let text = this.text.slice(start, end);
-    if (underscores) text = text.replaceAll('_', '');
     if (isAlphabetic(this.char())) {
       this.#index = start;
       return this.readString();
     }
-    if (text !== '' && '-eE/,'.includes(text[text.length - 1])) {
+    // One slice for the whole run (never a character at a time), then json_repair drops the `_`s.
+    let text = this.text.slice(start, end);
+    if (underscores) text = text.replaceAll('_', '');
+    const last = text.length > 0 ? text.charCodeAt(text.length - 1) : -1;
+    if (isNumberTail(last)) {
       text = text.slice(0, -1);
       this.#index -= 1;
+      // The dropped character no longer counts (a `-` left nothing before it when it was first).
+      if (last === 0x2c) commas -= 1;
+      else if (last === 0x65 || last === 0x45) floatMarks -= 1;
+      else if (text.length > 0) others -= 1; // `/`, or a `-` after the first character
     }
-    if (text.includes(',')) return text;
-    if (/[.eE]/.test(text)) {
+    if (commas > 0) return text;
+    if (floatMarks > 0) {
       if (!NUMBER_TEXT_FLOAT.test(text)) return text;
       return this.numberText ? new PythonNumberText(pythonFloatText(Number(text))) : Number(text);
     }
-    if (!NUMBER_TEXT_INT.test(text)) return text;
-    if (text.replace('-', '').length > PYTHON_INT_MAX_DIGITS) return text;
+    if (digits === 0 || others > 0 || digits > PYTHON_INT_MAX_DIGITS) return text;
     return this.numberText ? new PythonNumberText(pythonIntText(text)) : Number(text);
   }
 
@@ -577,9 +664,20 @@ class RepairReader {
   private simpleString(close: string): string | undefined {
     if (close !== '"') return undefined;
     const end = this.nextUnescaped(QUOTE, this.#index);
-    if (end === -1) return undefined;
-    const value = this.text.slice(this.#index, end);
-    if (value.includes('\\') || value.includes('\n') || value.includes('\r') || !this.closesHere(end + 1)) return undefined;
+    // The context test first: a stray quote (`"a" "b"` in a list) fails it without copying the text.
+    if (end === -1 || !this.closesHere(end + 1)) return undefined;
+    let value: string;
+    if (end - this.#index <= RECENT_TEXT_MAX) {
+      // A short text is checked in place (three native searches cost more than the text).
+      for (let position = this.#index; position < end; position += 1) {
+        const code = this.text.charCodeAt(position);
+        if (code === BACKSLASH || code === 0x0a || code === 0x0d) return undefined;
+      }
+      value = this.textBetween(this.#index, end);
+    } else {
+      value = this.text.slice(this.#index, end);
+      if (value.includes('\\') || value.includes('\n') || value.includes('\r')) return undefined;
+    }
     this.#index = end + 1;
     return value;
   }
@@ -660,7 +758,7 @@ class RepairReader {
         } else {
           const decision = this.closingDecision(closeCode);
           if (decision === 'close') {
-            const text = value + this.text.slice(runStart, position);
+            const text = value === '' ? this.textBetween(runStart, position) : value + this.text.slice(runStart, position);
             this.#index += 1;
             return text.endsWith('\n') ? rstrip(text) : text;
           }
@@ -786,13 +884,55 @@ class RepairReader {
   }
 }
 
+/** Characters strict JSON may hold outside strings: whitespace, structure, numbers and the letters of `true`/`false`/`null`. */
+const JSON_OUTSIDE_STRINGS = new Uint8Array(128);
+for (const char of ' \t\n\r{}[],:0123456789-+.eEtrufalsn') JSON_OUTSIDE_STRINGS[char.charCodeAt(0)] = 1;
+
+function isJsonSpace(code: number): boolean {
+  return code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09;
+}
+
+/**
+ * False when `JSON.parse` would reject the text, or accept it nested deeper than the limit (its
+ * cost grows sharply with depth): a character strict JSON never holds outside strings, text after
+ * the top-level container closes, or too many open brackets. One scan counting brackets outside
+ * strings; a hostile reply usually fails it within a few characters instead of a full pass.
+ */
+function mayBeStrictJson(text: string): boolean {
+  let depth = 0;
+  let closed = false;
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (closed) {
+      if (!isJsonSpace(code)) return false;
+    } else if (code === QUOTE) {
+      // To the closing quote, stepping over escapes.
+      for (index += 1; index < text.length; index += 1) {
+        const inner = text.charCodeAt(index);
+        if (inner === BACKSLASH) index += 1;
+        else if (inner === QUOTE) break;
+      }
+    } else if (code === 0x5b || code === 0x7b) {
+      depth += 1;
+      if (depth > MAX_NESTING_DEPTH) return false;
+    } else if (code === 0x5d || code === 0x7d) {
+      if (depth === 0) return false;
+      depth -= 1;
+      closed = depth === 0;
+    } else if (code >= 128 || JSON_OUTSIDE_STRINGS[code] === 0) {
+      return false;
+    }
+  }
+  return true;
+}
+
 /**
  * `json_repair.loads`: strict JSON when valid, else the forgiving reading described above.
  * @returns the value (`NOTHING_FOUND`, an empty string, when nothing JSON-like was found), or `tooDeep`.
  */
 export function repairJson(text: string, options: RepairJsonOptions = {}): RepairJsonResult {
   const numberText = options.numberText === true;
-  if (!numberText && !jsonNestingExceeds(text)) {
+  if (!numberText && mayBeStrictJson(text)) {
     try {
       return { ok: true, value: JSON.parse(text) };
     } catch {

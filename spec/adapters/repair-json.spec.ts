@@ -139,3 +139,21 @@ describe('repairJson', () => {
     expect(repairJson(input)).toEqual({ ok: true, value: expected });
   });
 });
+
+describe('repairJson on long and repetitive replies', () => {
+  it('keeps every item in order when an array is longer than one chunk of the reader', () => {
+    const items = Array.from({ length: 20_001 }, (_, index) => (index % 3 === 0 ? true : index % 3 === 1 ? index : `s${index}`));
+    const text = `[${items.map((item) => (item === true ? 'True' : JSON.stringify(item))).join(', ')}`;
+    expect(repairJson(text)).toEqual({ ok: true, value: items });
+  });
+
+  it('keeps texts of the same length apart when they differ', () => {
+    expect(repairJson('{"ab": "cd", "ef": "gh"} x')).toEqual({ ok: true, value: { ab: 'cd', ef: 'gh' } });
+    expect(repairJson('["a" "b a" "b a" "c d"')).toEqual({ ok: true, value: ['a', 'b a', 'b a', 'c d'] });
+  });
+
+  it('reads strict JSON strictly when only JSON whitespace follows it', () => {
+    // `\/` is `/` in strict JSON; the lenient reader would keep the backslash.
+    expect(repairJson('{"a": "x\\/y", "b": [1E2, true, null]}\n\t ')).toEqual({ ok: true, value: { a: 'x/y', b: [100, true, null] } });
+  });
+});
