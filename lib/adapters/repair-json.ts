@@ -43,6 +43,11 @@ function isDelimiter(code: number): boolean {
   return code === QUOTE || code === APOSTROPHE || code === LEFT_QUOTE || code === RIGHT_QUOTE;
 }
 
+/** The look-ahead cache slot of a delimiter (`nextUnescaped` is only asked for delimiters). */
+function delimiterSlot(code: number): number {
+  return code === QUOTE ? 0 : code === APOSTROPHE ? 1 : code === LEFT_QUOTE ? 2 : 3;
+}
+
 const ALPHANUMERIC = /[\p{L}\p{N}]/u;
 const ALPHABETIC = /\p{L}/u;
 
@@ -171,7 +176,7 @@ class RepairReader {
   #values = 0;
   #arrays = 0;
   /** Cached look-ahead: the next position of a delimiter from some start, so repeated look-aheads stay linear. */
-  readonly #nextCache = new Map<number, { from: number; at: number }>();
+  readonly #nextCache: ({ from: number; at: number } | undefined)[] = [undefined, undefined, undefined, undefined];
   #bracketCache: { code: number; from: number; end: number; count: number } | undefined;
   readonly #recentTexts: (string | undefined)[] = [];
 
@@ -230,7 +235,8 @@ class RepairReader {
 
   /** Position of the next unescaped `code` at or after `from`, or -1; cached per character so look-aheads never rescan. */
   private nextUnescaped(code: number, from: number): number {
-    let cached = this.#nextCache.get(code);
+    const slot = delimiterSlot(code);
+    let cached = this.#nextCache[slot];
     if (cached !== undefined && cached.from <= from && (cached.at === -1 || cached.at >= from)) return cached.at;
     let position = from;
     let backslashes = 0;
@@ -251,7 +257,7 @@ class RepairReader {
     if (found === -1 || this.text.charCodeAt(found - 1) !== BACKSLASH) {
       if (cached === undefined) {
         cached = { from, at: found };
-        this.#nextCache.set(code, cached);
+        this.#nextCache[slot] = cached;
       } else {
         cached.from = from;
         cached.at = found;
@@ -297,10 +303,10 @@ class RepairReader {
   }
 
   private topValueIsCommaSeparated(): boolean {
-    if (this.text[this.nonSpaceFrom(this.#index)] === ',') return true;
+    if (this.text.charCodeAt(this.nonSpaceFrom(this.#index)) === 0x2c) return true;
     let position = this.#index - 1;
     while (position >= 0 && isPythonSpace(this.text.charCodeAt(position))) position -= 1;
-    return position >= 0 && this.text[position] === ',';
+    return position >= 0 && this.text.charCodeAt(position) === 0x2c;
   }
 
   /** Skips prose until a `{`, `[` or comment starts a value; `NOTHING_FOUND` at the end. */
@@ -391,7 +397,7 @@ class RepairReader {
     }
     // `{"a": 1}, "b": 2}`: members after the closing brace still belong to the object.
     const afterBrace = this.nonSpaceFrom(this.#index);
-    if (this.text[afterBrace] === ',') {
+    if (this.text.charCodeAt(afterBrace) === 0x2c) {
       const next = this.nonSpaceFrom(afterBrace + 1);
       if (next < this.text.length && isDelimiter(this.text.charCodeAt(next))) {
         this.#index = next;
@@ -428,10 +434,12 @@ class RepairReader {
     this.enter('key');
     try {
       let key = '';
-      while (this.char() !== undefined) {
+      while (this.#index < this.text.length) {
         key = this.readString() as string;
-        if (key === '') this.skipSpace();
-        if (key !== '' || this.char() === ':' || this.char() === '}') break;
+        if (key !== '') break;
+        this.skipSpace();
+        const code = this.code();
+        if (code === 0x3a || code === 0x7d) break;
       }
       return key;
     } finally {
@@ -443,8 +451,8 @@ class RepairReader {
     this.enter('value');
     try {
       this.skipSpace();
-      const char = this.char();
-      if (char === ',' || char === '}') return '';
+      const code = this.code();
+      if (code === 0x2c || code === 0x7d) return '';
       return this.readValue(depth);
     } finally {
       this.leave();
@@ -653,11 +661,14 @@ class RepairReader {
 
   /** The next non-space character fits the context for a string that ends just before `position`. */
   private closesHere(position: number): boolean {
-    const next = this.text[this.nonSpaceFrom(position)];
-    if (this.current === 'key') return next === ':';
-    if (this.current === 'value') return next === undefined || next === ',' || next === '}';
-    if (this.current === 'array') return next === undefined || next === ',' || next === ']';
-    return next === undefined;
+    const at = this.nonSpaceFrom(position);
+    const next = this.text.charCodeAt(at);
+    const context = this.current;
+    if (context === 'key') return next === 0x3a;
+    if (at >= this.text.length) return true;
+    if (context === 'value') return next === 0x2c || next === 0x7d;
+    if (context === 'array') return next === 0x2c || next === 0x5d;
+    return false;
   }
 
   /** A `"…"` without escapes or line breaks whose closing quote fits the context; undefined otherwise. */
@@ -786,20 +797,19 @@ class RepairReader {
     let sawLetter = false;
     let onlySpace = true;
     for (; position < this.text.length; position += 1) {
-      const char = this.text[position];
-      const code = char.charCodeAt(0);
+      const code = this.text.charCodeAt(position);
       if (code === closeCode) break;
-      if (isAlphabetic(char)) sawLetter = true;
+      if (code < 128 ? (code | 0x20) >= 0x61 && (code | 0x20) <= 0x7a : isAlphabetic(this.text[position])) sawLetter = true;
       if (!isPythonSpace(code)) onlySpace = false;
-      if (context === 'key' && (char === ':' || char === '}')) return 'close';
-      if (context === 'value' && char === '}') return 'close';
-      if (context === 'array' && (char === ']' || char === ',')) return 'close';
-      if (context === 'value' && char === ',' && !sawLetter) {
+      if (context === 'key' && (code === 0x3a || code === 0x7d)) return 'close';
+      if (context === 'value' && code === 0x7d) return 'close';
+      if (context === 'array' && (code === 0x5d || code === 0x2c)) return 'close';
+      if (context === 'value' && code === 0x2c && !sawLetter) {
         // `"a", "b": …` closes; `"a", b"}` keeps the quote (the comma is inside the text).
         const next = this.nextUnescaped(closeCode, position + 1);
         if (next === -1) return 'close';
-        const after = this.text[this.nonSpaceFrom(next + 1)];
-        return after === '}' || after === ',' ? 'keep' : 'close';
+        const after = this.text.charCodeAt(this.nonSpaceFrom(next + 1));
+        return after === 0x7d || after === 0x2c ? 'keep' : 'close';
       }
     }
     if (position >= this.text.length || onlySpace) return 'close';
@@ -807,7 +817,7 @@ class RepairReader {
     if (context === 'value') {
       // `"v"alue", "key2": …`: that quote ends the value, so this one is text.
       const afterQuote = this.nonSpaceFrom(position + 1);
-      if (this.text[afterQuote] === ',' && this.memberFollows(afterQuote + 1)) return 'keep';
+      if (this.text.charCodeAt(afterQuote) === 0x2c && this.memberFollows(afterQuote + 1)) return 'keep';
       // `"a" x "b": …`: this quote closes when the quoted text after it is a key.
       const next = this.nextUnescaped(closeCode, position + 1);
       if (next === -1) return 'pair';
@@ -894,24 +904,30 @@ function isJsonSpace(code: number): boolean {
 
 /**
  * False when `JSON.parse` would reject the text, or accept it nested deeper than the limit (its
- * cost grows sharply with depth): a character strict JSON never holds outside strings, text after
- * the top-level container closes, or too many open brackets. One scan counting brackets outside
- * strings; a hostile reply usually fails it within a few characters instead of a full pass.
+ * cost grows sharply with depth): a character strict JSON never holds outside strings, a value
+ * right after a string or a closed bracket (`"a" "b"`), text after the top-level container closes,
+ * or too many open brackets. One scan counting brackets outside strings; a hostile reply usually
+ * fails it within a few characters instead of a full pass.
  */
 function mayBeStrictJson(text: string): boolean {
   let depth = 0;
   let closed = false;
+  // After a string or a closing bracket, JSON continues with `,`, `:`, `]` or `}` only.
+  let separatorDue = false;
   for (let index = 0; index < text.length; index += 1) {
     const code = text.charCodeAt(index);
-    if (closed) {
-      if (!isJsonSpace(code)) return false;
-    } else if (code === QUOTE) {
+    if (isJsonSpace(code)) continue;
+    if (closed) return false;
+    if (separatorDue && code !== 0x2c && code !== 0x3a && code !== 0x5d && code !== 0x7d) return false;
+    separatorDue = false;
+    if (code === QUOTE) {
       // To the closing quote, stepping over escapes.
       for (index += 1; index < text.length; index += 1) {
         const inner = text.charCodeAt(index);
         if (inner === BACKSLASH) index += 1;
         else if (inner === QUOTE) break;
       }
+      separatorDue = true;
     } else if (code === 0x5b || code === 0x7b) {
       depth += 1;
       if (depth > MAX_NESTING_DEPTH) return false;
@@ -919,6 +935,7 @@ function mayBeStrictJson(text: string): boolean {
       if (depth === 0) return false;
       depth -= 1;
       closed = depth === 0;
+      separatorDue = true;
     } else if (code >= 128 || JSON_OUTSIDE_STRINGS[code] === 0) {
       return false;
     }
