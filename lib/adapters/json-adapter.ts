@@ -29,14 +29,19 @@ function isJsonObject(value: unknown): value is Record<string, unknown> {
 /**
  * The first balanced `{…}` in the text, as DSPy's recursive pattern `\{(?:[^{}]|(?R))*\}` finds
  * it (braces inside strings count too, as they do there): the leftmost `{` that is ever closed,
- * up to its closing `}`. A `{` is closed when more `}` than `{` follow it at some point, so one
+ * up to its closing `}`. The first `{` usually is (`{…} {…}`), and one forward pass from it finds
+ * its end. Otherwise: a `{` is closed when more `}` than `{` follow it at some point, so one
  * backward pass counting unmatched `}` finds the leftmost closed `{`, and one forward pass its
  * end: linear, with no stack (1 MB of `{` used to push a million positions).
  */
 function firstBalancedObject(text: string): string | undefined {
+  const first = text.indexOf('{');
+  if (first === -1) return undefined;
+  const fromFirst = balancedFrom(text, first);
+  if (fromFirst !== undefined) return fromFirst;
   let unmatchedClosers = 0;
   let start = -1;
-  for (let index = text.lastIndexOf('}'); index >= 0; index -= 1) {
+  for (let index = text.lastIndexOf('}'); index > first; index -= 1) {
     const char = text.charCodeAt(index);
     if (char === 0x7d) {
       unmatchedClosers += 1;
@@ -45,7 +50,11 @@ function firstBalancedObject(text: string): string | undefined {
       start = index;
     }
   }
-  if (start === -1) return undefined;
+  return start === -1 ? undefined : balancedFrom(text, start);
+}
+
+/** The text from the `{` at `start` to the `}` that closes it, or undefined when none does. */
+function balancedFrom(text: string, start: number): string | undefined {
   let depth = 0;
   for (let index = start; index < text.length; index += 1) {
     const char = text.charCodeAt(index);

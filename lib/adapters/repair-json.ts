@@ -614,8 +614,8 @@ class RepairReader {
 
   /** json_repair's `parse_string`: quoted or bare text, or a literal `true`/`false`/`null` (any case) outside keys. */
   private readString(): unknown {
-    let char = this.char();
-    if (char === '#' || char === '/') {
+    const first = this.code();
+    if (first === 0x23 || first === 0x2f) {
       this.skipComment();
       return '';
     }
@@ -623,15 +623,14 @@ class RepairReader {
       const code = this.text.charCodeAt(this.#index);
       if (isDelimiter(code) || (code < 128 ? isAsciiAlphanumeric(code) : isAlphanumeric(this.text[this.#index]))) break;
     }
-    char = this.char();
-    if (char === undefined) return '';
-    const code = char.charCodeAt(0);
+    if (this.#index >= this.text.length) return '';
+    const code = this.code();
     let close = '"';
     let missingQuotes = false;
     if (code === APOSTROPHE) close = "'";
     else if (code === LEFT_QUOTE) close = '\u201d';
     else if (!isDelimiter(code)) {
-      if ('tfnTFN'.includes(char) && this.current !== 'key') {
+      if (isWordStart(code) && this.current !== 'key') {
         const word = this.readWord();
         if (word !== undefined) return word;
       }

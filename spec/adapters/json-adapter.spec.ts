@@ -53,6 +53,14 @@ describe('JSONAdapter.parse', () => {
     expect(parseError(() => adapter.parse('q -> answer', '["answer", "Paris"]')).code).toBe('ADAPTER_PARSE');
   });
 
+  it.each([
+    ['the first object when it closes', '[1] {"answer": 4} {"other": 1}'],
+    ['a later object when the first "{" never closes', '["{", 2] {"answer": 4} [3]'],
+    ['a later object when an earlier "{" never closes', '[1, {] x {"answer": 4}'],
+  ])("reads %s when the whole reply is not one object (DSPy's first balanced {…})", (_name, reply) => {
+    expect(adapter.parse('q -> answer: int', reply)).toEqual({ answer: 4 });
+  });
+
   it('reads a repeated object as an update, as json_repair does', () => {
     expect(adapter.parse('q -> answer', 'First {"answer": "draft"} then {"answer": "final"}')).toEqual({ answer: 'final' });
   });
