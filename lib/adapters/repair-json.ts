@@ -477,7 +477,7 @@ class RepairReader {
         let value: unknown;
         if (isDelimiter(code)) {
           // `["key": "value"]`: an object whose `{` is missing.
-          value = this.stringIsKey(code) ? this.readObject(depth + 1) : this.readString();
+          value = this.stringIsKey(code) ? this.readObject(depth + 1) : this.readItemString(code);
         } else {
           // `true`/`false`/`null` directly, as readString would find them (no look-around needed).
           const word = isWordStart(code) ? this.readWord() : undefined;
@@ -506,10 +506,26 @@ class RepairReader {
     }
   }
 
+  /**
+   * `readString` for an array item opening with `code`. When the `"` that would close it is
+   * followed by neither `,` nor `]` (a stray quote: `"a" "b"`), the simple path cannot take it, so
+   * the text goes straight to `quotedString` as `readString` would send it after that failed try.
+   */
+  private readItemString(code: number): unknown {
+    if (code === QUOTE) {
+      const end = this.nextUnescaped(QUOTE, this.#index + 1);
+      if (end > this.#index + 1 && !this.closesHere(end + 1)) {
+        this.#index += 1;
+        return this.quotedString('"', QUOTE);
+      }
+    }
+    return this.readString();
+  }
+
   /** A quoted string at the current position is followed by `:` (so it is an object key). */
   private stringIsKey(code: number): boolean {
     const end = this.nextUnescaped(code, this.#index + 1);
-    return end !== -1 && this.text[this.nonSpaceFrom(end + 1)] === ':';
+    return end !== -1 && this.text.charCodeAt(this.nonSpaceFrom(end + 1)) === 0x3a;
   }
 
   /** `(…)`: a tuple read as a list, or the one value a grouping holds. */

@@ -152,6 +152,14 @@ describe('repairJson on long and repetitive replies', () => {
     expect(repairJson('["a" "b a" "b a" "c d"')).toEqual({ ok: true, value: ['a', 'b a', 'b a', 'c d'] });
   });
 
+  it.each([
+    ['["" "x"]', ['x']],
+    ['[""x" "y"]', ['x', 'y']],
+    ['["a" "b" , "c"]', ['a', 'b', 'c']],
+  ])('reads the items of %s around stray and doubled quotes', (input, expected) => {
+    expect(repairJson(input)).toEqual({ ok: true, value: expected });
+  });
+
   it('reads strict JSON strictly when only JSON whitespace follows it', () => {
     // `\/` is `/` in strict JSON; the lenient reader would keep the backslash.
     expect(repairJson('{"a": "x\\/y", "b": [1E2, true, null]}\n\t ')).toEqual({ ok: true, value: { a: 'x/y', b: [100, true, null] } });
