@@ -25,6 +25,7 @@ import {
   usesNestedXml,
   valueToXml,
   XmlWorkExceeded,
+  type ElementList,
   type Schema,
   type WorkBudget,
 } from './xml-values';
@@ -153,7 +154,7 @@ type ParseFailure = Extract<LaxResult, { ok: false }>;
  * One field's value, as DSPy reads it: the elements turned into a value under the field's whole
  * schema, else under each `anyOf` member in turn, until the value parses into the field's type.
  */
-function readField(field: Field, document: XmlDocument, items: readonly number[], text: string, budget: WorkBudget): unknown {
+function readField(field: Field, document: XmlDocument, items: ElementList, text: string, budget: WorkBudget): unknown {
   const schema = schemaOf(field.type);
   const definitions = isSchema(schema.$defs) ? schema.$defs : {};
   const choices = Array.isArray(schema.anyOf) ? schema.anyOf : [];

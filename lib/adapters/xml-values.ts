@@ -157,13 +157,25 @@ export function schemaToXml(
   return children === '' ? `<${tag}>...</${tag}>` : `<${tag}>${children}</${tag}>`;
 }
 
+/** Element numbers, in document order. */
+export type ElementList = Int32Array | readonly number[];
+
 /** Elements of one name, by name, in first-seen order. */
-export type ElementGroups = ReadonlyMap<string, readonly number[]>;
+export type ElementGroups = ReadonlyMap<string, ElementList>;
 
 const NO_GROUPS: ElementGroups = new Map();
 const groupsByDocument = new WeakMap<XmlDocument, Map<number, ElementGroups>>();
 
-/** Children grouped by tag (an `<entry>` by its `key` attribute), in first-seen order (DSPy's `_group_children`). */
+function groupName(document: XmlDocument, child: number): string {
+  const tag = document.tag(child);
+  return tag === 'entry' ? (document.attributes(child).get('key') ?? tag) : tag;
+}
+
+/**
+ * Children grouped by tag (an `<entry>` by its `key` attribute), in first-seen order (DSPy's
+ * `_group_children`). Counted first, so each group is one array of its final size: a list of
+ * 125,000 items is not pushed into a growing array (each growth a fresh copy).
+ */
 export function groupChildren(document: XmlDocument, element: number): ElementGroups {
   if (!document.hasChildren(element)) return NO_GROUPS;
   // Cached: each candidate schema of a field walks the same elements again.
@@ -171,21 +183,40 @@ export function groupChildren(document: XmlDocument, element: number): ElementGr
   if (cache === undefined) groupsByDocument.set(document, (cache = new Map()));
   const cached = cache.get(element);
   if (cached !== undefined) return cached;
-  const groups = new Map<string, number[]>();
-  let lastName: string | undefined;
-  let lastGroup: number[] = [];
   const end = document.end(element);
+  const counts = new Map<string, number>();
+  // A run of one name (a list's items) needs no Map lookup per element.
+  let lastName = groupName(document, element + 1);
+  let run = 0;
   for (let child = element + 1; child < end; child = document.end(child)) {
-    const tag = document.tag(child);
-    const name = tag === 'entry' ? (document.attributes(child).get('key') ?? tag) : tag;
-    // A run of one name (a list's items) needs no Map lookup per element.
+    const name = groupName(document, child);
     if (name !== lastName) {
+      counts.set(lastName, (counts.get(lastName) ?? 0) + run);
       lastName = name;
-      const group = groups.get(name);
-      if (group === undefined) groups.set(name, (lastGroup = []));
-      else lastGroup = group;
+      run = 0;
     }
-    lastGroup.push(child);
+    run += 1;
+  }
+  counts.set(lastName, (counts.get(lastName) ?? 0) + run);
+  const groups = new Map<string, Int32Array>();
+  const filled = new Map<string, number>();
+  for (const [name, count] of counts) {
+    groups.set(name, new Int32Array(count));
+    filled.set(name, 0);
+  }
+  let current: string | undefined;
+  let group: Int32Array = new Int32Array(0);
+  let at = 0;
+  for (let child = element + 1; child < end; child = document.end(child)) {
+    const name = groupName(document, child);
+    if (name !== current) {
+      if (current !== undefined) filled.set(current, at);
+      current = name;
+      group = groups.get(name)!;
+      at = filled.get(name)!;
+    }
+    group[at] = child;
+    at += 1;
   }
   cache.set(element, groups);
   return groups;
@@ -259,7 +290,7 @@ function anyOfChoice(document: XmlDocument, first: number, choices: readonly unk
  * under that member alone (it has no reference or choices of its own to resolve), the elements
  * give an equal value for the same work, so a field's candidates need not read them twice.
  */
-export function delegatedChoice(document: XmlDocument, elements: readonly number[], given: Schema, definitions: Schema): Schema | undefined {
+export function delegatedChoice(document: XmlDocument, elements: ElementList, given: Schema, definitions: Schema): Schema | undefined {
   const choices = own(resolveReference(given, definitions), 'anyOf');
   if (!Array.isArray(choices)) return undefined;
   const chosen = anyOfChoice(document, elements[0], choices);
@@ -268,7 +299,7 @@ export function delegatedChoice(document: XmlDocument, elements: readonly number
 }
 
 /** DSPy's `_elements_to_value`: the elements of one name read as the value the schema describes. */
-export function elementsToValue(document: XmlDocument, elements: readonly number[], given: Schema, definitions: Schema, budget: WorkBudget): unknown {
+export function elementsToValue(document: XmlDocument, elements: ElementList, given: Schema, definitions: Schema, budget: WorkBudget): unknown {
   budget.remaining -= elements.length;
   if (budget.remaining < 0) throw new XmlWorkExceeded();
   let schema = resolveReference(given, definitions);
@@ -286,7 +317,7 @@ export function elementsToValue(document: XmlDocument, elements: readonly number
   const children = groupChildren(document, element);
   if (children.size === 0) {
     if (schema.type === 'object' && pythonStrip(document.text(element)) === '') return {};
-    const values = elements.map((each) => leafValue(pythonStrip(document.text(each)), schema));
+    const values = mapElements(elements, (each) => leafValue(pythonStrip(document.text(each)), schema));
     return values.length === 1 ? values[0] : values;
   }
   const properties = own(schema, 'properties');
@@ -298,6 +329,13 @@ export function elementsToValue(document: XmlDocument, elements: readonly number
     setOwnProperty(result, child, elementsToValue(document, items, isSchema(property) ? property : childSchema, definitions, budget));
   }
   return result;
+}
+
+/** `elements.map(read)` into an array made at its final size (an `Int32Array`'s own `map` would keep numbers only). */
+function mapElements(elements: ElementList, read: (element: number) => unknown): unknown[] {
+  const values: unknown[] = new Array<unknown>(elements.length);
+  for (let index = 0; index < elements.length; index += 1) values[index] = read(elements[index]);
+  return values;
 }
 
 const LEAF_TYPES: Readonly<Record<string, FieldType>> = { integer: { kind: 'int' }, number: { kind: 'float' }, boolean: { kind: 'bool' } };
@@ -314,7 +352,7 @@ function leafValue(text: string, schema: Schema): unknown {
   return converted.ok ? converted.value : text;
 }
 
-function arrayValue(document: XmlDocument, elements: readonly number[], schema: Schema, definitions: Schema, budget: WorkBudget): unknown {
+function arrayValue(document: XmlDocument, elements: ElementList, schema: Schema, definitions: Schema, budget: WorkBudget): unknown {
   let members = elements;
   if (elements.length === 1 && !document.hasChildren(elements[0])) {
     const text = pythonStrip(document.text(elements[0]));
@@ -327,7 +365,7 @@ function arrayValue(document: XmlDocument, elements: readonly number[], schema: 
     if (items !== undefined) members = items;
   }
   const items = own(schema, 'items');
-  return members.map((member) => elementsToValue(document, [member], isSchema(items) ? items : {}, definitions, budget));
+  return mapElements(members, (member) => elementsToValue(document, [member], isSchema(items) ? items : {}, definitions, budget));
 }
 
 // ElementTree's `tostring`: the prefixes it gives well-known namespaces.
