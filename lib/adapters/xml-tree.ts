@@ -86,6 +86,8 @@ class XmlReader {
   /** Where text goes next: the open element's text, or the last closed child's tail. */
   #textElement = -1;
   #textIsTail = false;
+  /** Whether the source is read inside a root element it does not itself open (`readInRoot`). */
+  #inRoot = false;
   /** Whether any `xmlns` declaration was seen (names are expanded only then). */
   #hasNamespaces = false;
   /** The last plain name read: a repeated tag reuses this string instead of copying it again. */
@@ -115,11 +117,23 @@ class XmlReader {
     return this.#document;
   }
 
-  /** Reads `<rootTag>source</rootTag>`; undefined when the source leaves elements open or closes the root itself. */
-  readInRoot(rootTag: string): XmlDocument | undefined {
+  /**
+   * Reads `<rootTag>source</rootTag>` as if the source were wrapped so (see `parseXml`); error
+   * indices are into the source, so `rootTag.length + 2` less than into the wrapped text.
+   */
+  readInRoot(rootTag: string): XmlDocument {
+    this.#inRoot = true;
     this.openElement(rootTag, undefined, 0);
     this.readMarkup();
-    if (this.#stack.length !== 1) return undefined;
+    // What `</rootTag>` at the end does: close the root, or fail as the wrapped text would.
+    const at = this.source.length;
+    const open = this.#stack[this.#stack.length - 1];
+    if (open === undefined) this.fail('junk after document element', at);
+    if (open !== 0) {
+      if ((this.#hasNamespaces ? this.expandName(rootTag, true, at) : rootTag) !== this.#document.tag(open)) this.fail('mismatched tag', at + 2);
+      // It closes an inner element of its name, and the root stays open.
+      this.fail('no element found (an element is not closed)', at + rootTag.length + 3);
+    }
     this.closeElement(0);
     return this.#document;
   }
@@ -269,7 +283,8 @@ class XmlReader {
       const spaced = this.skipSpace();
       const char = this.source[this.#index];
       if (char === '>' || char === '/') break;
-      if (char === undefined) this.fail('unclosed token', tagStart);
+      // Read in a root, the text's end meets `</root>`: its `<` is no attribute name.
+      if (char === undefined) this.fail(this.#inRoot ? 'not well-formed (invalid token)' : 'unclosed token', this.#inRoot ? this.#index : tagStart);
       if (!spaced) this.fail('not well-formed (invalid token)');
       const nameAt = this.#index;
       const name = this.readName();
@@ -385,7 +400,8 @@ class XmlReader {
     this.#index += 2;
     const qname = this.readName();
     this.skipSpace();
-    if (this.source[this.#index] !== '>') this.fail(this.#index >= this.source.length ? 'unclosed token' : 'not well-formed (invalid token)', tagStart);
+    if (this.source[this.#index] !== '>')
+      this.fail(this.#index >= this.source.length && !this.#inRoot ? 'unclosed token' : 'not well-formed (invalid token)', tagStart);
     this.#index += 1;
     if (open === undefined) this.fail('junk after document element', tagStart);
     if (this.expandName(qname, true, tagStart) !== openTag) this.fail('mismatched tag', tagStart + 2);
@@ -434,25 +450,21 @@ class XmlReader {
 }
 
 /**
- * Parses `text` as one XML document (ElementTree's `fromstring`).
+ * Parses `text` as one XML document (ElementTree's `fromstring`); with `rootTag`, as the document
+ * `<rootTag>text</rootTag>`, errors and their indices as for that wrapped text.
  * @throws {XmlSyntaxError} where expat would report the text not well-formed; `tooDeep` past the nesting limit.
  */
 export function parseXml(text: string, options: { keepRootText?: boolean; rootTag?: string } = {}): XmlDocument {
   const { rootTag } = options;
-  const keepRootText = options.keepRootText ?? true;
-  if (rootTag !== undefined) {
-    // The text read as if wrapped in `<rootTag>…</rootTag>`, without copying it into a wrapped string.
-    try {
-      const document = new XmlReader(text, keepRootText).readInRoot(rootTag);
-      if (document !== undefined) return document;
-    } catch (error) {
-      if (!(error instanceof XmlSyntaxError)) throw error;
-    }
-    // Not well-formed: the wrapped text itself is read, so each error is the one (and where) expat
-    // reports for it; a construct the text leaves open runs into `</rootTag>` there.
-    text = `<${rootTag}>${text}</${rootTag}>`;
+  const reader = new XmlReader(text, options.keepRootText ?? true);
+  if (rootTag === undefined) return reader.read();
+  // The text read as if wrapped in `<rootTag>…</rootTag>`, without copying it into a wrapped string.
+  try {
+    return reader.readInRoot(rootTag);
+  } catch (error) {
+    if (!(error instanceof XmlSyntaxError)) throw error;
+    throw new XmlSyntaxError(error.problem, error.index + rootTag.length + 2, error.tooDeep);
   }
-  return new XmlReader(text, keepRootText).read();
 }
 
 /** Line and column (1-based line, 0-based column, as expat reports them) of an index. */

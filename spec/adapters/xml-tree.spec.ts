@@ -32,6 +32,10 @@ describe('parseXml with a rootTag', () => {
     ['an attribute cut short', '<b x="1'],
     ['a comment cut short', '<!-- c -'],
     ['a reference cut short', '<b>&am'],
+    ['an end tag cut short', '<b>x</b'],
+    ['a start tag ending in spaces', '<b>x</b><c '],
+    ['an element named as the root left open', '<r>'],
+    ['an element left open in a default namespace', '<b xmlns="u"><r>'],
   ])('reports %s where the wrapped text has its error', (_, text) => {
     expect(syntaxErrorOf(() => parseXml(text, { rootTag: 'r' }))).toEqual(syntaxErrorOf(() => parseXml(`<r>${text}</r>`)));
   });
