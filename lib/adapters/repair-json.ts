@@ -435,7 +435,7 @@ class RepairReader {
     try {
       let key = '';
       while (this.#index < this.text.length) {
-        key = this.readString() as string;
+        key = this.code() === QUOTE ? this.readQuotedKey() : (this.readString() as string);
         if (key !== '') break;
         this.skipSpace();
         const code = this.code();
@@ -445,6 +445,16 @@ class RepairReader {
     } finally {
       this.leave();
     }
+  }
+
+  /** `readString` at a `"` in a key: the simple path directly when it fits (`"key":`), else the full reader. */
+  private readQuotedKey(): string {
+    this.#index += 1;
+    const simple = this.simpleString('"');
+    if (simple !== undefined) return simple;
+    // simpleString changed nothing: readString starts over at the quote.
+    this.#index -= 1;
+    return this.readString() as string;
   }
 
   private readMemberValue(depth: number): unknown {
