@@ -613,7 +613,8 @@ class RepairReader {
       else break;
     }
     this.#index = end;
-    if (isAlphabetic(this.char())) {
+    const next = this.code();
+    if (next < 128 ? (next | 0x20) >= 0x61 && (next | 0x20) <= 0x7a : isAlphabetic(this.char())) {
       this.#index = start;
       return this.readString();
     }
