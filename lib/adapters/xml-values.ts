@@ -338,6 +338,15 @@ function mapElements(elements: ElementList, read: (element: number) => unknown):
   return values;
 }
 
+function isShortDigitRun(text: string): boolean {
+  if (text.length === 0 || text.length > 15) return false;
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code < 48 || code > 57) return false;
+  }
+  return true;
+}
+
 const LEAF_TYPES: Readonly<Record<string, FieldType>> = { integer: { kind: 'int' }, number: { kind: 'float' }, boolean: { kind: 'bool' } };
 
 /**
@@ -348,6 +357,8 @@ const LEAF_TYPES: Readonly<Record<string, FieldType>> = { integer: { kind: 'int'
 function leafValue(text: string, schema: Schema): unknown {
   const type = typeof schema.type === 'string' && Object.hasOwn(LEAF_TYPES, schema.type) ? LEAF_TYPES[schema.type] : undefined;
   if (type === undefined) return text;
+  // A few plain digits (a list of numbers' usual item) convert as lax validation converts them, without its result object.
+  if (type.kind === 'int' && isShortDigitRun(text)) return parseInt(text, 10);
   const converted = validateLax(text, type);
   return converted.ok ? converted.value : text;
 }
@@ -365,7 +376,18 @@ function arrayValue(document: XmlDocument, elements: ElementList, schema: Schema
     if (items !== undefined) members = items;
   }
   const items = own(schema, 'items');
-  return mapElements(members, (member) => elementsToValue(document, [member], isSchema(items) ? items : {}, definitions, budget));
+  const itemSchema = isSchema(items) ? items : {};
+  // Items without children under a schema with no choices (a list of numbers or strings) are read
+  // as leaves here, one step of work each, as `elementsToValue` would read them.
+  const leafSchema = resolveReference(itemSchema, definitions);
+  const readsLeaves = !Array.isArray(own(leafSchema, 'anyOf')) && leafSchema.type !== 'array';
+  return mapElements(members, (member) => {
+    if (!readsLeaves || document.hasChildren(member)) return elementsToValue(document, [member], itemSchema, definitions, budget);
+    budget.remaining -= 1;
+    if (budget.remaining < 0) throw new XmlWorkExceeded();
+    const text = pythonStrip(document.text(member));
+    return leafSchema.type === 'object' && text === '' ? {} : leafValue(text, leafSchema);
+  });
 }
 
 // ElementTree's `tostring`: the prefixes it gives well-known namespaces.

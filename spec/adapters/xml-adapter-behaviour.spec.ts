@@ -80,6 +80,22 @@ describe('XMLAdapter', () => {
     }
   });
 
+  it('reads list items as lax validation converts them, each item on its own', () => {
+    const reply = '<answer><item> 007 </item><item>-3</item><item>1.0</item><item>123456789012345</item></answer>';
+
+    expect(new XMLAdapter().parse('question -> answer: list[int]', reply).answer).toEqual([7, -3, 1, 123_456_789_012_345]);
+    expect(new XMLAdapter().parse('question -> answer: list[dict[str, int]]', '<answer><item></item><item><a>2</a></item></answer>').answer).toEqual([
+      {},
+      { a: 2 },
+    ]);
+  });
+
+  it('groups children of one name in first-seen order, an entry by its key (even an empty one)', () => {
+    const reply = '<answer><b>1</b><a>2</a><b>3</b><entry key="">4</entry><entry key="">5</entry><a>6</a></answer>';
+
+    expect(new XMLAdapter().parse('question -> answer: dict[str, Any]', reply).answer).toEqual({ b: ['1', '3'], a: ['2', '6'], '': ['4', '5'] });
+  });
+
   it('parses back what formatFieldsBlock writes', () => {
     const adapter = new XMLAdapter();
     const signature = Signature.parse('question -> answer, tags: list[str], count: int');
