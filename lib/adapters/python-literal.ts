@@ -1,4 +1,5 @@
 import { MAX_NESTING_DEPTH } from '../util/nesting-depth';
+import { ItemBlocks } from './item-blocks';
 
 /**
  * Python's `ast.literal_eval` for the literals an LM writes, which DSPy tries when `json_repair`
@@ -30,12 +31,34 @@ const ESCAPES: Readonly<Record<string, string>> = {
   v: '\v',
 };
 
+// Character codes the reader dispatches on.
+const OPEN_PAREN = 0x28;
+const CLOSE_PAREN = 0x29;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const PLUS = 0x2b;
+const MINUS = 0x2d;
+const DOUBLE_QUOTE = 0x22;
+const SINGLE_QUOTE = 0x27;
+const DOT = 0x2e;
+/** Decimal digits whose value is exact in a double whatever they are (10^15 < 2^53). */
+const EXACT_DIGITS = 15;
+
 class NotLiteral extends Error {}
 class TooDeep extends Error {}
 
 function isDigitCode(code: number, radix: number): boolean {
   if (radix === 16) return (code >= 0x30 && code <= 0x39) || ((code | 0x20) >= 0x61 && (code | 0x20) <= 0x66);
   return code >= 0x30 && code < 0x30 + radix;
+}
+
+/** A digit or `.`: where a number starts. */
+function isNumberStart(code: number): boolean {
+  return (code >= 0x30 && code <= 0x39) || code === DOT;
 }
 
 class LiteralReader {
@@ -52,53 +75,66 @@ class LiteralReader {
 
   /** Spaces, tabs, form feeds, and line breaks (inside brackets, or around the whole literal), and `\`-continued lines. */
   private skipSpace(): void {
-    // Character codes, not one-character strings: this runs before every item.
-    const text = this.text;
-    for (;;) {
-      const code = text.charCodeAt(this.#index);
-      if (code === 0x20 || code === 0x09 || code === 0x0c || code === 0x0a || code === 0x0d) this.#index += 1;
-      else if (code === 0x5c && (text.charCodeAt(this.#index + 1) === 0x0a || text.charCodeAt(this.#index + 1) === 0x0d)) this.#index += 2;
-      else return;
-    }
+    this.peek();
   }
 
-  private peek(): string | undefined {
-    this.skipSpace();
-    return this.text[this.#index];
+  /**
+   * Skips spaces (as `skipSpace`) and returns the next character's code, `NaN` at the end. Codes,
+   * not one-character strings, and the position in a local: this runs several times per item.
+   */
+  private peek(): number {
+    const text = this.text;
+    let index = this.#index;
+    for (;;) {
+      const code = text.charCodeAt(index);
+      if (code === 0x20 || code === 0x09 || code === 0x0c || code === 0x0a || code === 0x0d) {
+        index += 1;
+      } else if (code === 0x5c && (text.charCodeAt(index + 1) === 0x0a || text.charCodeAt(index + 1) === 0x0d)) {
+        index += 2;
+      } else {
+        this.#index = index;
+        return code;
+      }
+    }
   }
 
   /** One value, or (where `allowTuple`) `a, b, …` as a tuple. */
   private readExpression(depth: number, allowTuple: boolean): unknown {
     const first = this.readValue(depth);
-    if (!allowTuple || this.peek() !== ',') return first;
+    if (!allowTuple || this.peek() !== COMMA) return first;
     if (depth >= MAX_NESTING_DEPTH) throw new TooDeep();
-    const items = [first];
-    while (this.peek() === ',') {
+    const items = new ItemBlocks();
+    items.push(first);
+    while (this.peek() === COMMA) {
       this.#index += 1;
       const next = this.peek();
-      if (next === undefined || next === ')' || next === ']' || next === '}') break;
-      items.push(this.readValue(depth + 1));
+      if (Number.isNaN(next) || next === CLOSE_PAREN || next === CLOSE_BRACKET || next === CLOSE_BRACE) break;
+      items.push(this.readValueAt(next, depth + 1));
     }
-    return items;
+    return items.toArray();
   }
 
   private readValue(depth: number): unknown {
-    const char = this.peek();
-    if (char === undefined) throw new NotLiteral();
-    if (char === '(' || char === '[' || char === '{') {
+    return this.readValueAt(this.peek(), depth);
+  }
+
+  /** `readValue` once spaces are skipped, `code` being the next character's. */
+  private readValueAt(code: number, depth: number): unknown {
+    if (Number.isNaN(code)) throw new NotLiteral();
+    if (code === OPEN_PAREN || code === OPEN_BRACKET || code === OPEN_BRACE) {
       if (depth >= MAX_NESTING_DEPTH) throw new TooDeep();
       this.#index += 1;
-      if (char === '(') return this.readParenthesized(depth + 1);
-      if (char === '[') return this.readItems(depth + 1, ']');
+      if (code === OPEN_PAREN) return this.readParenthesized(depth + 1);
+      if (code === OPEN_BRACKET) return this.readItems(depth + 1, CLOSE_BRACKET);
       return this.readBraces(depth + 1);
     }
-    if (char === '+' || char === '-') return this.readSigned();
-    if (char === '"' || char === "'") return this.readStrings(false);
-    if ((char === 'r' || char === 'R') && (this.text[this.#index + 1] === '"' || this.text[this.#index + 1] === "'")) {
+    if (isNumberStart(code)) return this.readNumber();
+    if (code === PLUS || code === MINUS) return this.readSigned();
+    if (code === DOUBLE_QUOTE || code === SINGLE_QUOTE) return this.readStrings(false);
+    if (this.isRawStringStart(code)) {
       this.#index += 1;
       return this.readStrings(true);
     }
-    if ((char >= '0' && char <= '9') || char === '.') return this.readNumber();
     const name = /[A-Za-z_]\w*/y;
     name.lastIndex = this.#index;
     const word = name.exec(this.text)?.[0];
@@ -107,16 +143,22 @@ class LiteralReader {
     return NAMES[word];
   }
 
+  /** `r'…'`/`R"…"` starts here (`code` is the current character's). */
+  private isRawStringStart(code: number): boolean {
+    const next = this.text.charCodeAt(this.#index + 1);
+    return (code === 0x72 || code === 0x52) && (next === DOUBLE_QUOTE || next === SINGLE_QUOTE);
+  }
+
   /** `+x`/`-x` (repeatable) on a number only, as literal_eval allows. */
   private readSigned(): number {
     let negative = false;
-    let char = this.peek();
-    while (char === '+' || char === '-') {
-      if (char === '-') negative = !negative;
+    let code = this.peek();
+    while (code === PLUS || code === MINUS) {
+      if (code === MINUS) negative = !negative;
       this.#index += 1;
-      char = this.peek();
+      code = this.peek();
     }
-    if (char === undefined || !((char >= '0' && char <= '9') || char === '.')) throw new NotLiteral();
+    if (!isNumberStart(code)) throw new NotLiteral();
     const value = this.readNumber();
     return negative ? -value : value;
   }
@@ -148,6 +190,8 @@ class LiteralReader {
       this.refuseAfterNumber();
       return parseInt(text.slice(digitsStart, end).replaceAll('_', ''), radix);
     }
+    const plain = this.readPlainInteger(start);
+    if (plain !== undefined) return plain;
     let end = this.digitsEnd(start, 10);
     let isFloat = false;
     if (text[end] === '.') {
@@ -176,6 +220,29 @@ class LiteralReader {
     return Number(literal);
   }
 
+  /**
+   * The common case of `readNumber`, without slicing the text: up to 15 decimal digits with no
+   * `_`, `.` or exponent after them, added up as they are read. `undefined` (nothing consumed)
+   * for any other number, which the general path reads.
+   */
+  private readPlainInteger(start: number): number | undefined {
+    const text = this.text;
+    let end = start;
+    let value = 0;
+    for (; end - start <= EXACT_DIGITS; end += 1) {
+      const code = text.charCodeAt(end);
+      if (!(code >= 0x30 && code <= 0x39)) break;
+      value = value * 10 + (code - 0x30);
+    }
+    const after = text.charCodeAt(end) | 0x20;
+    if (end === start || end - start > EXACT_DIGITS || after === 0x7f || after === 0x2e || after === 0x65) return undefined;
+    this.#index = end;
+    this.refuseAfterNumber();
+    // `007` is a syntax error in Python 3; `000` is zero.
+    if (value !== 0 && text.charCodeAt(start) === 0x30) throw new NotLiteral();
+    return value;
+  }
+
   /** A letter, digit or `_` right after a number (`1j`, `1abc`) is not a literal dspex reads. */
   private refuseAfterNumber(): void {
     const code = this.text.charCodeAt(this.#index);
@@ -188,9 +255,9 @@ class LiteralReader {
     let value = this.readString(raw);
     for (;;) {
       const next = this.peek();
-      if (next === '"' || next === "'") {
+      if (next === DOUBLE_QUOTE || next === SINGLE_QUOTE) {
         value += this.readString(false);
-      } else if ((next === 'r' || next === 'R') && (this.text[this.#index + 1] === '"' || this.text[this.#index + 1] === "'")) {
+      } else if (this.isRawStringStart(next)) {
         this.#index += 1;
         value += this.readString(true);
       } else {
@@ -259,43 +326,45 @@ class LiteralReader {
 
   /** After `(`: `()`, a grouping `(x)`, or a tuple `(x,)`/`(x, y)`. */
   private readParenthesized(depth: number): unknown {
-    if (this.peek() === ')') {
+    if (this.peek() === CLOSE_PAREN) {
       this.#index += 1;
       return [];
     }
     const value = this.readExpression(depth, true);
-    if (this.peek() !== ')') throw new NotLiteral();
+    if (this.peek() !== CLOSE_PAREN) throw new NotLiteral();
     this.#index += 1;
     return value;
   }
 
-  private readItems(depth: number, close: string): unknown[] {
-    const items: unknown[] = [];
-    while (this.peek() !== close) {
-      items.push(this.readValue(depth));
-      if (this.peek() !== ',') break;
+  private readItems(depth: number, close: number): unknown[] {
+    const items = new ItemBlocks();
+    let next = this.peek();
+    while (next !== close) {
+      items.push(this.readValueAt(next, depth));
+      if (this.peek() !== COMMA) break;
       this.#index += 1;
+      next = this.peek();
     }
     if (this.peek() !== close) throw new NotLiteral();
     this.#index += 1;
-    return items;
+    return items.toArray();
   }
 
   /** After `{`: a dict (`{}` included), or a set of hashable scalars. */
   private readBraces(depth: number): Record<string, unknown> | Set<unknown> {
-    if (this.peek() === '}') {
+    if (this.peek() === CLOSE_BRACE) {
       this.#index += 1;
       return {};
     }
     const first = this.readValue(depth);
-    if (this.peek() !== ':') {
+    if (this.peek() !== COLON) {
       const items = [first];
-      while (this.peek() === ',') {
+      while (this.peek() === COMMA) {
         this.#index += 1;
-        if (this.peek() === '}') break;
+        if (this.peek() === CLOSE_BRACE) break;
         items.push(this.readValue(depth));
       }
-      if (this.peek() !== '}' || items.some((item) => item !== null && typeof item === 'object')) throw new NotLiteral();
+      if (this.peek() !== CLOSE_BRACE || items.some((item) => item !== null && typeof item === 'object')) throw new NotLiteral();
       this.#index += 1;
       return new Set(items);
     }
@@ -303,16 +372,16 @@ class LiteralReader {
     let key = first;
     for (;;) {
       if (key !== null && typeof key === 'object') throw new NotLiteral();
-      if (this.peek() !== ':') throw new NotLiteral();
+      if (this.peek() !== COLON) throw new NotLiteral();
       this.#index += 1;
       // defineProperty keeps a "__proto__" key an own property.
       Object.defineProperty(result, String(key), { value: this.readValue(depth), enumerable: true, writable: true, configurable: true });
-      if (this.peek() !== ',') break;
+      if (this.peek() !== COMMA) break;
       this.#index += 1;
-      if (this.peek() === '}') break;
+      if (this.peek() === CLOSE_BRACE) break;
       key = this.readValue(depth);
     }
-    if (this.peek() !== '}') throw new NotLiteral();
+    if (this.peek() !== CLOSE_BRACE) throw new NotLiteral();
     this.#index += 1;
     return result;
   }

@@ -1,4 +1,5 @@
 import type { FieldType } from '../signatures/field-types';
+import { fitsAsIs } from './fits-as-is';
 import type { LaxResult } from './validate-lax';
 
 type CollectionType = Extract<FieldType, { kind: 'list' }>;
@@ -28,8 +29,8 @@ export function validateCollection(value: unknown, type: CollectionType, validat
   const elements = Array.isArray(value) ? value : value instanceof Set ? [...value] : undefined;
   const name = type.collection ?? 'list';
   if (elements === undefined) return fail(`Input should be a valid ${name === 'tuple' ? 'tuple' : name === 'list' ? 'list' : 'set'}`, path);
-  const result: unknown[] = [];
   if (type.items !== undefined) {
+    const result: unknown[] = [];
     if (elements.length > type.items.length) {
       return fail(`Tuple should have at most ${type.items.length} item${type.items.length === 1 ? '' : 's'} after validation, not ${elements.length}`, path);
     }
@@ -42,11 +43,18 @@ export function validateCollection(value: unknown, type: CollectionType, validat
     return { ok: true, value: result };
   }
   const seen = type.collection === 'set' || type.collection === 'frozenset' ? new Set<string>() : undefined;
-  for (let index = 0; index < elements.length; index += 1) {
+  const item = type.item;
+  let index = 0;
+  // As in lists: a tuple whose elements all fit as they are is its own result, with no result object per element.
+  if (seen === undefined) while (index < elements.length && (item === undefined || fitsAsIs(elements[index], item))) index += 1;
+  if (index === elements.length && seen === undefined) return { ok: true, value: elements };
+  const result = elements.slice(0, index);
+  for (; index < elements.length; index += 1) {
     let element = elements[index];
-    if (type.item !== undefined) {
-      const checked = validateItem(element, type.item, `${path}[${index}]`);
-      if (!checked.ok) return checked;
+    if (item !== undefined && !fitsAsIs(element, item)) {
+      // The element's path is only built for a failure (validated again with it).
+      const checked = validateItem(element, item, '');
+      if (!checked.ok) return validateItem(element, item, `${path}[${index}]`);
       element = checked.value;
     }
     if (seen !== undefined) {

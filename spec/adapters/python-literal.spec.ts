@@ -33,6 +33,11 @@ describe('parsePythonLiteral', () => {
     ["{'a': 1, 2: 'b',}", { a: 1, '2': 'b' }],
     ['{}', {}],
     ['  \t[1]\n', [1]],
+    ['123456789012345', 123456789012345],
+    ['9007199254740993', 9007199254740992],
+    ['-0', -0],
+    ['0_0', 0],
+    ['[1,2]', [1, 2]],
   ])('reads %j', (text, expected) => {
     expect(parsePythonLiteral(text)).toEqual({ ok: true, value: expected });
   });
@@ -47,6 +52,27 @@ describe('parsePythonLiteral', () => {
       expect(parsePythonLiteral(text)).toEqual({ ok: false });
     },
   );
+
+  it.each([
+    ['a tuple', (items: string) => items],
+    ['a list', (items: string) => `[${items}]`],
+  ])('reads %s of 10,001 items in order (longer than one block of items)', (_, wrap) => {
+    const values = Array.from({ length: 10_001 }, (__, index) => index);
+    const result = parsePythonLiteral(wrap(values.join(', ')));
+
+    expect(result.ok && result.value).toEqual(values);
+  });
+
+  it('keeps nested containers as items of a long list', () => {
+    const result = parsePythonLiteral(`[${'(1,), [2], '.repeat(5_000)}]`);
+
+    expect(result.ok && (result.value as unknown[]).length).toBe(10_000);
+    expect(result.ok && (result.value as unknown[]).slice(-2)).toEqual([[1], [2]]);
+  });
+
+  it.each(['01', '1,, 2', '(1, 2', '1 2', "[1, 'a'"])('refuses %j in a long tuple too', (tail) => {
+    expect(parsePythonLiteral(`${'1, '.repeat(5_000)}${tail}`)).toEqual({ ok: false });
+  });
 
   it('refuses nesting past the limit as too deep', () => {
     expect(parsePythonLiteral(`${'['.repeat(200)}${']'.repeat(200)}`)).toEqual({ ok: false, tooDeep: true });
