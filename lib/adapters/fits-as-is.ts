@@ -21,3 +21,14 @@ export function fitsAsIs(value: unknown, type: FieldType): boolean {
       return false;
   }
 }
+
+/**
+ * How many of the leading elements fit `type` as they are. A function of its own: a loop inlined
+ * in a larger function is compiled on the fly (OSR) and dropped again at the first untried line after it.
+ */
+export function countFittingAsIs(elements: readonly unknown[], type: FieldType | undefined): number {
+  if (type === undefined) return elements.length;
+  let index = 0;
+  while (index < elements.length && fitsAsIs(elements[index], type)) index += 1;
+  return index;
+}

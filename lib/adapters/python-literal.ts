@@ -56,6 +56,17 @@ function isDigitCode(code: number, radix: number): boolean {
   return code >= 0x30 && code < 0x30 + radix;
 }
 
+/** What `codeAt` returns past the end: a small integer like every code (`NaN` is not one). */
+const END = -1;
+
+/**
+ * The character code at `index`, `END` past the end. Never reading out of bounds, nor returning
+ * `NaN`, keeps the optimized reader valid: code that meets either is thrown away and rebuilt.
+ */
+function codeAt(text: string, index: number): number {
+  return index < text.length ? text.charCodeAt(index) : END;
+}
+
 /** A digit or `.`: where a number starts. */
 function isNumberStart(code: number): boolean {
   return (code >= 0x30 && code <= 0x39) || code === DOT;
@@ -79,17 +90,17 @@ class LiteralReader {
   }
 
   /**
-   * Skips spaces (as `skipSpace`) and returns the next character's code, `NaN` at the end. Codes,
+   * Skips spaces (as `skipSpace`) and returns the next character's code, `END` at the end. Codes,
    * not one-character strings, and the position in a local: this runs several times per item.
    */
   private peek(): number {
     const text = this.text;
     let index = this.#index;
     for (;;) {
-      const code = text.charCodeAt(index);
+      const code = codeAt(text, index);
       if (code === 0x20 || code === 0x09 || code === 0x0c || code === 0x0a || code === 0x0d) {
         index += 1;
-      } else if (code === 0x5c && (text.charCodeAt(index + 1) === 0x0a || text.charCodeAt(index + 1) === 0x0d)) {
+      } else if (code === 0x5c && (codeAt(text, index + 1) === 0x0a || codeAt(text, index + 1) === 0x0d)) {
         index += 2;
       } else {
         this.#index = index;
@@ -105,13 +116,22 @@ class LiteralReader {
     if (depth >= MAX_NESTING_DEPTH) throw new TooDeep();
     const items = new ItemBlocks();
     items.push(first);
+    this.readMoreItems(items, depth + 1);
+    return items.toArray();
+  }
+
+  /**
+   * `, item` after `, item`, until a closing bracket, the end, or anything but a comma (which the
+   * caller checks). A method of its own: a 1 MB reply runs this loop in code compiled mid-loop
+   * (OSR), which is thrown away at the first line after the loop it has not seen run.
+   */
+  private readMoreItems(items: ItemBlocks, depth: number): void {
     while (this.peek() === COMMA) {
       this.#index += 1;
       const next = this.peek();
-      if (Number.isNaN(next) || next === CLOSE_PAREN || next === CLOSE_BRACKET || next === CLOSE_BRACE) break;
-      items.push(this.readValueAt(next, depth + 1));
+      if (next === END || next === CLOSE_PAREN || next === CLOSE_BRACKET || next === CLOSE_BRACE) return;
+      items.push(this.readValueAt(next, depth));
     }
-    return items.toArray();
   }
 
   private readValue(depth: number): unknown {
@@ -120,7 +140,7 @@ class LiteralReader {
 
   /** `readValue` once spaces are skipped, `code` being the next character's. */
   private readValueAt(code: number, depth: number): unknown {
-    if (Number.isNaN(code)) throw new NotLiteral();
+    if (code === END) throw new NotLiteral();
     if (code === OPEN_PAREN || code === OPEN_BRACKET || code === OPEN_BRACE) {
       if (depth >= MAX_NESTING_DEPTH) throw new TooDeep();
       this.#index += 1;
@@ -145,7 +165,7 @@ class LiteralReader {
 
   /** `r'…'`/`R"…"` starts here (`code` is the current character's). */
   private isRawStringStart(code: number): boolean {
-    const next = this.text.charCodeAt(this.#index + 1);
+    const next = codeAt(this.text, this.#index + 1);
     return (code === 0x72 || code === 0x52) && (next === DOUBLE_QUOTE || next === SINGLE_QUOTE);
   }
 
@@ -166,12 +186,12 @@ class LiteralReader {
   /** Digits of `radix` with single `_` between them, from the current position; the end position (the start when none). */
   private digitsEnd(start: number, radix: number): number {
     let position = start;
-    if (!isDigitCode(this.text.charCodeAt(position), radix)) return start;
+    if (!isDigitCode(codeAt(this.text, position), radix)) return start;
     position += 1;
     for (;;) {
-      const code = this.text.charCodeAt(position);
+      const code = codeAt(this.text, position);
       if (isDigitCode(code, radix)) position += 1;
-      else if (code === 0x5f && isDigitCode(this.text.charCodeAt(position + 1), radix)) position += 2;
+      else if (code === 0x5f && isDigitCode(codeAt(this.text, position + 1), radix)) position += 2;
       else return position;
     }
   }
@@ -180,7 +200,7 @@ class LiteralReader {
     const start = this.#index;
     const text = this.text;
     // `0x`, `0o`, `0b` in either case (`| 0x20` lower-cases an ASCII letter).
-    const prefix = text.charCodeAt(start) === 0x30 ? text.charCodeAt(start + 1) | 0x20 : 0;
+    const prefix = codeAt(text, start) === 0x30 ? codeAt(text, start + 1) | 0x20 : 0;
     if (prefix === 0x78 || prefix === 0x6f || prefix === 0x62) {
       const radix = prefix === 0x78 ? 16 : prefix === 0x6f ? 8 : 2;
       const digitsStart = text[start + 2] === '_' ? start + 3 : start + 2;
@@ -230,22 +250,22 @@ class LiteralReader {
     let end = start;
     let value = 0;
     for (; end - start <= EXACT_DIGITS; end += 1) {
-      const code = text.charCodeAt(end);
+      const code = codeAt(text, end);
       if (!(code >= 0x30 && code <= 0x39)) break;
       value = value * 10 + (code - 0x30);
     }
-    const after = text.charCodeAt(end) | 0x20;
+    const after = codeAt(text, end) | 0x20;
     if (end === start || end - start > EXACT_DIGITS || after === 0x7f || after === 0x2e || after === 0x65) return undefined;
     this.#index = end;
     this.refuseAfterNumber();
     // `007` is a syntax error in Python 3; `000` is zero.
-    if (value !== 0 && text.charCodeAt(start) === 0x30) throw new NotLiteral();
+    if (value !== 0 && codeAt(text, start) === 0x30) throw new NotLiteral();
     return value;
   }
 
   /** A letter, digit or `_` right after a number (`1j`, `1abc`) is not a literal dspex reads. */
   private refuseAfterNumber(): void {
-    const code = this.text.charCodeAt(this.#index);
+    const code = codeAt(this.text, this.#index);
     const isWord = (code >= 0x30 && code <= 0x39) || ((code | 0x20) >= 0x61 && (code | 0x20) <= 0x7a) || code === 0x5f || code === 0x2e;
     if (isWord || code > 0x7f) throw new NotLiteral();
   }
@@ -338,12 +358,9 @@ class LiteralReader {
 
   private readItems(depth: number, close: number): unknown[] {
     const items = new ItemBlocks();
-    let next = this.peek();
-    while (next !== close) {
-      items.push(this.readValueAt(next, depth));
-      if (this.peek() !== COMMA) break;
-      this.#index += 1;
-      next = this.peek();
+    if (this.peek() !== close) {
+      items.push(this.readValue(depth));
+      this.readMoreItems(items, depth);
     }
     if (this.peek() !== close) throw new NotLiteral();
     this.#index += 1;
@@ -358,12 +375,10 @@ class LiteralReader {
     }
     const first = this.readValue(depth);
     if (this.peek() !== COLON) {
-      const items = [first];
-      while (this.peek() === COMMA) {
-        this.#index += 1;
-        if (this.peek() === CLOSE_BRACE) break;
-        items.push(this.readValue(depth));
-      }
+      const blocks = new ItemBlocks();
+      blocks.push(first);
+      this.readMoreItems(blocks, depth);
+      const items = blocks.toArray();
       if (this.peek() !== CLOSE_BRACE || items.some((item) => item !== null && typeof item === 'object')) throw new NotLiteral();
       this.#index += 1;
       return new Set(items);

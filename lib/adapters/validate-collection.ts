@@ -1,5 +1,5 @@
 import type { FieldType } from '../signatures/field-types';
-import { fitsAsIs } from './fits-as-is';
+import { countFittingAsIs, fitsAsIs } from './fits-as-is';
 import type { LaxResult } from './validate-lax';
 
 type CollectionType = Extract<FieldType, { kind: 'list' }>;
@@ -44,9 +44,8 @@ export function validateCollection(value: unknown, type: CollectionType, validat
   }
   const seen = type.collection === 'set' || type.collection === 'frozenset' ? new Set<string>() : undefined;
   const item = type.item;
-  let index = 0;
   // As in lists: a tuple whose elements all fit as they are is its own result, with no result object per element.
-  if (seen === undefined) while (index < elements.length && (item === undefined || fitsAsIs(elements[index], item))) index += 1;
+  let index = seen === undefined ? countFittingAsIs(elements, item) : 0;
   if (index === elements.length && seen === undefined) return { ok: true, value: elements };
   const result = elements.slice(0, index);
   for (; index < elements.length; index += 1) {

@@ -4,7 +4,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import type { FieldType, LiteralValue } from '../signatures/field-types';
 import { isUnsafeKey } from '../util/unsafe-keys';
-import { fitsAsIs } from './fits-as-is';
+import { countFittingAsIs, fitsAsIs } from './fits-as-is';
 import { validateCollection } from './validate-collection';
 import { pythonRepr, pythonStringRepr } from '../util/python-format';
 
@@ -109,8 +109,7 @@ function validateList(value: unknown, item: FieldType | undefined, strict: boole
   // Elements that fit as they are (usually all) cost no result object each, and when all do the
   // list is its own result: the values validated here are fresh from a parser, and copying a
   // 300,000-element list (a 1 MB reply) costs as much as reading it.
-  let index = 0;
-  while (index < items.length && fitsAsIs(items[index], item)) index += 1;
+  let index = countFittingAsIs(items, item);
   if (index === items.length) return ok(items);
   const result = items.slice(0, index);
   for (; index < items.length; index += 1) {
