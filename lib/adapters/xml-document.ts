@@ -3,16 +3,14 @@
  * its first child and the `tail` after it. Stored flat, not as an object per element: elements
  * are numbered in document order (0 is the document element) and their fields kept in fixed
  * blocks of integers, text as a span of the source where it was copied unchanged. A reply of
- * 250,000 elements then costs 4 MB of integers, not 250,000 objects, strings and child lists.
+ * 250,000 elements then costs 2-4 MB of integers, not 250,000 objects, strings and child lists.
  */
 
-// Four integers per element: where its subtree ends, its tag, its text, its tail.
-const FIELDS = 4;
+// Two integers per element: where its subtree ends, and its tag.
 const END = 0;
 const TAG = 1;
-const TEXT = 2;
-const TAIL = 3;
-// Blocks of 4,096 elements (64 KB): growing adds a block and copies nothing.
+// Blocks of 4,096 elements: growing adds a block and copies nothing. Text and tail codes have
+// blocks of their own, made only where some element has one (memory is written, so it costs).
 const BLOCK_BITS = 12;
 const BLOCK_MASK = (1 << BLOCK_BITS) - 1;
 
@@ -21,6 +19,8 @@ const NO_ATTRIBUTES: ReadonlyMap<string, string> = new Map();
 export class XmlDocument {
   readonly #source: string;
   readonly #blocks: Int32Array[] = [];
+  readonly #textBlocks: (Int32Array | undefined)[] = [];
+  readonly #tailBlocks: (Int32Array | undefined)[] = [];
   readonly #tagNames: string[] = [];
   readonly #tagIds = new Map<string, number>();
   /** Text that is not a plain span of the source (references resolved, pieces joined); a negative code points here. */
@@ -47,12 +47,14 @@ export class XmlDocument {
 
   /** The text before the element's first child. */
   text(element: number): string {
-    return this.#decode(this.#field(element, TEXT));
+    const block = this.#textBlocks[element >>> BLOCK_BITS];
+    return block === undefined ? '' : this.#decode(block[element & BLOCK_MASK]);
   }
 
   /** The text after the element, up to its next sibling. */
   tail(element: number): string {
-    return this.#decode(this.#field(element, TAIL));
+    const block = this.#tailBlocks[element >>> BLOCK_BITS];
+    return block === undefined ? '' : this.#decode(block[element & BLOCK_MASK]);
   }
 
   /** Attributes in document order, namespace declarations left out. */
@@ -76,7 +78,11 @@ export class XmlDocument {
   /** Adds the next element in document order (the reader's step); returns its number. */
   add(tag: string, attributes: ReadonlyMap<string, string> | undefined): number {
     const element = this.#size;
-    if ((element & BLOCK_MASK) === 0) this.#blocks.push(new Int32Array(FIELDS << BLOCK_BITS));
+    if ((element & BLOCK_MASK) === 0) {
+      this.#blocks.push(new Int32Array(2 << BLOCK_BITS));
+      this.#textBlocks.push(undefined);
+      this.#tailBlocks.push(undefined);
+    }
     if (tag !== this.#lastTag || this.#lastTagId === -1) {
       let id = this.#tagIds.get(tag);
       if (id === undefined) {
@@ -87,7 +93,7 @@ export class XmlDocument {
       this.#lastTag = tag;
       this.#lastTagId = id;
     }
-    this.#blocks[element >>> BLOCK_BITS][((element & BLOCK_MASK) << 2) + TAG] = this.#lastTagId;
+    this.#blocks[element >>> BLOCK_BITS][((element & BLOCK_MASK) << 1) + TAG] = this.#lastTagId;
     if (attributes !== undefined && attributes.size > 0) this.#attributes.set(element, attributes);
     this.#size = element + 1;
     return element;
@@ -95,7 +101,7 @@ export class XmlDocument {
 
   /** Marks the end of an element's subtree: every element added since belongs to it. */
   close(element: number): void {
-    this.#blocks[element >>> BLOCK_BITS][((element & BLOCK_MASK) << 2) + END] = this.#size;
+    this.#blocks[element >>> BLOCK_BITS][((element & BLOCK_MASK) << 1) + END] = this.#size;
   }
 
   /**
@@ -103,8 +109,10 @@ export class XmlDocument {
    * to `end`, which must run up to the next `<` (kept as a span while it is the only piece).
    */
   appendText(element: number, isTail: boolean, start: number, end: number, resolved: string | undefined): void {
-    const block = this.#blocks[element >>> BLOCK_BITS];
-    const slot = ((element & BLOCK_MASK) << 2) + (isTail ? TAIL : TEXT);
+    const blocks = isTail ? this.#tailBlocks : this.#textBlocks;
+    let block = blocks[element >>> BLOCK_BITS];
+    if (block === undefined) blocks[element >>> BLOCK_BITS] = block = new Int32Array(1 << BLOCK_BITS);
+    const slot = element & BLOCK_MASK;
     const current = block[slot];
     if (current === 0 && resolved === undefined) {
       block[slot] = start + 1;
@@ -120,7 +128,7 @@ export class XmlDocument {
   }
 
   #field(element: number, field: number): number {
-    return this.#blocks[element >>> BLOCK_BITS][((element & BLOCK_MASK) << 2) + field];
+    return this.#blocks[element >>> BLOCK_BITS][((element & BLOCK_MASK) << 1) + field];
   }
 
   /** 0 is no text; a positive code is a span of the source from `code - 1` to the next `<`; a negative one a stored string. */

@@ -241,10 +241,10 @@ class XmlReader {
 
   private markup(): void {
     const text = this.source;
-    const next = text[this.#index + 1];
-    if (next === '/') return this.endTag();
-    if (next === '?') return this.processingInstruction();
-    if (next === '!') {
+    const next = text.charCodeAt(this.#index + 1);
+    if (next === 47) return this.endTag();
+    if (next === 63) return this.processingInstruction();
+    if (next === 33) {
       if (text.startsWith('<!--', this.#index)) return this.comment();
       if (text.startsWith('<![CDATA[', this.#index)) return this.cdata();
       this.fail(this.#document.size === 0 || this.#stack.length > 0 ? 'syntax error' : 'junk after document element');
@@ -279,7 +279,8 @@ class XmlReader {
 
   private skipSpace(): boolean {
     const start = this.#index;
-    while (isXmlSpace(this.source[this.#index])) this.#index += 1;
+    for (let code = this.source.charCodeAt(this.#index); code === 32 || code === 9 || code === 10 || code === 13; code = this.source.charCodeAt(this.#index))
+      this.#index += 1;
     return this.#index > start;
   }
 
@@ -289,12 +290,15 @@ class XmlReader {
     this.#index += 1;
     const qname = this.readName();
     let rawAttributes: [string, string, number][] | undefined;
+    // A Set, so a tag of 100,000 attributes is checked for duplicates in linear time.
+    let attributeNames: Set<string> | undefined;
     for (;;) {
       const spaced = this.skipSpace();
-      const char = this.source[this.#index];
-      if (char === '>' || char === '/') break;
+      const code = this.source.charCodeAt(this.#index);
+      if (code === 62 || code === 47) break;
       // Read in a root, the text's end meets `</root>`: its `<` is no attribute name.
-      if (char === undefined) this.fail(this.#inRoot ? 'not well-formed (invalid token)' : 'unclosed token', this.#inRoot ? this.#index : tagStart);
+      if (this.#index >= this.source.length)
+        this.fail(this.#inRoot ? 'not well-formed (invalid token)' : 'unclosed token', this.#inRoot ? this.#index : tagStart);
       if (!spaced) this.fail('not well-formed (invalid token)');
       const nameAt = this.#index;
       const name = this.readName();
@@ -311,13 +315,15 @@ class XmlReader {
       if (lt !== -1) this.fail('not well-formed (invalid token)', this.#index + 1 + lt);
       this.checkChars(this.#index + 1, close);
       rawAttributes ??= [];
-      if (rawAttributes.some(([other]) => other === name)) this.fail('duplicate attribute', nameAt);
+      attributeNames ??= new Set();
+      if (attributeNames.has(name)) this.fail('duplicate attribute', nameAt);
+      attributeNames.add(name);
       rawAttributes.push([name, this.resolveReferences(raw, this.#index + 1, true), nameAt]);
       this.#index = close + 1;
     }
-    const selfClosing = this.source[this.#index] === '/';
+    const selfClosing = this.source.charCodeAt(this.#index) === 47;
     if (selfClosing) {
-      if (this.source[this.#index + 1] !== '>') this.fail('not well-formed (invalid token)');
+      if (this.source.charCodeAt(this.#index + 1) !== 62) this.fail('not well-formed (invalid token)');
       this.#index += 2;
     } else {
       this.#index += 1;

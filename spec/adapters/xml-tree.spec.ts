@@ -40,3 +40,11 @@ describe('parseXml with a rootTag', () => {
     expect(syntaxErrorOf(() => parseXml(text, { rootTag: 'r' }))).toEqual(syntaxErrorOf(() => parseXml(`<r>${text}</r>`)));
   });
 });
+
+describe('parseXml', () => {
+  it('refuses an attribute given twice, at the second one, among many distinct ones', () => {
+    const attributes = Array.from({ length: 1_000 }, (_, index) => `a${index}="1"`).join(' ');
+
+    expect(syntaxErrorOf(() => parseXml(`<r ${attributes} a500="2"/>`))).toEqual({ problem: 'duplicate attribute', index: 3 + attributes.length + 1 });
+  });
+});
