@@ -486,8 +486,7 @@ class RepairReader {
         if (code === closeCode || code === 0x7d) break;
         let value: unknown;
         if (isDelimiter(code)) {
-          // `["key": "value"]`: an object whose `{` is missing.
-          value = this.stringIsKey(code) ? this.readObject(depth + 1) : this.readItemString(code);
+          value = this.readDelimitedItem(code, depth);
         } else {
           // `true`/`false`/`null` directly, as readString would find them (no look-around needed).
           const word = isWordStart(code) ? this.readWord() : undefined;
@@ -517,17 +516,20 @@ class RepairReader {
   }
 
   /**
-   * `readString` for an array item opening with `code`. When the `"` that would close it is
-   * followed by neither `,` nor `]` (a stray quote: `"a" "b"`), the simple path cannot take it, so
-   * the text goes straight to `quotedString` as `readString` would send it after that failed try.
+   * An array item opening with the delimiter `code`, after one look-ahead to the quote that would
+   * close it: `"key": …` is an object whose `{` is missing; a `"` followed by neither `,` nor `]`
+   * (a stray quote: `"a" "b"`) goes straight to `quotedString`, as `readString` would send it once
+   * its simple path failed; anything else is `readString`'s.
    */
-  private readItemString(code: number): unknown {
-    if (code === QUOTE) {
-      const end = this.nextUnescaped(QUOTE, this.#index + 1);
-      if (end > this.#index + 1 && !this.closesHere(end + 1)) {
-        this.#index += 1;
-        return this.quotedString('"', QUOTE);
-      }
+  private readDelimitedItem(code: number, depth: number): unknown {
+    const end = this.nextUnescaped(code, this.#index + 1);
+    if (end === -1) return this.readString();
+    const after = this.nonSpaceFrom(end + 1);
+    const next = after < this.text.length ? this.text.charCodeAt(after) : -1;
+    if (next === 0x3a) return this.readObject(depth + 1);
+    if (code === QUOTE && end > this.#index + 1 && next !== -1 && next !== 0x2c && next !== 0x5d) {
+      this.#index += 1;
+      return this.quotedString('"', QUOTE);
     }
     return this.readString();
   }
@@ -797,7 +799,7 @@ class RepairReader {
           if (decision === 'close') {
             const text = value === '' ? this.textBetween(runStart, position) : value + this.text.slice(runStart, position);
             this.#index += 1;
-            return text.endsWith('\n') ? rstrip(text) : text;
+            return text !== '' && text.charCodeAt(text.length - 1) === 0x0a ? rstrip(text) : text;
           }
           if (decision === 'pair') literalQuote = true;
         }
