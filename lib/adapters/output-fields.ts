@@ -60,9 +60,17 @@ function isJsonData(value: unknown, depth = 0): boolean {
   if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return true;
   if (typeof value !== 'object' || depth > MAX_NESTING_DEPTH) return false;
   const prototype: unknown = Object.getPrototypeOf(value);
-  if (Array.isArray(value)) return prototype === Array.prototype && value.every((item) => isJsonData(item, depth + 1));
-  if (prototype !== Object.prototype && prototype !== null) return false;
-  return Object.values(value).every((item) => isJsonData(item, depth + 1));
+  const isArray = Array.isArray(value);
+  if (isArray ? prototype !== Array.prototype : prototype !== Object.prototype && prototype !== null) return false;
+  // A loop, not `every`: 125,000 items cost no callbacks (holes are skipped, as `every` skips them).
+  const items: readonly unknown[] = isArray ? (value as readonly unknown[]) : Object.values(value);
+  for (let index = 0; index < items.length; index += 1) {
+    const item = items[index];
+    if (typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean' || item === null) continue;
+    if (item === undefined && !(index in items)) continue;
+    if (!isJsonData(item, depth + 1)) return false;
+  }
+  return true;
 }
 
 /** JSON data with strings, lists and objects cut after `length + 1` characters, items or keys. */

@@ -317,7 +317,8 @@ export function elementsToValue(document: XmlDocument, elements: ElementList, gi
   const children = groupChildren(document, element);
   if (children.size === 0) {
     if (schema.type === 'object' && pythonStrip(document.text(element)) === '') return {};
-    const values = mapElements(elements, (each) => leafValue(pythonStrip(document.text(each)), schema));
+    const type = leafTypeOf(schema);
+    const values = mapElements(elements, (each) => leafValue(pythonStrip(document.text(each)), type));
     return values.length === 1 ? values[0] : values;
   }
   const properties = own(schema, 'properties');
@@ -349,13 +350,17 @@ function isShortDigitRun(text: string): boolean {
 
 const LEAF_TYPES: Readonly<Record<string, FieldType>> = { integer: { kind: 'int' }, number: { kind: 'float' }, boolean: { kind: 'bool' } };
 
+/** The type a leaf's text converts to under `schema` (found once for all the leaves read under it). */
+function leafTypeOf(schema: Schema): FieldType | undefined {
+  return typeof schema.type === 'string' && Object.hasOwn(LEAF_TYPES, schema.type) ? LEAF_TYPES[schema.type] : undefined;
+}
+
 /**
  * A leaf's text converted to its schema's number or boolean type where pydantic's lax mode would
  * convert it (`" 4 "` → 4); otherwise the text. The value parser converts top-level values the
  * same way; class properties are only checked by class-validator, so they need it here.
  */
-function leafValue(text: string, schema: Schema): unknown {
-  const type = typeof schema.type === 'string' && Object.hasOwn(LEAF_TYPES, schema.type) ? LEAF_TYPES[schema.type] : undefined;
+function leafValue(text: string, type: FieldType | undefined): unknown {
   if (type === undefined) return text;
   // A few plain digits (a list of numbers' usual item) convert as lax validation converts them, without its result object.
   if (type.kind === 'int' && isShortDigitRun(text)) return parseInt(text, 10);
@@ -381,12 +386,13 @@ function arrayValue(document: XmlDocument, elements: ElementList, schema: Schema
   // as leaves here, one step of work each, as `elementsToValue` would read them.
   const leafSchema = resolveReference(itemSchema, definitions);
   const readsLeaves = !Array.isArray(own(leafSchema, 'anyOf')) && leafSchema.type !== 'array';
+  const type = leafTypeOf(leafSchema);
   return mapElements(members, (member) => {
     if (!readsLeaves || document.hasChildren(member)) return elementsToValue(document, [member], itemSchema, definitions, budget);
     budget.remaining -= 1;
     if (budget.remaining < 0) throw new XmlWorkExceeded();
     const text = pythonStrip(document.text(member));
-    return leafSchema.type === 'object' && text === '' ? {} : leafValue(text, leafSchema);
+    return leafSchema.type === 'object' && text === '' ? {} : leafValue(text, type);
   });
 }
 
