@@ -66,15 +66,36 @@ const COLLECTIONS: Record<string, 'list' | CollectionName> = {
 /** Builds a union, flattening nested unions and dropping duplicates (as Python's typing does). */
 export function unionOf(members: readonly FieldType[]): FieldType {
   // Keyed by structure, so 16,000 members cost linear time (comparing each pair was quadratic).
-  const flat = new Map<string, FieldType>();
+  const seen = new UnionMembers();
   for (const member of members) {
-    for (const inner of member.kind === 'union' ? member.members : [member]) {
-      const key = fieldTypeKey(inner);
-      if (!flat.has(key)) flat.set(key, inner);
-    }
+    if (member.kind !== 'union') seen.add(member);
+    else for (const inner of member.members) seen.add(inner);
   }
-  const unique = [...flat.values()];
+  const unique = seen.unique;
   return unique.length === 1 ? unique[0] : Object.freeze({ kind: 'union', members: Object.freeze(unique) });
+}
+
+/**
+ * A union's distinct members, in first-seen order. A one-value `Literal` (the common member of a
+ * long union) is keyed by its value, which a `Map` tells apart as `literalKey` does (`'1'`, `1`,
+ * `True`); other members by `fieldTypeKey`, a string built per member.
+ */
+class UnionMembers {
+  readonly unique: FieldType[] = [];
+  readonly #literals = new Map<LiteralValue, true>();
+  readonly #others = new Set<string>();
+
+  add(member: FieldType): void {
+    if (member.kind === 'literal' && member.values.length === 1) {
+      if (this.#literals.has(member.values[0])) return;
+      this.#literals.set(member.values[0], true);
+    } else {
+      const key = fieldTypeKey(member);
+      if (this.#others.has(key)) return;
+      this.#others.add(key);
+    }
+    this.unique.push(member);
+  }
 }
 
 const classKeys = new WeakMap<Function, number>();
@@ -307,8 +328,11 @@ export function parseFieldType(text: string, source = text, offset = 0): FieldTy
   return new TypeParser(lexer).parseAll();
 }
 
+/** Characters `repr()` escapes or picks its quotes by; a string without them is quoted as it is. */
+const REPR_SPECIAL = /['"\\\n\r\t]/;
+
 function literalName(value: LiteralValue): string {
-  if (typeof value === 'string') return pythonStringRepr(value);
+  if (typeof value === 'string') return REPR_SPECIAL.test(value) ? pythonStringRepr(value) : `'${value}'`;
   if (value === null) return 'None';
   if (typeof value === 'boolean') return value ? 'True' : 'False';
   return String(value);
@@ -344,7 +368,8 @@ export function annotationName(type: FieldType): string {
     case 'dict':
       return type.key === undefined || type.value === undefined ? 'dict' : `dict[${annotationName(type.key)}, ${annotationName(type.value)}]`;
     case 'literal':
-      return `Literal[${type.values.map(literalName).join(', ')}]`;
+      // One value is the common case (16,000 of them in a long union): no array to join.
+      return type.values.length === 1 ? `Literal[${literalName(type.values[0])}]` : `Literal[${type.values.map(literalName).join(', ')}]`;
     case 'union':
       return `Union[${type.members.map(annotationName).join(', ')}]`;
     case 'class':

@@ -16,6 +16,20 @@ describe('Signature.parse with hostile text', () => {
     expect(signature.outputFields[0].annotation).toBe("Union[int, Literal['a'], Literal[1], str, Literal['1']]");
   });
 
+  it('tells one-value Literal members apart by value and type, as Python does', () => {
+    const signature = Signature.parse(
+      "question -> answer: Literal['1'] | Literal[1] | Literal[True] | Literal['True'] | Literal[None] | None | Literal[1, 2] | Literal[1]",
+    );
+    expect(signature.outputFields[0].annotation).toBe(
+      "Union[Literal['1'], Literal[1], Literal[True], Literal['True'], Literal[None], NoneType, Literal[1, 2]]",
+    );
+  });
+
+  it('quotes Literal strings as repr() does', () => {
+    const signature = Signature.parse(`question -> answer: Literal["it's", 'say "hi"', 'both \\' and "', 'tab\\t', 'plain']`);
+    expect(signature.outputFields[0].annotation).toBe(`Literal["it's", 'say "hi"', 'both \\' and "', 'tab\\t', 'plain']`);
+  });
+
   it('keeps 16,000 distinct union members', () => {
     const members = Array.from({ length: 16_000 }, (_, index) => `Literal[${index}]`);
     const signature = Signature.parse(`question -> answer: ${members.join(' | ')}`);
