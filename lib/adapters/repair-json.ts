@@ -215,11 +215,20 @@ class RepairReader {
 
   /** The character code at the current position (NaN at the end). */
   private code(): number {
-    return this.text.charCodeAt(this.#index);
+    return this.codeAt(this.#index);
+  }
+
+  /**
+   * The character code at `position`, or -1 outside the text. Never an out-of-bounds read (nor a
+   * NaN): one at the end of a reply would send the compiled reader back to the interpreter.
+   */
+  private codeAt(position: number): number {
+    return position >= 0 && position < this.text.length ? this.text.charCodeAt(position) : -1;
   }
 
   private char(offset = 0): string | undefined {
-    return this.text[this.#index + offset];
+    const position = this.#index + offset;
+    return position < this.text.length ? this.text[position] : undefined;
   }
 
   private skipSpace(): void {
@@ -254,7 +263,7 @@ class RepairReader {
       backslashes = 0;
     }
     // A hit right after a backslash run is not cached: a later look-ahead may start inside the run.
-    if (found === -1 || this.text.charCodeAt(found - 1) !== BACKSLASH) {
+    if (found === -1 || this.codeAt(found - 1) !== BACKSLASH) {
       if (cached === undefined) {
         cached = { from, at: found };
         this.#nextCache[slot] = cached;
@@ -303,7 +312,7 @@ class RepairReader {
   }
 
   private topValueIsCommaSeparated(): boolean {
-    if (this.text.charCodeAt(this.nonSpaceFrom(this.#index)) === 0x2c) return true;
+    if (this.codeAt(this.nonSpaceFrom(this.#index)) === 0x2c) return true;
     let position = this.#index - 1;
     while (position >= 0 && isPythonSpace(this.text.charCodeAt(position))) position -= 1;
     return position >= 0 && this.text.charCodeAt(position) === 0x2c;
@@ -397,7 +406,7 @@ class RepairReader {
     }
     // `{"a": 1}, "b": 2}`: members after the closing brace still belong to the object.
     const afterBrace = this.nonSpaceFrom(this.#index);
-    if (this.text.charCodeAt(afterBrace) === 0x2c) {
+    if (this.codeAt(afterBrace) === 0x2c) {
       const next = this.nonSpaceFrom(afterBrace + 1);
       if (next < this.text.length && isDelimiter(this.text.charCodeAt(next))) {
         this.#index = next;
@@ -537,7 +546,7 @@ class RepairReader {
   /** A quoted string at the current position is followed by `:` (so it is an object key). */
   private stringIsKey(code: number): boolean {
     const end = this.nextUnescaped(code, this.#index + 1);
-    return end !== -1 && this.text.charCodeAt(this.nonSpaceFrom(end + 1)) === 0x3a;
+    return end !== -1 && this.codeAt(this.nonSpaceFrom(end + 1)) === 0x3a;
   }
 
   /** `(…)`: a tuple read as a list, or the one value a grouping holds. */
@@ -548,7 +557,7 @@ class RepairReader {
     // `(1,)` is a one-item tuple; `(1)` is the value 1.
     let before = this.#index - 2;
     while (before >= 0 && isPythonSpace(this.text.charCodeAt(before))) before -= 1;
-    return this.text[before] === ',' ? values : values[0];
+    return this.codeAt(before) === 0x2c ? values : values[0];
   }
 
   private skipComment(): void {
@@ -676,12 +685,12 @@ class RepairReader {
         }
         // A doubled opening quote: `""value"` is "value"; `"""` or `"" "next"` hold nothing.
         if (this.char(1) === close) return '';
-        const next = this.text[this.nonSpaceFrom(this.#index + 1)];
-        if (next !== undefined && (isDelimiter(next.charCodeAt(0)) || next === '{' || next === '[')) {
+        const next = this.codeAt(this.nonSpaceFrom(this.#index + 1));
+        if (next !== -1 && (isDelimiter(next) || next === 0x7b || next === 0x5b)) {
           this.#index += 1;
           return '';
         }
-        if (next !== ',' && next !== ']' && next !== '}') this.#index += 1;
+        if (next !== 0x2c && next !== 0x5d && next !== 0x7d) this.#index += 1;
       }
     }
     return missingQuotes ? this.bareString() : this.quotedString(close, code);
@@ -690,7 +699,7 @@ class RepairReader {
   /** The next non-space character fits the context for a string that ends just before `position`. */
   private closesHere(position: number): boolean {
     const at = this.nonSpaceFrom(position);
-    const next = this.text.charCodeAt(at);
+    const next = this.codeAt(at);
     const context = this.current;
     if (context === 'key') return next === 0x3a;
     if (at >= this.text.length) return true;
@@ -758,14 +767,14 @@ class RepairReader {
     const code = this.text.charCodeAt(start);
     if (isDelimiter(code)) {
       const end = this.nextUnescaped(code === LEFT_QUOTE ? RIGHT_QUOTE : code, start + 1);
-      return end !== -1 && this.text[this.nonSpaceFrom(end + 1)] === ':';
+      return end !== -1 && this.codeAt(this.nonSpaceFrom(end + 1)) === 0x3a;
     }
     let end = start;
     for (; end < this.text.length; end += 1) {
       const code = this.text.charCodeAt(end);
       if (!(code < 128 ? isAsciiAlphanumeric(code) || code === 0x5f : isAlphanumeric(this.text[end]))) break;
     }
-    return end > start && this.text[this.nonSpaceFrom(end)] === ':';
+    return end > start && this.codeAt(this.nonSpaceFrom(end)) === 0x3a;
   }
 
   /** The body of a quoted string (after its opening quote), repairing stray quotes, escapes and a missing closing quote. */
@@ -836,7 +845,7 @@ class RepairReader {
         // `"a", "b": …` closes; `"a", b"}` keeps the quote (the comma is inside the text).
         const next = this.nextUnescaped(closeCode, position + 1);
         if (next === -1) return 'close';
-        const after = this.text.charCodeAt(this.nonSpaceFrom(next + 1));
+        const after = this.codeAt(this.nonSpaceFrom(next + 1));
         return after === 0x7d || after === 0x2c ? 'keep' : 'close';
       }
     }
@@ -845,7 +854,7 @@ class RepairReader {
     if (context === 'value') {
       // `"v"alue", "key2": …`: that quote ends the value, so this one is text.
       const afterQuote = this.nonSpaceFrom(position + 1);
-      if (this.text.charCodeAt(afterQuote) === 0x2c && this.memberFollows(afterQuote + 1)) return 'keep';
+      if (this.codeAt(afterQuote) === 0x2c && this.memberFollows(afterQuote + 1)) return 'keep';
       // `"a" x "b": …`: this quote closes when the quoted text after it is a key.
       const next = this.nextUnescaped(closeCode, position + 1);
       if (next === -1) return 'pair';
@@ -876,7 +885,7 @@ class RepairReader {
   }
 
   private isQuoteAt(code: number, position: number): boolean {
-    return this.text.charCodeAt(position) === code && this.text.charCodeAt(position - 1) !== BACKSLASH;
+    return this.text.charCodeAt(position) === code && this.codeAt(position - 1) !== BACKSLASH;
   }
 
   /** A `}` inside a value's quoted text ends the value when no closing quote follows that could end it instead. */
@@ -884,12 +893,12 @@ class RepairReader {
     const next = this.nextUnescaped(closeCode, this.#index + 1);
     if (next === -1) return true;
     const afterAt = this.nonSpaceFrom(next + 1);
-    const after = this.text[afterAt];
-    if (after === undefined || after === ',' || after === '}') return false;
+    const after = this.codeAt(afterAt);
+    if (after === -1 || after === 0x2c || after === 0x7d) return false;
     // The brace ends the value only when the quote after it opens the next key (`…} "key": …`).
     const keyStart = this.nextUnescaped(openCode, afterAt);
     if (keyStart === -1) return false;
-    return this.text[this.nonSpaceFrom(keyStart + 1)] === ':';
+    return this.codeAt(this.nonSpaceFrom(keyStart + 1)) === 0x3a;
   }
 
   /** A backslash sequence in a quoted string, as json_repair reads it; undefined when the backslash is kept as written (unknown escapes). */
@@ -911,7 +920,7 @@ class RepairReader {
       const width = next === 'u' ? 4 : 2;
       const start = this.#index + 2;
       let end = start;
-      while (end < start + width && isHexCode(this.text.charCodeAt(end))) end += 1;
+      while (end < start + width && isHexCode(this.codeAt(end))) end += 1;
       if (end === start + width) {
         this.#index = end;
         return String.fromCharCode(parseInt(this.text.slice(start, end), 16));
