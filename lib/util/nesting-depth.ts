@@ -25,28 +25,3 @@ export function exceedsNestingDepth(value: unknown, limit = MAX_NESTING_DEPTH): 
   }
   return false;
 }
-
-/**
- * True when JSON text nests `[`/`{` more than `limit` levels deep, counting outside double-quoted
- * strings, in one scan. Exact for valid JSON, so `JSON.parse` (whose cost grows sharply with depth)
- * can be skipped for text it would reject or return too deep.
- */
-export function jsonNestingExceeds(text: string, limit = MAX_NESTING_DEPTH): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let index = 0; index < text.length; index += 1) {
-    const code = text.charCodeAt(index);
-    if (inString) {
-      if (code === 0x5c) index += 1;
-      else if (code === 0x22) inString = false;
-    } else if (code === 0x22) {
-      inString = true;
-    } else if (code === 0x5b || code === 0x7b) {
-      depth += 1;
-      if (depth > limit) return true;
-    } else if ((code === 0x5d || code === 0x7d) && depth > 0) {
-      depth -= 1;
-    }
-  }
-  return false;
-}

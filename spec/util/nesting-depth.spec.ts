@@ -1,4 +1,4 @@
-import { exceedsNestingDepth, jsonNestingExceeds, MAX_NESTING_DEPTH } from '../../lib/util/nesting-depth';
+import { exceedsNestingDepth, MAX_NESTING_DEPTH } from '../../lib/util/nesting-depth';
 
 const nested = (depth: number): unknown => {
   let value: unknown = 1;
@@ -31,14 +31,5 @@ describe('exceedsNestingDepth', () => {
   it('treats scalars as depth 0', () => {
     expect(exceedsNestingDepth('text', 0)).toBe(false);
     expect(exceedsNestingDepth([], 0)).toBe(true);
-  });
-});
-
-describe('jsonNestingExceeds', () => {
-  it('counts brackets outside strings only', () => {
-    expect(jsonNestingExceeds(JSON.stringify(nested(100)))).toBe(false);
-    expect(jsonNestingExceeds(JSON.stringify(nested(101)))).toBe(true);
-    expect(jsonNestingExceeds(JSON.stringify({ text: '['.repeat(500) }))).toBe(false);
-    expect(jsonNestingExceeds(JSON.stringify({ text: '"\\[' + '['.repeat(500) }))).toBe(false);
   });
 });
