@@ -4,10 +4,16 @@ import type { LaxResult } from './validate-lax';
 
 type CollectionType = Extract<FieldType, { kind: 'list' }>;
 
-/** Validates one element against its type, at `path` (the caller's recursive validator). */
-export type ValidateItem = (value: unknown, type: FieldType, path: string) => LaxResult;
+/**
+ * Validates one element against its type, at `path` (the caller's recursive validator); with no
+ * path, quietly: a failure without a message, for a caller that only asks whether the value fits.
+ */
+export type ValidateItem = (value: unknown, type: FieldType, path: string | undefined) => LaxResult;
 
-function fail(message: string, path: string): LaxResult {
+const QUIET_FAILURE: LaxResult = Object.freeze({ ok: false, message: '' });
+
+function fail(message: string, path: string | undefined): LaxResult {
+  if (path === undefined) return QUIET_FAILURE;
   return { ok: false, message: path === '' ? message : `${path}: ${message}` };
 }
 
@@ -25,7 +31,7 @@ function memberKey(value: unknown): string {
  * `tuple[T, ...]` checks every element against `T`, and a set drops repeated members, keeping
  * the first. The value stays an array (JSON has no tuples or sets).
  */
-export function validateCollection(value: unknown, type: CollectionType, validateItem: ValidateItem, path: string): LaxResult {
+export function validateCollection(value: unknown, type: CollectionType, validateItem: ValidateItem, path: string | undefined): LaxResult {
   const elements = Array.isArray(value) ? value : value instanceof Set ? [...value] : undefined;
   const name = type.collection ?? 'list';
   if (elements === undefined) return fail(`Input should be a valid ${name === 'tuple' ? 'tuple' : name === 'list' ? 'list' : 'set'}`, path);
@@ -35,8 +41,9 @@ export function validateCollection(value: unknown, type: CollectionType, validat
       return fail(`Tuple should have at most ${type.items.length} item${type.items.length === 1 ? '' : 's'} after validation, not ${elements.length}`, path);
     }
     for (let index = 0; index < type.items.length; index += 1) {
-      if (index >= elements.length) return fail('Field required', `${path}[${index}]`);
-      const checked = validateItem(elements[index], type.items[index], `${path}[${index}]`);
+      const itemPath = path === undefined ? undefined : `${path}[${index}]`;
+      if (index >= elements.length) return fail('Field required', itemPath);
+      const checked = validateItem(elements[index], type.items[index], itemPath);
       if (!checked.ok) return checked;
       result.push(checked.value);
     }
@@ -52,8 +59,8 @@ export function validateCollection(value: unknown, type: CollectionType, validat
     let element = elements[index];
     if (item !== undefined && !fitsAsIs(element, item)) {
       // The element's path is only built for a failure (validated again with it).
-      const checked = validateItem(element, item, '');
-      if (!checked.ok) return validateItem(element, item, `${path}[${index}]`);
+      const checked = validateItem(element, item, undefined);
+      if (!checked.ok) return path === undefined ? checked : validateItem(element, item, `${path}[${index}]`);
       element = checked.value;
     }
     if (seen !== undefined) {

@@ -27,6 +27,17 @@ const SPECIAL_FLOAT_TEXT = /^([-+]?)(inf|infinity|nan)$/i;
 
 const MESSAGE_ITEMS = 10;
 const MESSAGE_TEXT = 100;
+/** A union's failure lists this many members' messages, then how many more there are: 2,000 members would quote the value 2,000 times. */
+const UNION_MESSAGES = 10;
+
+/**
+ * Where a failure is reported: a path (`''` at the top), or `QUIET` when the caller wants only
+ * whether the value fits (a union's members, a list's elements): the failure is then one shared
+ * object with no message, and the caller validates again with a path if it reports the failure.
+ */
+type Path = string | undefined;
+const QUIET = undefined;
+const QUIET_FAILURE: LaxResult = Object.freeze({ ok: false, message: '' });
 
 /**
  * `repr()` of a value for a message, cut short (first items, first characters, three levels): a
@@ -52,10 +63,11 @@ function ok(value: unknown): LaxResult {
 }
 
 /**
- * A failure. A message given as a function is built only when read: a union tries every member
- * and reports few of their messages, so the others (each quoting the value) cost nothing.
+ * A failure. A message given as a function is built only when read: a caller (the XML reader's
+ * leaf conversion) may drop the failure, and the message quotes the value.
  */
-function fail(message: string | (() => string), path: string, problems?: readonly ValidationProblem[]): LaxResult {
+function fail(message: string | (() => string), path: Path, problems?: readonly ValidationProblem[]): LaxResult {
+  if (path === QUIET) return problems === undefined ? QUIET_FAILURE : { ok: false, message: '', problems };
   if (typeof message === 'string') return { ok: false, message: path === '' ? message : `${path}: ${message}`, problems };
   let text: string | undefined;
   return {
@@ -71,15 +83,21 @@ function fail(message: string | (() => string), path: string, problems?: readonl
   };
 }
 
-function validateInt(value: unknown, strict: boolean, path: string): LaxResult {
+/** `Input should be <expected>, got <value>`, as pydantic words it; quietly, no message and no closure to build one. */
+function failGot(expected: string, value: unknown, path: Path): LaxResult {
+  if (path === QUIET) return QUIET_FAILURE;
+  return fail(() => `Input should be ${expected}, got ${shortRepr(value)}`, path);
+}
+
+function validateInt(value: unknown, strict: boolean, path: Path): LaxResult {
   if (typeof value === 'number' && Number.isInteger(value)) return ok(value);
   if (!strict && typeof value === 'boolean') return ok(value ? 1 : 0);
   if (!strict && typeof value === 'string' && INTEGER_TEXT.test(value.trim())) return ok(parseInt(value.trim(), 10));
   if (typeof value === 'number' && Number.isFinite(value)) return fail('Input should be a valid integer, got a number with a fractional part', path);
-  return fail(() => `Input should be a valid integer, got ${shortRepr(value)}`, path);
+  return failGot('a valid integer', value, path);
 }
 
-function validateFloat(value: unknown, strict: boolean, path: string): LaxResult {
+function validateFloat(value: unknown, strict: boolean, path: Path): LaxResult {
   if (typeof value === 'number') return ok(value);
   if (!strict && typeof value === 'boolean') return ok(value ? 1 : 0);
   if (!strict && typeof value === 'string') {
@@ -88,10 +106,10 @@ function validateFloat(value: unknown, strict: boolean, path: string): LaxResult
     const special = SPECIAL_FLOAT_TEXT.exec(text);
     if (special !== null) return ok(special[2].toLowerCase() === 'nan' ? NaN : special[1] === '-' ? -Infinity : Infinity);
   }
-  return fail(() => `Input should be a valid number, got ${shortRepr(value)}`, path);
+  return failGot('a valid number', value, path);
 }
 
-function validateBool(value: unknown, strict: boolean, path: string): LaxResult {
+function validateBool(value: unknown, strict: boolean, path: Path): LaxResult {
   if (typeof value === 'boolean') return ok(value);
   if (!strict && (value === 0 || value === 1)) return ok(value === 1);
   if (!strict && typeof value === 'string') {
@@ -99,12 +117,12 @@ function validateBool(value: unknown, strict: boolean, path: string): LaxResult 
     if (TRUE_WORDS.has(word)) return ok(true);
     if (FALSE_WORDS.has(word)) return ok(false);
   }
-  return fail(() => `Input should be a valid boolean, got ${shortRepr(value)}`, path);
+  return failGot('a valid boolean', value, path);
 }
 
-function validateList(value: unknown, item: FieldType | undefined, strict: boolean, path: string): LaxResult {
+function validateList(value: unknown, item: FieldType | undefined, strict: boolean, path: Path): LaxResult {
   const items = Array.isArray(value) ? value : value instanceof Set ? [...value] : undefined;
-  if (items === undefined) return fail(() => `Input should be a valid list, got ${shortRepr(value)}`, path);
+  if (items === undefined) return failGot('a valid list', value, path);
   if (item === undefined) return ok([...items]);
   // Elements that fit as they are (usually all) cost no result object each, and when all do the
   // list is its own result: the values validated here are fresh from a parser, and copying a
@@ -119,32 +137,33 @@ function validateList(value: unknown, item: FieldType | undefined, strict: boole
       continue;
     }
     // The item's path is only built for a failure (validated again with it): a 300,000-item list costs no strings.
-    const checked = validate(element, item, strict, '');
-    if (!checked.ok) return validate(element, item, strict, `${path}[${index}]`);
+    const checked = validate(element, item, strict, QUIET);
+    if (!checked.ok) return path === QUIET ? checked : validate(element, item, strict, `${path}[${index}]`);
     result.push(checked.value);
   }
   return ok(result);
 }
 
-function validateDict(value: unknown, type: Extract<FieldType, { kind: 'dict' }>, strict: boolean, path: string): LaxResult {
+function validateDict(value: unknown, type: Extract<FieldType, { kind: 'dict' }>, strict: boolean, path: Path): LaxResult {
   if (value === null || typeof value !== 'object' || Array.isArray(value))
-    return fail(() => `Input should be a valid dictionary, got ${shortRepr(value)}`, path);
+    return failGot('a valid dictionary', value, path);
   const entries: [unknown, unknown][] = value instanceof Map ? [...value] : Object.entries(value);
   const result: Record<string, unknown> = {};
   for (const [key, item] of entries) {
     // As in lists, the key's path is only built for a failure (validated again with it).
-    const checkedKey = type.key === undefined ? ok(key) : validate(key, type.key, strict, '');
-    if (!checkedKey.ok) return validate(key, type.key!, strict, `${path}[${shortRepr(key)}]`);
-    const checkedItem = type.value === undefined ? ok(item) : validate(item, type.value, strict, '');
-    if (!checkedItem.ok) return validate(item, type.value!, strict, `${path}[${shortRepr(key)}]`);
+    const checkedKey = type.key === undefined ? ok(key) : validate(key, type.key, strict, QUIET);
+    if (!checkedKey.ok) return path === QUIET ? checkedKey : validate(key, type.key!, strict, `${path}[${shortRepr(key)}]`);
+    const checkedItem = type.value === undefined ? ok(item) : validate(item, type.value, strict, QUIET);
+    if (!checkedItem.ok) return path === QUIET ? checkedItem : validate(item, type.value!, strict, `${path}[${shortRepr(key)}]`);
     // defineProperty keeps a "__proto__" key an own property instead of replacing the prototype.
     Object.defineProperty(result, String(checkedKey.value), { value: checkedItem.value, enumerable: true, writable: true, configurable: true });
   }
   return ok(result);
 }
 
-function validateLiteral(value: unknown, values: readonly LiteralValue[], path: string): LaxResult {
+function validateLiteral(value: unknown, values: readonly LiteralValue[], path: Path): LaxResult {
   if (values.includes(value as LiteralValue)) return ok(value);
+  if (path === QUIET) return QUIET_FAILURE;
   return fail(() => {
     const allowed = values.map((allowedValue) => pythonRepr(allowedValue));
     const listed = allowed.length === 1 ? allowed[0] : `${allowed.slice(0, -1).join(', ')} or ${allowed[allowed.length - 1]}`;
@@ -162,7 +181,7 @@ function problemsOf(errors: readonly ValidationError[], parent: string): Validat
   return problems;
 }
 
-function validateClass(value: unknown, type: Extract<FieldType, { kind: 'class' }>, strict: boolean, path: string): LaxResult {
+function validateClass(value: unknown, type: Extract<FieldType, { kind: 'class' }>, strict: boolean, path: Path): LaxResult {
   let instance: object;
   if (value instanceof type.ctor) {
     instance = value;
@@ -171,17 +190,18 @@ function validateClass(value: unknown, type: Extract<FieldType, { kind: 'class' 
     for (const [key, item] of Object.entries(value)) if (!isUnsafeKey(key)) plain[key] = item;
     instance = plainToInstance(type.ctor, plain);
   } else {
-    return fail(() => `Input should be an object of ${type.name}, got ${shortRepr(value)}`, path);
+    return failGot(`an object of ${type.name}`, value, path);
   }
   // forbidUnknownValues off: a class without decorators has nothing to check, which is not a failure.
-  const problems = problemsOf(validateSync(instance, { forbidUnknownValues: false }), path);
+  const problems = problemsOf(validateSync(instance, { forbidUnknownValues: false }), path ?? '');
   if (problems.length === 0) return ok(instance);
+  if (path === QUIET) return fail('', path, problems);
   const summary = problems.map((problem) => `${problem.property}: ${problem.constraints.join('; ')}`).join(', ');
   return fail(`${type.name} breaks its constraints (${summary})`, '', problems);
 }
 
 /** An `Image`, or (as pydantic validates DSPy's `Image` model) an object `{ url }` holding an image URL or data URI. */
-function validateImage(value: unknown, path: string): LaxResult {
+function validateImage(value: unknown, path: Path): LaxResult {
   if (Image.isImage(value)) return ok(value);
   const url =
     value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 1 ? (value as { url?: unknown }).url : undefined;
@@ -192,33 +212,84 @@ function validateImage(value: unknown, path: string): LaxResult {
       // Falls through to the failure below.
     }
   }
-  return fail(() => `Input should be an Image (an object with an image url), got ${shortRepr(value)}`, path);
+  return failGot('an Image (an object with an image url)', value, path);
 }
 
-function validateUnion(value: unknown, members: readonly FieldType[], strict: boolean, path: string): LaxResult {
-  // Pydantic's "smart" unions: a member the value fits exactly wins over earlier members it only converts to.
-  const passes = strict ? [true] : [true, false];
-  const failures: LaxResult[] = [];
-  for (const strictPass of passes) {
-    for (const member of members) {
-      const checked = validate(value, member, strictPass, path);
+/** Per union (its members list): the members whose verdict may differ between strict and lax mode. */
+const laxOnlyMembers = new WeakMap<readonly FieldType[], readonly FieldType[]>();
+
+function modeDependentMembers(members: readonly FieldType[]): readonly FieldType[] {
+  let found = laxOnlyMembers.get(members);
+  if (found === undefined) {
+    found = members.filter(dependsOnMode);
+    laxOnlyMembers.set(members, found);
+  }
+  return found;
+}
+
+/** False when strict and lax validation give the same verdict and value (`str`, `Literal`, `dict[str, Literal[...]]`, …). */
+function dependsOnMode(type: FieldType | undefined): boolean {
+  if (type === undefined) return false;
+  switch (type.kind) {
+    case 'int':
+    case 'float':
+    case 'bool':
+    case 'class':
+      return true;
+    case 'list':
+      return dependsOnMode(type.item) || (type.items !== undefined && type.items.some(dependsOnMode));
+    case 'dict':
+      return dependsOnMode(type.key) || dependsOnMode(type.value);
+    case 'union':
+      return modeDependentMembers(type.members).length > 0;
+    default:
+      return false;
+  }
+}
+
+function validateUnion(value: unknown, members: readonly FieldType[], strict: boolean, path: Path): LaxResult {
+  // Pydantic's "smart" unions: a member the value fits exactly wins over earlier members it only
+  // converts to. Members are checked quietly, and a member whose verdict does not depend on the
+  // mode is checked once: its strict failure is its lax failure too.
+  // Problems come only from classes, which depend on the mode: the first found is the first in member order.
+  let withProblems: { readonly member: FieldType; readonly failure: LaxResult } | undefined;
+  for (const member of members) {
+    const checked = validate(value, member, true, QUIET);
+    if (checked.ok) return checked;
+    if (strict && withProblems === undefined && checked.problems !== undefined) withProblems = { member, failure: checked };
+  }
+  if (!strict) {
+    for (const member of modeDependentMembers(members)) {
+      const checked = validate(value, member, false, QUIET);
       if (checked.ok) return checked;
-      if (!strictPass || strict) failures.push(checked);
+      if (withProblems === undefined && checked.problems !== undefined) withProblems = { member, failure: checked };
     }
   }
-  const withProblems = failures.find((failure) => !failure.ok && failure.problems !== undefined);
-  if (withProblems !== undefined) return withProblems;
-  return fail(() => failures.map((failure) => (failure.ok ? '' : failure.message)).join('; '), '');
+  if (withProblems !== undefined) return path === QUIET ? withProblems.failure : validate(value, withProblems.member, strict, path);
+  if (path === QUIET) return QUIET_FAILURE;
+  return fail(() => unionMessage(value, members, strict, path), '');
 }
 
-function validate(value: unknown, type: FieldType, strict: boolean, path: string): LaxResult {
+/** The members' messages in order, as pydantic lists them, the first `UNION_MESSAGES` of them and how many more fail. */
+function unionMessage(value: unknown, members: readonly FieldType[], strict: boolean, path: string): string {
+  const shown = Math.min(members.length, UNION_MESSAGES);
+  let message = '';
+  for (let index = 0; index < shown; index += 1) {
+    const checked = validate(value, members[index], strict, path);
+    message += `${index === 0 ? '' : '; '}${checked.ok ? '' : checked.message}`;
+  }
+  const more = members.length - shown;
+  return more === 0 ? message : `${message}; and ${more} more member${more === 1 ? '' : 's'} of the union, which the value does not fit either`;
+}
+
+function validate(value: unknown, type: FieldType, strict: boolean, path: Path): LaxResult {
   switch (type.kind) {
     case 'any':
       return ok(value);
     case 'none':
-      return value === null || value === undefined ? ok(null) : fail(() => `Input should be None, got ${shortRepr(value)}`, path);
+      return value === null || value === undefined ? ok(null) : failGot('None', value, path);
     case 'str':
-      return typeof value === 'string' ? ok(value) : fail(() => `Input should be a valid string, got ${shortRepr(value)}`, path);
+      return typeof value === 'string' ? ok(value) : failGot('a valid string', value, path);
     case 'int':
       return validateInt(value, strict, path);
     case 'float':
