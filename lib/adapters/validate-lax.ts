@@ -145,8 +145,7 @@ function validateList(value: unknown, item: FieldType | undefined, strict: boole
 }
 
 function validateDict(value: unknown, type: Extract<FieldType, { kind: 'dict' }>, strict: boolean, path: Path): LaxResult {
-  if (value === null || typeof value !== 'object' || Array.isArray(value))
-    return failGot('a valid dictionary', value, path);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return failGot('a valid dictionary', value, path);
   const entries: [unknown, unknown][] = value instanceof Map ? [...value] : Object.entries(value);
   const result: Record<string, unknown> = {};
   for (const [key, item] of entries) {

@@ -83,7 +83,7 @@ describe('validateLax with unions', () => {
     expect(validated(['a', '2'], 'Union[tuple[int, int], tuple[str, int]]')).toEqual(['a', 2]);
   });
 
-  it('reports the first member whose class constraints fail, its problems placed at the value\'s path', () => {
+  it("reports the first member whose class constraints fail, its problems placed at the value's path", () => {
     const union: FieldType = { kind: 'union', members: [parseFieldType('int'), { kind: 'class', ctor: Sized, name: 'Sized' }, parseFieldType('None')] };
     const result = validateLax({ q: [{ n: 1 }] }, { kind: 'dict', key: parseFieldType('str'), value: { kind: 'list', item: union } });
 
