@@ -1,3 +1,5 @@
+import { previewOf } from './value-preview';
+
 /**
  * Builds the three-part message every dspex error carries: what was wrong, what was received,
  * and how to fix it.
@@ -20,7 +22,8 @@ export function describeValue(value: unknown, maxLength = 80): string {
   else if (typeof value === 'number') text = String(value);
   else {
     try {
-      text = JSON.stringify(value) ?? String(value);
+      // A cut copy of JSON data writes the same first characters as the whole value would.
+      text = JSON.stringify(previewOf(value, maxLength)) ?? String(value);
     } catch {
       text = Object.prototype.toString.call(value);
     }
