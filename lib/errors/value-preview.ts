@@ -1,9 +1,10 @@
-import { MAX_NESTING_DEPTH } from '../util/nesting-depth';
+/** Deeper values are written whole (JSON.stringify needs no bound); this only keeps the walk's recursion short. */
+const MAX_PREVIEW_DEPTH = 100;
 
-/** True for JSON data only (strings, numbers, booleans, null, plain arrays and objects), at most `MAX_NESTING_DEPTH` deep. */
+/** True for JSON data only (strings, numbers, booleans, null, plain arrays and objects), at most `MAX_PREVIEW_DEPTH` deep. */
 function isJsonData(value: unknown, depth = 0): boolean {
   if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return true;
-  if (typeof value !== 'object' || depth > MAX_NESTING_DEPTH) return false;
+  if (typeof value !== 'object' || depth > MAX_PREVIEW_DEPTH) return false;
   const prototype: unknown = Object.getPrototypeOf(value);
   const isArray = Array.isArray(value);
   if (isArray ? prototype !== Array.prototype : prototype !== Object.prototype && prototype !== null) return false;
