@@ -18,12 +18,23 @@ export interface ParameterUpdate {
 const HISTORY_SIZE = 100;
 const DEFAULT_LEARNING_RATE = 0.01;
 
-function valueTypeOf(value: unknown): ParameterValueType | undefined {
+export function valueTypeOf(value: unknown): ParameterValueType | undefined {
   if (value === undefined || value === null) return undefined;
   if (Array.isArray(value)) return 'array';
   const kind = typeof value;
   if (kind === 'number' || kind === 'string' || kind === 'boolean') return kind;
   return 'object';
+}
+
+/** Why `value` cannot be the value of the parameter `name` (not plain JSON data), or undefined when it can. */
+export function parameterDataProblem(value: unknown, name: string): string | undefined {
+  let dataProblem: string | undefined;
+  try {
+    dataProblem = jsonDataProblem(value, name);
+  } catch {
+    dataProblem = `${name} cannot be read as JSON data`;
+  }
+  return dataProblem === undefined ? undefined : `${dataProblem}; parameters hold plain JSON data (it must survive dumpState and save)`;
 }
 
 /** Static facts about a parameter, shared by every instance of its class. */
@@ -121,14 +132,9 @@ export class ParameterHandle {
    * Problems `value` would have as this parameter's value (empty when valid); changes nothing.
    */
   check(value: unknown): string[] {
-    let dataProblem: string | undefined;
-    try {
-      dataProblem = jsonDataProblem(value, this.name);
-    } catch {
-      dataProblem = `${this.name} cannot be read as JSON data`;
-    }
     // Only what save() and loadState() carry unchanged: checking constraints on anything else could throw.
-    if (dataProblem !== undefined) return [`${dataProblem}; parameters hold plain JSON data (it must survive dumpState and save)`];
+    const dataProblem = parameterDataProblem(value, this.name);
+    if (dataProblem !== undefined) return [dataProblem];
     const problems: string[] = [];
     const expectedType = this.#type;
     const actualType = valueTypeOf(value);

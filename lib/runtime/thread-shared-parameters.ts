@@ -1,6 +1,6 @@
 import type { Logger } from '../logging/logger';
 import type { ParameterStore } from '../primitives/parameter-store';
-import { jsonDataProblem } from '../util/json-data-problem';
+import { parameterDataProblem, valueTypeOf } from '../primitives/parameter-handle';
 import type { HostMessage, ThreadSharedParameter } from './thread-protocol';
 
 /**
@@ -23,16 +23,10 @@ class ThreadParameterCheck {
   check(value: unknown): string[] {
     if (!this.isActive) return [];
     const { type, nullProblems, bounds } = this.#parameter;
-    let dataProblem: string | undefined;
-    try {
-      dataProblem = jsonDataProblem(value, this.name);
-    } catch {
-      dataProblem = `${this.name} cannot be read as JSON data`;
-    }
-    if (dataProblem !== undefined) return [`${dataProblem}; parameters hold plain JSON data (it must survive dumpState and save)`];
+    const dataProblem = parameterDataProblem(value, this.name);
+    if (dataProblem !== undefined) return [dataProblem];
     if (value === null) return [...nullProblems];
-    const actualType = Array.isArray(value) ? 'array' : typeof value === 'object' ? 'object' : typeof value;
-    if (type !== undefined && actualType !== type) return [`${this.name} must be a ${type}, like its first value`];
+    if (type !== undefined && valueTypeOf(value) !== type) return [`${this.name} must be a ${type}, like its first value`];
     // An array may be checked element by element ({ each: true }): the thread decides.
     if (Array.isArray(value)) return [];
     // class-validator's wording and rules for these four decorators.
