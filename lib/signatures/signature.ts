@@ -105,12 +105,28 @@ export class Signature<I extends object = object, O extends object = object> {
   readonly inputFields: readonly Field[];
   readonly outputFields: readonly Field[];
 
-  constructor(fields?: readonly Field[], instructions?: string) {
-    let resolvedFields = fields;
+  /**
+   * @param fields the fields, or signature text as DSPy's `Signature("question -> answer")` takes it.
+   * @throws {SignatureError} SIGNATURE_INVALID when `fields` is neither, or `instructions` is not a string.
+   */
+  constructor(fields?: readonly Field[] | string, instructions?: string) {
+    if (instructions !== undefined && typeof instructions !== 'string') {
+      throw new SignatureError(describeProblem('Instructions must be a string.', describeValue(instructions), 'Pass the instruction text, or leave it out.'));
+    }
+    let resolvedFields = typeof fields === 'string' ? parseSignatureText(fields) : fields;
     let resolvedInstructions = instructions;
     if (resolvedFields === undefined && new.target !== Signature) {
       resolvedFields = fieldsFromClass(new.target);
       resolvedInstructions ??= classInstructions(new.target);
+    }
+    if (resolvedFields !== undefined && !(Array.isArray(resolvedFields) && resolvedFields.every((field) => field instanceof Field))) {
+      throw new SignatureError(
+        describeProblem(
+          'new Signature() takes signature text or an array of Field objects.',
+          describeValue(fields),
+          "Write new Signature('question -> answer') or Signature.parse('question -> answer'); for a class, extend Signature.",
+        ),
+      );
     }
     const all = resolvedFields ?? [];
     this.inputFields = Object.freeze(all.filter((field) => field.kind === 'input'));

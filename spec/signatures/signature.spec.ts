@@ -72,6 +72,34 @@ describe('Signature.parse', () => {
   });
 });
 
+describe('new Signature', () => {
+  it('takes signature text, as DSPy\'s Signature("question -> answer") does', () => {
+    const made = new Signature('question, k: int -> answer: float', 'Answer briefly.');
+    expect(made.equals(Signature.parse('question, k: int -> answer: float', 'Answer briefly.'))).toBe(true);
+    expect(made.fields.map((field) => `${field.name}: ${field.annotation}`)).toEqual(['question: str', 'k: int', 'answer: float']);
+  });
+
+  it.each([
+    ['a number', 42],
+    ['an object', { question: 'str' }],
+    ['an array of names', ['question', 'answer']],
+  ])('rejects %s with SIGNATURE_INVALID instead of a TypeError', (_, fields) => {
+    expect(() => new Signature(fields as never)).toThrow(
+      expect.objectContaining({ code: 'SIGNATURE_INVALID', message: expect.stringContaining('signature text or an array of Field objects') }),
+    );
+  });
+
+  it('rejects instructions that are not text', () => {
+    expect(() => new Signature('q -> a', 7 as never)).toThrow(
+      expect.objectContaining({ code: 'SIGNATURE_INVALID', message: expect.stringContaining('Instructions must be a string') }),
+    );
+  });
+
+  it('rejects malformed text as Signature.parse does', () => {
+    expect(() => new Signature('question answer')).toThrow(expect.objectContaining({ code: 'SIGNATURE_INVALID' }));
+  });
+});
+
 describe('Signature editing', () => {
   const base = Signature.parse('question -> answer');
 
