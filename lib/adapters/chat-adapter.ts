@@ -1,4 +1,4 @@
-import { DspexError } from '../errors';
+import { DspexError, configurationError } from '../errors';
 import type { BaseLM } from '../lm/base-lm';
 import { getRootLogger, type Logger } from '../logging/logger';
 import { fieldsOfRecord } from '../primitives/example';
@@ -11,6 +11,7 @@ import { typeInfo } from './output-hint';
 import { pythonStrip } from '../util/python-text';
 import { ChatSections } from './chat-sections';
 import { hasValue, TemplateAdapter } from './template-adapter';
+import { LOGGER_RULE, validateOptions } from '../util/validate-options';
 
 /** Options of `ChatAdapter`. */
 export interface ChatAdapterOptions {
@@ -18,6 +19,8 @@ export interface ChatAdapterOptions {
   useJsonAdapterFallback?: boolean;
   logger?: Logger;
 }
+
+const CHAT_ADAPTER_RULES = { useJsonAdapterFallback: { kind: 'boolean' }, logger: LOGGER_RULE } as const;
 
 const STRUCTURE_INTRO = 'All interactions will be structured in the following way, with the appropriate values filled in.';
 const COMPLETED_MARKER = '[[ ## completed ## ]]';
@@ -58,10 +61,12 @@ export class ChatAdapter extends TemplateAdapter {
   readonly #parentLogger: Logger | undefined;
   #log: Logger | undefined;
 
+  /** @throws {ConfigurationError} CONFIGURATION_INVALID for an unknown option or a wrong value. */
   constructor(options: ChatAdapterOptions = {}) {
     super();
-    this.useJsonAdapterFallback = options.useJsonAdapterFallback ?? true;
-    this.#parentLogger = options.logger;
+    const known = validateOptions(`new ${new.target.name}()`, options, CHAT_ADAPTER_RULES, { error: configurationError }).known as ChatAdapterOptions;
+    this.useJsonAdapterFallback = known.useJsonAdapterFallback ?? true;
+    this.#parentLogger = known.logger;
   }
 
   // Created on first use: Predict may build an adapter per call, and most calls never log.

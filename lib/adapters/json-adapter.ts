@@ -1,4 +1,4 @@
-import { AdapterParseError, describeProblem, describeValue } from '../errors';
+import { AdapterParseError, describeProblem, describeValue, configurationError } from '../errors';
 import type { LMCallOptions } from '../lm/base-lm';
 import { getRootLogger, type Logger } from '../logging/logger';
 import { fieldsOfRecord } from '../primitives/example';
@@ -13,6 +13,7 @@ import { repairJson } from './repair-json';
 import { pythonStrip } from '../util/python-text';
 import { JSON_OBJECT_FORMAT, structuredOutputFormat } from './structured-output-format';
 import { hasValue, TemplateAdapter } from './template-adapter';
+import { LOGGER_RULE, validateOptions } from '../util/validate-options';
 
 /** Options of `JSONAdapter`. */
 export interface JSONAdapterOptions {
@@ -100,9 +101,11 @@ export class JSONAdapter extends TemplateAdapter {
   readonly #parentLogger: Logger | undefined;
   #log: Logger | undefined;
 
+  /** @throws {ConfigurationError} CONFIGURATION_INVALID for an unknown option or a wrong value. */
   constructor(options: JSONAdapterOptions = {}) {
     super();
-    this.#parentLogger = options.logger;
+    const known = validateOptions('new JSONAdapter()', options, { logger: LOGGER_RULE }, { error: configurationError }).known as JSONAdapterOptions;
+    this.#parentLogger = known.logger;
   }
 
   private get log(): Logger {

@@ -6,3 +6,8 @@ export class ConfigurationError extends DspexError {
     super('CONFIGURATION_INVALID', message, options);
   }
 }
+
+/** The `ConfigurationError` for a failed options check (`validateOptions`' error factory), `details` naming the option. */
+export function configurationError(message: string, details: Record<string, unknown>): ConfigurationError {
+  return new ConfigurationError(message, { details });
+}

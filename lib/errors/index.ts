@@ -10,7 +10,7 @@ export { InputValidationError } from './input-validation-error';
 export { StateValidationError } from './state-validation-error';
 export { AdapterParseError } from './adapter-parse-error';
 export { OutputValidationError } from './output-validation-error';
-export { ConfigurationError } from './configuration-error';
+export { ConfigurationError, configurationError } from './configuration-error';
 export { LMNotConfiguredError } from './lm-not-configured-error';
 export { LMHttpError } from './lm-http-error';
 export { LMTimeoutError } from './lm-timeout-error';

@@ -1,4 +1,4 @@
-import { ConfigurationError, InputValidationError, LMResponseError, describeProblem, describeValue } from '../errors';
+import { ConfigurationError, InputValidationError, LMResponseError, describeProblem, describeValue, configurationError } from '../errors';
 import { getRootLogger } from '../logging/logger';
 import type { LMUsage } from '../primitives/prediction';
 import { cacheKeyOf } from './cache-key';
@@ -46,8 +46,6 @@ const EMBEDDER_RULES: OptionRules = {
 };
 
 const EMBED_RULES: OptionRules = { batchSize: { kind: 'integer', min: 1 }, cache: { kind: 'boolean' }, signal: { kind: 'signal' } };
-
-const invalidOption = (message: string, details: Record<string, unknown>): ConfigurationError => new ConfigurationError(message, { details });
 
 /**
  * Turns texts into vectors, through an OpenAI-compatible `POST /embeddings` endpoint (same provider
@@ -117,7 +115,7 @@ export class Embedder {
         describeProblem('embed() takes a list of strings.', describeValue(texts), "Pass e.g. ['first text', 'second text'] (wrap a single text in a list)."),
       );
     }
-    validateOptions('embed', options, EMBED_RULES, { error: invalidOption });
+    validateOptions('embed', options, EMBED_RULES, { error: configurationError });
     const batchSize = options.batchSize ?? this.batchSize;
     const vectors =
       this.#function === undefined ? await this.#embedHosted(texts, batchSize, options) : await this.#embedLocally(texts, batchSize, options.signal);

@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import { ConfigurationError } from '../errors';
+import { configurationError } from '../errors';
 import { getRootLogger, type Logger } from '../logging/logger';
 import { validateOptions, type OptionRules } from '../util/validate-options';
 import { DEFAULT_DISK_MAX_BYTES, DiskCache, defaultCacheDirectory } from './disk-cache';
@@ -32,7 +32,7 @@ export class LMCache {
   readonly #disk: DiskCache | undefined;
 
   constructor(options: LMCacheOptions = {}) {
-    validateOptions('LMCache', options, CACHE_RULES, { error: (message, details) => new ConfigurationError(message, { details }) });
+    validateOptions('LMCache', options, CACHE_RULES, { error: configurationError });
     const memoryMaxBytes = options.memoryMaxBytes ?? DEFAULT_MEMORY_MAX_BYTES;
     const log = (options.logger ?? getRootLogger()).child({ component: 'lm-cache' });
     this.directory = options.directory === undefined ? defaultCacheDirectory() : options.directory;

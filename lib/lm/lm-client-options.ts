@@ -1,5 +1,5 @@
-import { ConfigurationError, describeProblem } from '../errors';
-import { closestName, validateOptions, type OptionRule, type OptionRules, type ValidatedOptions } from '../util/validate-options';
+import { describeProblem, configurationError } from '../errors';
+import { closestName, validateOptions, type OptionRule, type OptionRules, type ValidatedOptions, LOGGER_RULE } from '../util/validate-options';
 import { isPlainObject } from '../util/is-plain-object';
 import { LMCache } from './lm-cache';
 
@@ -20,7 +20,7 @@ export const TRANSPORT_RULES: OptionRules = {
   retryMaxDelayMs: { kind: 'duration', allowZero: true },
   maxRetryAfterMs: { kind: 'duration', allowZero: true },
   maxResponseBytes: { kind: 'integer', min: 1 },
-  logger: { kind: 'custom', check: (value) => (typeof (value as { child?: unknown } | null)?.child === 'function' ? undefined : 'a pino logger') },
+  logger: LOGGER_RULE,
 };
 
 const cacheStoreRule: OptionRule = { kind: 'custom', check: (value) => (value instanceof LMCache ? undefined : 'an LMCache') };
@@ -68,8 +68,6 @@ const FOREIGN_SPELLINGS: Readonly<Record<string, string>> = {
   history_size: 'historySize',
 };
 
-const invalid = (message: string, details: Record<string, unknown>): ConfigurationError => new ConfigurationError(message, { details });
-
 /**
  * Validates client options with the one options helper, passing request parameters through:
  * a key within two edits of a client option, or DSPy's spelling of one (`api_base`), is a
@@ -85,7 +83,7 @@ export function validateClientOptions(owner: string, options: unknown, rules: Op
       const suggestion = foreign !== undefined && names.includes(foreign) ? foreign : closestName(key, names);
       if (suggestion === undefined) continue;
       // Never print the value: it may be a key passed under a misspelt name.
-      throw invalid(
+      throw configurationError(
         describeProblem(
           `${owner}: unknown option "${key}".`,
           `a value of type ${typeof options[key]}`,
@@ -98,5 +96,5 @@ export function validateClientOptions(owner: string, options: unknown, rules: Op
       );
     }
   }
-  return validateOptions(owner, options, rules, { error: invalid, unknownKeys: 'pass-through' });
+  return validateOptions(owner, options, rules, { error: configurationError, unknownKeys: 'pass-through' });
 }

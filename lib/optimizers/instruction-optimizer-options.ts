@@ -2,7 +2,7 @@ import { OptimizerError } from '../errors';
 import type { BaseLM } from '../lm/base-lm';
 import type { Logger } from '../logging/logger';
 import type { Module } from '../primitives/module';
-import { validateOptions, type OptionRule, type OptionRules } from '../util/validate-options';
+import { validateOptions, type OptionRule, type OptionRules, LOGGER_RULE } from '../util/validate-options';
 import type { OptimizationCost } from './optimizer-budget';
 import { assertOptimizerExamples, assertProgram } from './optimizer-options';
 import type { CompileOptions } from './teleprompter';
@@ -41,7 +41,7 @@ export const RUN_OPTION_RULES: OptionRules = {
   concurrency: { kind: 'integer', min: 1 },
   maxErrors: { kind: 'integer', min: 0, allowInfinity: true },
   displayProgress: { kind: 'boolean' },
-  logger: { kind: 'custom', check: (value) => (typeof (value as Logger | null)?.child === 'function' ? undefined : 'a pino logger') },
+  logger: LOGGER_RULE,
 };
 
 /** Checks `options` against `rules` (closed set) and returns them. @throws {OptimizerError} OPTIMIZER_INVALID. */

@@ -1,4 +1,4 @@
-import { ConfigurationError, InputValidationError, describeProblem, describeValue } from '../errors';
+import { InputValidationError, describeProblem, describeValue, configurationError } from '../errors';
 import { validateOptions, type OptionRules } from '../util/validate-options';
 import { Completions } from '../primitives/completions';
 import { Example } from '../primitives/example';
@@ -71,7 +71,7 @@ export function majority(
   predictionOrCompletions: Prediction | Completions | readonly (Example | Readonly<Record<string, unknown>>)[],
   options: MajorityOptions = {},
 ): Prediction {
-  validateOptions('majority', options, OPTION_RULES, { error: (message, details) => new ConfigurationError(message, { details }) });
+  validateOptions('majority', options, OPTION_RULES, { error: configurationError });
   const completions = completionsOf(predictionOrCompletions);
   if (completions.length === 0) {
     throw new InputValidationError(describeProblem('majority needs at least one completion.', '0 completions', 'Pass the completions to vote on.'));

@@ -1,5 +1,5 @@
 import { pythonStrip } from '../util/python-text';
-import { ConfigurationError, InputValidationError, describeProblem, describeValue } from '../errors';
+import { ConfigurationError, InputValidationError, describeProblem, describeValue, configurationError } from '../errors';
 import { Completions } from '../primitives/completions';
 import { Example } from '../primitives/example';
 import { Module, type ForwardOptions } from '../primitives/module';
@@ -16,8 +16,6 @@ export interface MultiChainComparisonOptions extends PredictConfig {
   /** Sampling temperature of the comparing predictor (default 0.7). */
   temperature?: number;
 }
-
-const invalid = (message: string, details: Record<string, unknown>): ConfigurationError => new ConfigurationError(message, { details });
 
 const RATIONALE_PREFIX = "Accurate Reasoning: Thank you everyone. Let's now holistically";
 
@@ -61,9 +59,9 @@ export class MultiChainComparison extends Module {
   constructor(signature: SignatureInput, options: MultiChainComparisonOptions = {}) {
     super();
     // M is this module's; the rest is the comparing Predict's config, which Predict checks (it passes request parameters through).
-    validateOption('MultiChainComparison', 'options', options, { kind: 'object' }, { error: invalid });
+    validateOption('MultiChainComparison', 'options', options, { kind: 'object' }, { error: configurationError });
     const { M = 3, temperature = 0.7, ...config } = options;
-    validateOption('MultiChainComparison', 'M', M, { kind: 'integer', min: 1 }, { error: invalid });
+    validateOption('MultiChainComparison', 'M', M, { kind: 'integer', min: 1 }, { error: configurationError });
     let extended = Signature.from(signature);
     const last = extended.outputFields[extended.outputFields.length - 1];
     if (last === undefined) {

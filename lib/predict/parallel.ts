@@ -1,5 +1,5 @@
 import PQueue from 'p-queue';
-import { ConfigurationError, EvaluationError, InputValidationError, describeProblem, describeValue } from '../errors';
+import { EvaluationError, InputValidationError, describeProblem, describeValue, configurationError } from '../errors';
 import { getRootLogger, LOGGER_OPTION_RULE, type Logger } from '../logging/logger';
 import { Example } from '../primitives/example';
 import type { Prediction } from '../primitives/prediction';
@@ -56,8 +56,6 @@ const OPTION_RULES: OptionRules = {
 };
 const FORWARD_RULES: OptionRules = { signal: { kind: 'signal' }, concurrency: CONCURRENCY_RULE };
 
-const invalidOption = (message: string, details: Record<string, unknown>): ConfigurationError => new ConfigurationError(message, { details });
-
 function invalid(problem: string, received: unknown, fix: string): InputValidationError {
   return new InputValidationError(describeProblem(`Parallel: ${problem}`, describeValue(received), fix));
 }
@@ -81,7 +79,7 @@ export class Parallel<ReturnsFailedExamples extends boolean = false> {
 
   /** @throws {ConfigurationError} CONFIGURATION_INVALID for an unknown option or a bad number. */
   constructor(options: ParallelOptions & { returnFailedExamples?: ReturnsFailedExamples } = {}) {
-    validateOptions('Parallel', options, OPTION_RULES, { error: invalidOption });
+    validateOptions('Parallel', options, OPTION_RULES, { error: configurationError });
     const { concurrency = DEFAULT_CONCURRENCY, maxErrors = DEFAULT_MAX_ERRORS } = options;
     this.concurrency = concurrency;
     this.maxErrors = maxErrors;
@@ -104,7 +102,7 @@ export class Parallel<ReturnsFailedExamples extends boolean = false> {
     if (!Array.isArray(pairs) || !pairs.every((pair) => Array.isArray(pair) && pair.length === 2)) {
       throw invalid('forward takes an array of [module, example] pairs.', pairs, 'Pass e.g. [[qa, { question }], …].');
     }
-    validateOptions('Parallel.forward', options, FORWARD_RULES, { error: invalidOption });
+    validateOptions('Parallel.forward', options, FORWARD_RULES, { error: configurationError });
     const callerSignal = options.signal ?? currentSignal();
     callerSignal?.throwIfAborted();
     const concurrency = options.concurrency ?? this.concurrency;

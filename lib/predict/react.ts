@@ -1,4 +1,4 @@
-import { ConfigurationError, DspexError, ToolError, describeProblem, describeValue } from '../errors';
+import { DspexError, ToolError, describeProblem, describeValue, configurationError } from '../errors';
 import type { BaseLM } from '../lm/base-lm';
 import { getRootLogger, LOGGER_OPTION_RULE, type Logger } from '../logging/logger';
 import { fieldsOfRecord } from '../primitives/example';
@@ -36,7 +36,6 @@ export interface ReActForwardOptions extends ForwardOptions {
 
 const DEFAULT_MAX_ITERS = 20;
 const FINISH = 'finish';
-const invalid = (message: string, details: Record<string, unknown>): ConfigurationError => new ConfigurationError(message, { details });
 const MAX_ITERS_RULE: OptionRule = { kind: 'integer', min: 1 };
 // `tools` is checked by toolsByName, which reports TOOL_INVALID.
 const REACT_OPTION_RULES: OptionRules = { tools: { kind: 'any' }, maxIters: MAX_ITERS_RULE, logger: LOGGER_OPTION_RULE };
@@ -140,7 +139,7 @@ export class ReAct<S extends SignatureInput = SignatureInput, I = SignatureInput
    */
   constructor(signature: S, options: ReActOptions) {
     super();
-    validateOptions('ReAct', options, REACT_OPTION_RULES, { error: invalid, allowUndefined: false });
+    validateOptions('ReAct', options, REACT_OPTION_RULES, { error: configurationError, allowUndefined: false });
     const maxIters = options.maxIters ?? DEFAULT_MAX_ITERS;
     const base = Signature.from(signature);
     // Attributes in DSPy's order, so introspection names and orders the predictors as DSPy does.
@@ -162,7 +161,7 @@ export class ReAct<S extends SignatureInput = SignatureInput, I = SignatureInput
   forward<T extends Readonly<Record<string, unknown>>>(inputs: LooselyTyped<T>, options?: ReActForwardOptions): Promise<Prediction<O>>;
   forward(inputs: I | ExampleInput, options?: ReActForwardOptions): Promise<Prediction<O>>;
   async forward(inputs: I | ExampleInput, options: ReActForwardOptions = {}): Promise<Prediction<O>> {
-    validateOptions('ReAct.forward', options, REACT_FORWARD_RULES, { error: invalid });
+    validateOptions('ReAct.forward', options, REACT_FORWARD_RULES, { error: configurationError });
     const { lm } = options;
     const signal = options.signal ?? currentSignal();
     signal?.throwIfAborted();

@@ -1,5 +1,5 @@
 import type { Adapter } from '../adapters/adapter';
-import { ConfigurationError, DspexError, EvaluationError, LMNotConfiguredError, describeProblem, describeValue } from '../errors';
+import { DspexError, EvaluationError, LMNotConfiguredError, describeProblem, describeValue, configurationError } from '../errors';
 import type { BaseLM } from '../lm/base-lm';
 import { isModule } from '../primitives/module-brand';
 import type { ForwardOptions, Module } from '../primitives/module';
@@ -36,8 +36,6 @@ export interface RolloutForwardOptions extends ForwardOptions {
   lm?: BaseLM;
 }
 
-const invalid = (message: string, details: Record<string, unknown>): ConfigurationError => new ConfigurationError(message, { details });
-
 /** A threshold: any number but NaN (DSPy compares with `>=`, so ±Infinity are meaningful). */
 const THRESHOLD_RULE: OptionRule = { kind: 'custom', check: (value) => (typeof value === 'number' && !Number.isNaN(value) ? undefined : 'a number, e.g. 1.0') };
 
@@ -56,7 +54,7 @@ export function assertRolloutOptions(owner: string, module: unknown, options: un
     'module',
     module,
     { kind: 'custom', required: true, check: (value) => (isModule(value) ? undefined : "a Module to run, e.g. new ChainOfThought('question -> answer')") },
-    { error: invalid },
+    { error: configurationError },
   );
   validateOptions(
     owner,
@@ -68,7 +66,7 @@ export function assertRolloutOptions(owner: string, module: unknown, options: un
       failCount: { kind: 'integer', min: 0 },
       logger: LOGGER_OPTION_RULE,
     },
-    { error: invalid, allowUndefined: false },
+    { error: configurationError, allowUndefined: false },
   );
 }
 
@@ -77,7 +75,7 @@ export function assertRolloutOptions(owner: string, module: unknown, options: un
  * @throws {ConfigurationError} CONFIGURATION_INVALID for anything else, so a per-call option is never silently ignored.
  */
 export function checkRolloutForwardOptions(owner: string, options: unknown): RolloutForwardOptions {
-  validateOptions(`${owner}.forward`, options, { signal: { kind: 'signal' }, lm: LM_RULE }, { error: invalid });
+  validateOptions(`${owner}.forward`, options, { signal: { kind: 'signal' }, lm: LM_RULE }, { error: configurationError });
   return (options ?? {}) as RolloutForwardOptions;
 }
 

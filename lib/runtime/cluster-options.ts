@@ -1,4 +1,4 @@
-import { ConfigurationError } from '../errors';
+import { configurationError } from '../errors';
 import { isPlainObject } from '../util/is-plain-object';
 import { validateOptions } from '../util/validate-options';
 import type { RedisConnection } from './redis-connection';
@@ -56,7 +56,7 @@ export function validateClusterOptions(options: unknown): { connection: RedisCon
       },
       supervisor: { kind: 'object' },
     },
-    { error: (message, details) => new ConfigurationError(message, { details }), allowUndefined: false },
+    { error: configurationError, allowUndefined: false },
   );
   const supervisor = known.supervisor;
   return {

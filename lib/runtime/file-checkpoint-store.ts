@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { writeFileAtomically } from '../util/write-file-atomically';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { CheckpointCorruptError, ChildSpecError, ConfigurationError, describeProblem, describeValue } from '../errors';
+import { CheckpointCorruptError, ChildSpecError, ConfigurationError, describeProblem, describeValue, configurationError } from '../errors';
+import { validateOptions } from '../util/validate-options';
 import { decodeCheckpointFile, encodeCheckpointFile } from './checkpoint-file-format';
 import { assertCheckpointShape } from './checkpoint-shape';
 import type { Checkpoint, CheckpointLoadOptions, CheckpointStore } from './checkpoint-store';
@@ -38,10 +39,9 @@ export class FileCheckpointStore implements CheckpointStore {
         describeProblem('FileCheckpointStore needs a directory path.', describeValue(dir), "Pass e.g. new FileCheckpointStore('./checkpoints')."),
       );
     }
-    const keep = options.keep ?? 3;
-    if (!(Number.isInteger(keep) && keep >= 1)) {
-      throw new ConfigurationError(describeProblem('FileCheckpointStore "keep" must be a whole number ≥ 1.', describeValue(keep), 'Pass e.g. { keep: 3 }.'));
-    }
+    const keep =
+      (validateOptions('new FileCheckpointStore()', options, { keep: { kind: 'integer', min: 1 } }, { error: configurationError }).known.keep as
+        number | undefined) ?? 3;
     this.dir = path.resolve(dir);
     this.#keep = keep;
   }

@@ -1,4 +1,5 @@
-import { ConfigurationError, describeProblem, describeValue } from '../errors';
+import { configurationError } from '../errors';
+import { validateOptions } from '../util/validate-options';
 import { assertCheckpointShape } from './checkpoint-shape';
 import type { Checkpoint, CheckpointStore } from './checkpoint-store';
 
@@ -17,10 +18,9 @@ export class MemoryCheckpointStore implements CheckpointStore {
   readonly #entries = new Map<string, string[]>();
 
   constructor(options: MemoryCheckpointStoreOptions = {}) {
-    const keep = options.keep ?? 3;
-    if (!(Number.isInteger(keep) && keep >= 1)) {
-      throw new ConfigurationError(describeProblem('MemoryCheckpointStore "keep" must be a whole number ≥ 1.', describeValue(keep), 'Pass e.g. { keep: 3 }.'));
-    }
+    const keep =
+      (validateOptions('new MemoryCheckpointStore()', options, { keep: { kind: 'integer', min: 1 } }, { error: configurationError }).known.keep as
+        number | undefined) ?? 3;
     this.#keep = keep;
   }
 

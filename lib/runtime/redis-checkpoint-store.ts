@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { CheckpointCorruptError, ChildSpecError, ConfigurationError, describeProblem, describeValue } from '../errors';
+import { CheckpointCorruptError, ChildSpecError, describeProblem, describeValue, configurationError } from '../errors';
 import { validateOptions } from '../util/validate-options';
 import { decodeCheckpointFile, encodeCheckpointFile } from './checkpoint-file-format';
 import { assertCheckpointShape } from './checkpoint-shape';
@@ -24,8 +24,6 @@ export interface RedisCheckpointStoreOptions {
    */
   keep?: number;
 }
-
-const configurationError = (message: string, details: Record<string, unknown>): Error => new ConfigurationError(message, { details });
 
 /**
  * Keeps checkpoints in Redis, with `FileCheckpointStore`'s contract: each child's checkpoints are

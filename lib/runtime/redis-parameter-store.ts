@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { ConfigurationError, ParameterValidationError, describeProblem, describeValue } from '../errors';
+import { ConfigurationError, ParameterValidationError, describeProblem, describeValue, configurationError } from '../errors';
 import { getRootLogger, type Logger } from '../logging/logger';
 import { ParameterStore, type BoundParameter } from '../primitives/parameter-store';
-import { validateOptions } from '../util/validate-options';
+import { validateOptions, LOGGER_RULE } from '../util/validate-options';
 import { ConnectionHealth, closeRedisClient, createRedisClient, resolveRedisOptions, withinRetryBudget, type RedisConnection } from './redis-connection';
 
 /** Options of `RedisParameterStore.connect()`. */
@@ -41,8 +41,6 @@ redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('PUBLISH', ARGV[4], cjson.encode({ key = ARGV[1], version = version, json = ARGV[2], origin = ARGV[3] }))
 return version
 `;
-
-const configurationError = (message: string, details: Record<string, unknown>): Error => new ConfigurationError(message, { details });
 
 /**
  * A `ParameterStore` shared by every process connected to the same Redis and prefix. `get` reads
@@ -89,7 +87,7 @@ export class RedisParameterStore extends ParameterStore {
       {
         connection: { kind: 'any', required: true },
         prefix: { kind: 'string' },
-        logger: { kind: 'custom', check: (value) => (typeof (value as { child?: unknown }).child === 'function' ? undefined : 'a pino logger') },
+        logger: LOGGER_RULE,
       },
       { error: configurationError, allowUndefined: false },
     );

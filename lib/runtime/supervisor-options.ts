@@ -1,7 +1,7 @@
-import { ConfigurationError } from '../errors';
+import { configurationError } from '../errors';
 import type { Logger } from '../logging/logger';
 import { ParameterStore } from '../primitives/parameter-store';
-import { validateOptions, type OptionRules } from '../util/validate-options';
+import { validateOptions, type OptionRules, LOGGER_RULE } from '../util/validate-options';
 import type { CheckpointStore } from './checkpoint-store';
 import { isClock, type Clock } from './clock';
 import { RESTART_STRATEGIES, type RestartStrategy } from './restart-strategy';
@@ -63,7 +63,7 @@ const SUPERVISOR_RULES: OptionRules = {
       isObjectWith(['save', 'load', 'list', 'delete'])(value) ? undefined : 'a CheckpointStore (save, load, list, delete), e.g. new FileCheckpointStore(dir)',
   },
   parameterStore: { kind: 'custom', check: (value) => (value instanceof ParameterStore ? undefined : 'a ParameterStore, e.g. new ParameterStore()') },
-  logger: { kind: 'custom', check: (value) => (isObjectWith(['child'])(value) ? undefined : 'a pino logger') },
+  logger: LOGGER_RULE,
   clock: { kind: 'custom', check: (value) => (isClock(value) ? undefined : 'an object with now(), setTimeout(callback, ms) and clearTimeout(timer)') },
   name: { kind: 'string' },
   recoverAfterMs: { kind: 'duration' },
@@ -73,8 +73,6 @@ const STOP_RULES: OptionRules = {
   drain: { kind: 'boolean' },
   shutdownMs: { kind: 'duration', allowZero: true, allowInfinity: true },
 };
-
-const configurationError = (message: string, details: Record<string, unknown>): ConfigurationError => new ConfigurationError(message, { details });
 
 /**
  * Checks the options of `new Supervisor()` (a closed set).

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { ConfigurationError } from '../errors';
+import { configurationError } from '../errors';
 import type { Adapter } from '../adapters/adapter';
 import { checkCallbacks, type Callback } from './callback';
 import type { BaseLM } from '../lm/base-lm';
@@ -32,8 +32,6 @@ export interface Settings {
 
 let globalSettings: Settings = {};
 const scoped = new AsyncLocalStorage<Settings>();
-
-const invalid = (message: string, details: Record<string, unknown>): ConfigurationError => new ConfigurationError(message, { details });
 
 const isUsageTotals = (value: unknown): boolean =>
   value !== null &&
@@ -81,7 +79,7 @@ const CONTEXT_RULES: OptionRules = {
  * @example configure({ lm: new LM('openai/gpt-4o-mini') });
  */
 export function configure(settings: Partial<Settings>): void {
-  validateOptions('configure', settings, CONFIGURE_RULES, { error: invalid, allowUndefined: false });
+  validateOptions('configure', settings, CONFIGURE_RULES, { error: configurationError, allowUndefined: false });
   globalSettings = { ...globalSettings, ...settings };
 }
 
@@ -91,8 +89,8 @@ export function configure(settings: Partial<Settings>): void {
  * @example await context({ lm: cheapLM }, () => program.forward({ question }));
  */
 export function context<T>(overrides: Partial<Settings>, fn: () => T): T {
-  validateOptions('context', overrides, CONTEXT_RULES, { error: invalid, allowUndefined: false });
-  validateOption('context', 'fn', fn, { kind: 'function', required: true }, { error: invalid });
+  validateOptions('context', overrides, CONTEXT_RULES, { error: configurationError, allowUndefined: false });
+  validateOption('context', 'fn', fn, { kind: 'function', required: true }, { error: configurationError });
   const { usage, ...rest } = overrides;
   const settings = { ...currentSettings(), ...rest };
   return usage === undefined ? scoped.run(settings, fn) : scoped.run(settings, () => runWithUsageTotals(usage, fn));

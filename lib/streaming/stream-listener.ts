@@ -1,4 +1,4 @@
-import { ConfigurationError } from '../errors';
+import { configurationError } from '../errors';
 import { validateOptions, type OptionRules } from '../util/validate-options';
 
 /** Options of `new StreamListener(…)`. */
@@ -41,7 +41,7 @@ export class StreamListener {
 
   constructor(options: StreamListenerOptions) {
     validateOptions('StreamListener', options, RULES, {
-      error: (message, details) => new ConfigurationError(message, { details }),
+      error: configurationError,
       allowUndefined: false,
     });
     this.field = options.field;

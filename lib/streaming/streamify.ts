@@ -3,7 +3,7 @@ import { ChatAdapter } from '../adapters/chat-adapter';
 import { JSONAdapter } from '../adapters/json-adapter';
 import { XMLAdapter } from '../adapters/xml-adapter';
 import type { Adapter } from '../adapters/adapter';
-import { ConfigurationError } from '../errors';
+import { configurationError } from '../errors';
 import { runWithStreamSink, type StreamSink } from '../lm/stream-sink';
 import { getRootLogger, type Logger } from '../logging/logger';
 import type { Module } from '../primitives/module';
@@ -68,8 +68,6 @@ const RULES: OptionRules = {
   includeFinalPredictionInOutputStream: { kind: 'boolean' },
 };
 
-const configError = (message: string, details: Record<string, unknown>): ConfigurationError => new ConfigurationError(message, { details });
-
 let log: Logger | undefined;
 
 /**
@@ -88,9 +86,12 @@ let log: Logger | undefined;
  */
 export function streamify<P extends Module>(program: P, options: StreamifyOptions = {}): StreamingProgram<P> {
   if (typeof (program as Partial<Module> | null)?.forward !== 'function' || typeof (program as Partial<Module>).namedPredictors !== 'function') {
-    throw configError('streamify takes a module (a Module subclass or a Predict) as its first argument.', { option: 'program', received: typeof program });
+    throw configurationError('streamify takes a module (a Module subclass or a Predict) as its first argument.', {
+      option: 'program',
+      received: typeof program,
+    });
   }
-  validateOptions('streamify', options, RULES, { error: configError });
+  validateOptions('streamify', options, RULES, { error: configurationError });
   const listeners = [...(options.listeners ?? [])];
   // Checked now, as DSPy does, so a wrong field name fails here rather than on the first call.
   streamRoutes(program, listeners);

@@ -38,6 +38,12 @@ export type OptionRule = RuleBase &
     | { readonly kind: 'custom'; readonly check: (value: unknown) => string | undefined }
   );
 
+/** A `logger` option: a pino logger (anything with `child`, as dspex only makes child loggers of it). */
+export const LOGGER_RULE: OptionRule = {
+  kind: 'custom',
+  check: (value) => (typeof (value as { child?: unknown } | null)?.child === 'function' ? undefined : 'a pino logger'),
+};
+
 /** The rules of an options object, one per known option name. */
 export type OptionRules = Readonly<Record<string, OptionRule>>;
 

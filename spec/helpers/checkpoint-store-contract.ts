@@ -103,6 +103,12 @@ export function describeCheckpointStoreContract(name: string, harness: Checkpoin
       expect(() => harness.construct({ keep })).toThrow(expect.objectContaining({ code: 'CONFIGURATION_INVALID' }));
     });
 
+    it('rejects a misspelt option with a suggestion', () => {
+      expect(() => harness.construct({ kep: 2 } as never)).toThrow(
+        expect.objectContaining({ code: 'CONFIGURATION_INVALID', details: expect.objectContaining({ option: 'kep', suggestion: 'keep' }) }),
+      );
+    });
+
     const damage = harness.damage;
     if (damage === undefined) return;
 
