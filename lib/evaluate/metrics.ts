@@ -12,8 +12,29 @@ export interface AnswerExactMatchOptions {
 }
 
 /** The reference answers of `example.answer`: a string or a list of strings. */
+/**
+ * A field of the example or prediction a metric was given: `get(name)` of an `Example` or
+ * `Prediction`, or the own property of a plain object (as DSPy reads `example.answer`).
+ * @throws {EvaluationError} EVALUATION_FAILED for anything else (a metric called with its arguments swapped or missing).
+ */
+function fieldOf(metricName: string, role: 'example' | 'prediction', record: unknown, name: string): unknown {
+  if (record !== null && typeof record === 'object') {
+    const withGet = record as { get?: unknown };
+    if (typeof withGet.get === 'function') return (withGet.get as (key: string) => unknown).call(record, name);
+    return Object.hasOwn(record, name) ? (record as Record<string, unknown>)[name] : undefined;
+  }
+  throw new EvaluationError(
+    describeProblem(
+      `${metricName} needs ${role === 'example' ? 'an Example' : 'a Prediction'} (or a plain object) as its ${role}.`,
+      describeValue(record),
+      `Call it as ${metricName}(example, prediction), as Evaluate does.`,
+    ),
+    { details: { metric: metricName } },
+  );
+}
+
 function referenceAnswers(metricName: string, example: Example): string[] {
-  const answer = example.get('answer');
+  const answer = fieldOf(metricName, 'example', example, 'answer');
   if (typeof answer === 'string') return [answer];
   if (Array.isArray(answer) && answer.length > 0 && answer.every((item) => typeof item === 'string')) return answer;
   throw new EvaluationError(
@@ -65,7 +86,7 @@ function f1Score(prediction: string, reference: string): number {
 export function answerExactMatch(example: Example, prediction: Prediction, _trace?: readonly TraceEntry[], options: AnswerExactMatchOptions = {}): boolean {
   const frac = options.frac ?? 1;
   const answers = referenceAnswers('answerExactMatch', example);
-  const predicted = predictedText('answerExactMatch', 'answer', prediction.get('answer'));
+  const predicted = predictedText('answerExactMatch', 'answer', fieldOf('answerExactMatch', 'prediction', prediction, 'answer'));
   if (frac >= 1) {
     const normalized = normalizeText(predicted);
     return answers.some((answer) => normalizeText(answer) === normalized);
@@ -80,7 +101,7 @@ export function answerExactMatch(example: Example, prediction: Prediction, _trac
  */
 export function answerPassageMatch(example: Example, prediction: Prediction, _trace?: readonly TraceEntry[]): boolean {
   const answers = referenceAnswers('answerPassageMatch', example);
-  const context = prediction.get('context');
+  const context = fieldOf('answerPassageMatch', 'prediction', prediction, 'context');
   const passages = typeof context === 'string' ? [context] : context;
   if (!Array.isArray(passages) || !passages.every((passage) => typeof passage === 'string')) {
     throw new EvaluationError(

@@ -24,6 +24,25 @@ describe('answerExactMatch', () => {
     expect(answerExactMatch(example(answer), new Prediction({ answer: `${normalized} x` }))).toBe(false);
   });
 
+  it('reads plain objects as DSPy reads attributes', () => {
+    expect(answerExactMatch({ answer: 'Paris' } as never, { answer: 'paris' } as never)).toBe(true);
+    expect(answerPassageMatch({ answer: 'Paris' } as never, { context: ['It is Paris.'] } as never)).toBe(true);
+  });
+
+  it.each([
+    ['a number', 42],
+    ['null', null],
+    ['text', 'Paris'],
+  ])('fails with EVALUATION_FAILED, not a TypeError, for %s instead of an example or prediction', (_, value) => {
+    expect(() => answerExactMatch(value as never, new Prediction({ answer: 'x' }))).toThrow(
+      expect.objectContaining({ code: 'EVALUATION_FAILED', message: expect.stringContaining('needs an Example') }),
+    );
+    expect(() => answerExactMatch(new Example({ answer: 'x' }), value as never)).toThrow(
+      expect.objectContaining({ code: 'EVALUATION_FAILED', message: expect.stringContaining('needs a Prediction') }),
+    );
+    expect(() => answerPassageMatch(new Example({ answer: 'x' }), value as never)).toThrow(expect.objectContaining({ code: 'EVALUATION_FAILED' }));
+  });
+
   it('matches any answer of a list', () => {
     expect(answerExactMatch(example(['2', 'two']), new Prediction({ answer: 'Two' }))).toBe(true);
   });
