@@ -1,5 +1,6 @@
+import { validateOption } from '../util/validate-options';
 import { randomUUID } from 'node:crypto';
-import { ConfigurationError, LMResponseError, describeProblem, describeValue } from '../errors';
+import { ConfigurationError, LMResponseError, describeProblem, describeValue, configurationError } from '../errors';
 import type { LMUsage } from '../primitives/prediction';
 import { cacheKeyOf } from './cache-key';
 import { addToUsageScopes } from './usage-scope';
@@ -309,6 +310,7 @@ export abstract class BaseLM {
    * Prints the last `n` calls to stdout, as DSPy's `inspect_history`, and returns the text.
    */
   inspectHistory(n = 1): string {
+    validateOption('lm.inspectHistory', 'n', n, { kind: 'integer', min: 1 }, { error: configurationError });
     const text = renderHistory(this.#history.last(n));
     process.stdout.write(text);
     return text;

@@ -1,3 +1,5 @@
+import { configurationError } from '../errors';
+import { validateOption } from '../util/validate-options';
 import { renderHistory } from './base-lm';
 import { lastGlobalCalls } from './global-history';
 
@@ -7,6 +9,7 @@ import { lastGlobalCalls } from './global-history';
  * `module.inspectHistory(n)` narrow it to one LM or one program.
  */
 export function inspectHistory(n = 1): string {
+  validateOption('inspectHistory', 'n', n, { kind: 'integer', min: 1 }, { error: configurationError });
   const text = renderHistory(lastGlobalCalls(n));
   process.stdout.write(text);
   return text;

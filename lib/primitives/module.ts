@@ -1,3 +1,4 @@
+import { validateOption } from '../util/validate-options';
 import { promises as fs } from 'node:fs';
 import PQueue from 'p-queue';
 import {
@@ -8,6 +9,7 @@ import {
   StateValidationError,
   describeProblem,
   describeValue,
+  configurationError,
 } from '../errors';
 import type { BaseLM } from '../lm/base-lm';
 import { writeFileAtomically } from '../util/write-file-atomically';
@@ -288,6 +290,7 @@ export abstract class Module {
    * module keeps its last 100, as DSPy keeps a history per module) to stdout and returns the text.
    */
   inspectHistory(n = 1): string {
+    validateOption('module.inspectHistory', 'n', n, { kind: 'integer', min: 1 }, { error: configurationError });
     const calls = internalsOf(this).history?.last(n) ?? [];
     const text = calls.map((call) => call.render()).join('');
     process.stdout.write(text);

@@ -1,6 +1,7 @@
 import { DummyLM } from '../../lib/lm/dummy-lm';
 import { clearHistory, historyBytesHeld, lastGlobalCalls, resetHistoryLimit } from '../../lib/lm/global-history';
 import { inspectHistory } from '../../lib/lm/inspect-history';
+import { Module } from '../../lib/primitives/module';
 import { clearHistory as exportedClearHistory } from 'dspex';
 
 const big = (index: number): { role: 'user'; content: string }[] => [{ role: 'user', content: `${index} ${'x'.repeat(10_000)}` }];
@@ -73,4 +74,24 @@ describe('LM histories', () => {
     clearHistory();
     expect(historyBytesHeld()).toBe(before);
   });
+});
+
+describe('inspectHistory(n)', () => {
+  class Empty extends Module {
+    async forward(): Promise<never> {
+      throw new Error('not called');
+    }
+  }
+  const entryPoints: [string, (n: unknown) => string][] = [
+    ['inspectHistory', (n) => inspectHistory(n as number)],
+    ['lm.inspectHistory', (n) => new DummyLM([]).inspectHistory(n as number)],
+    ['module.inspectHistory', (n) => new Empty().inspectHistory(n as number)],
+  ];
+
+  it.each(entryPoints.flatMap(([name, call]) => [0, -1, 1.5, 'x', Symbol('n'), 10n, null].map((n) => [name, call, n] as const)))(
+    '%s rejects n = %p with CONFIGURATION_INVALID',
+    (name, call, n) => {
+      expect(() => call(n)).toThrow(expect.objectContaining({ code: 'CONFIGURATION_INVALID', message: expect.stringContaining(`${name}`) }));
+    },
+  );
 });
