@@ -1,6 +1,6 @@
 import { isLineBreak, isPythonSpace } from '../util/python-text';
 import type { FieldEmitter, FieldStreamParser } from './field-stream-parser';
-import { FieldText } from './field-text';
+import { OpenField } from './field-text';
 
 const HEADER_OPEN = '[[ ## ';
 const HEADER_CLOSE = ' ## ]]';
@@ -25,8 +25,8 @@ export class ChatFieldParser implements FieldStreamParser {
   readonly #wanted: ReadonlySet<string>;
   readonly #emit: FieldEmitter;
   readonly #seen = new Set<string>();
-  #field: string | undefined;
-  #text: FieldText | undefined;
+  /** The wanted field being streamed, if any. */
+  #field: OpenField | undefined;
   #lineStart = true;
   #onHeaderLine = false;
   #afterCarriageReturn = false;
@@ -62,7 +62,7 @@ export class ChatFieldParser implements FieldStreamParser {
       }
       if (isLineBreak(code)) {
         this.#content(piece.slice(run, index));
-        if (this.#onHeaderLine) this.#text?.dropHeldWhitespace();
+        if (this.#onHeaderLine) this.#field?.dropHeldWhitespace();
         this.#onHeaderLine = false;
         this.#content('\n');
         this.#lineStart = true;
@@ -84,7 +84,7 @@ export class ChatFieldParser implements FieldStreamParser {
 
   finish(): void {
     if (this.#phase !== 'none') this.#notHeader();
-    this.#text?.dropHeldWhitespace();
+    this.#field?.dropHeldWhitespace();
     this.#flush(true);
   }
 
@@ -130,28 +130,22 @@ export class ChatFieldParser implements FieldStreamParser {
     this.#phase = 'none';
     this.#onHeaderLine = true;
     if (this.#field !== undefined) {
-      this.#text?.dropHeldWhitespace();
+      this.#field.dropHeldWhitespace();
       this.#flush(true);
     }
     if (this.#wanted.has(name) && !this.#seen.has(name)) {
       this.#seen.add(name);
-      this.#field = name;
-      this.#text = new FieldText();
+      this.#field = new OpenField(name, this.#emit);
     }
   }
 
   #content(text: string): void {
-    if (text !== '') this.#text?.add(text);
+    if (text !== '') this.#field?.add(text);
   }
 
   /** Hands over the open field's text; `last` also closes the field. */
   #flush(last: boolean): void {
-    if (this.#field === undefined || this.#text === undefined) return;
-    const text = this.#text.take();
-    if (text !== '' || last) this.#emit(this.#field, text, last);
-    if (last) {
-      this.#field = undefined;
-      this.#text = undefined;
-    }
+    this.#field?.flush(last);
+    if (last) this.#field = undefined;
   }
 }

@@ -1,5 +1,5 @@
 import { isPythonSpace } from '../util/python-text';
-import { MAX_HELD_WHITESPACE } from './field-stream-parser';
+import { MAX_HELD_WHITESPACE, type FieldEmitter } from './field-stream-parser';
 
 /**
  * The text of one field as the adapter reads it, built while it streams: leading whitespace is
@@ -43,5 +43,23 @@ export class FieldText {
     const out = this.#out;
     this.#out = '';
     return out;
+  }
+}
+
+/** The field a parser is streaming: its text, handed to the emitter under its name piece by piece. */
+export class OpenField extends FieldText {
+  readonly name: string;
+  readonly #emit: FieldEmitter;
+
+  constructor(name: string, emit: FieldEmitter) {
+    super();
+    this.name = name;
+    this.#emit = emit;
+  }
+
+  /** Hands over the text ready since the last call; `last` marks the field's final piece (which may be empty). */
+  flush(last: boolean): void {
+    const text = this.take();
+    if (text !== '' || last) this.#emit(this.name, text, last);
   }
 }

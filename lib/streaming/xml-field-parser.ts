@@ -1,5 +1,5 @@
 import type { FieldEmitter, FieldStreamParser } from './field-stream-parser';
-import { FieldText } from './field-text';
+import { OpenField } from './field-text';
 
 /** The five entities XML predefines; the adapter's parser knows no others. */
 const ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
@@ -19,9 +19,9 @@ export class XmlFieldParser implements FieldStreamParser {
   readonly #seen = new Set<string>();
   readonly #longestOpenTag: number;
   #held = '';
-  #field: string | undefined;
+  /** The wanted field being streamed, if any. */
+  #field: OpenField | undefined;
   #closeTag = '';
-  #text: FieldText | undefined;
 
   constructor(wanted: ReadonlySet<string>, emit: FieldEmitter) {
     this.#wanted = wanted;
@@ -38,8 +38,8 @@ export class XmlFieldParser implements FieldStreamParser {
 
   finish(): void {
     if (this.#field !== undefined) {
-      this.#text?.add(decodeReferences(this.#held));
-      this.#text?.dropHeldWhitespace();
+      this.#field.add(decodeReferences(this.#held));
+      this.#field.dropHeldWhitespace();
       this.#flush(true);
     }
     this.#held = '';
@@ -54,9 +54,8 @@ export class XmlFieldParser implements FieldStreamParser {
         const tag = `<${name}>`;
         if (rest.startsWith(tag)) {
           this.#seen.add(name);
-          this.#field = name;
+          this.#field = new OpenField(name, this.#emit);
           this.#closeTag = `</${name}>`;
-          this.#text = new FieldText();
           return text.slice(lt + tag.length);
         }
       }
@@ -73,8 +72,8 @@ export class XmlFieldParser implements FieldStreamParser {
   #inside(text: string): string {
     const close = text.indexOf(this.#closeTag);
     if (close !== -1) {
-      this.#text?.add(decodeReferences(text.slice(0, close)));
-      this.#text?.dropHeldWhitespace();
+      this.#field?.add(decodeReferences(text.slice(0, close)));
+      this.#field?.dropHeldWhitespace();
       this.#flush(true);
       return text.slice(close + this.#closeTag.length);
     }
@@ -83,19 +82,14 @@ export class XmlFieldParser implements FieldStreamParser {
     // A reference cut by the piece's end waits for the rest of it.
     const amp = text.lastIndexOf('&');
     if (amp !== -1 && amp >= text.length - LONGEST_REFERENCE && !text.includes(';', amp)) hold = Math.max(hold, text.length - amp);
-    this.#text?.add(decodeReferences(text.slice(0, text.length - hold)));
+    this.#field?.add(decodeReferences(text.slice(0, text.length - hold)));
     this.#held = text.slice(text.length - hold);
     return '';
   }
 
   #flush(last: boolean): void {
-    if (this.#field === undefined || this.#text === undefined) return;
-    const text = this.#text.take();
-    if (text !== '' || last) this.#emit(this.#field, text, last);
-    if (last) {
-      this.#field = undefined;
-      this.#text = undefined;
-    }
+    this.#field?.flush(last);
+    if (last) this.#field = undefined;
   }
 }
 
