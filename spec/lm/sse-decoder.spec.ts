@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { SseDecoder, type SseEvent } from '../../lib/lm/sse-decoder';
 import { assertProperty } from '../helpers/property-check';
+import { cutAt } from '../helpers/stream-pieces';
 
 const tooLarge = (): Error => new RangeError('too large');
 
@@ -10,19 +11,6 @@ function decode(chunks: string[], maxEventChars = 1_000_000): SseEvent[] {
   for (const chunk of chunks) decoder.push(chunk, events);
   decoder.end(events);
   return events;
-}
-
-/** `text` cut at the given positions. */
-function split(text: string, cuts: number[]): string[] {
-  const points = [...new Set(cuts.map((cut) => cut % (text.length + 1)))].sort((a, b) => a - b);
-  const pieces: string[] = [];
-  let from = 0;
-  for (const point of points) {
-    pieces.push(text.slice(from, point));
-    from = point;
-  }
-  pieces.push(text.slice(from));
-  return pieces;
 }
 
 describe('SseDecoder', () => {
@@ -58,7 +46,7 @@ describe('SseDecoder', () => {
     const stream = fc.array(fc.tuple(field, lineEnd), { maxLength: 30 }).map((lines) => lines.map(([line, end]) => line + end).join(''));
     assertProperty(
       fc.property(stream, fc.array(fc.nat(), { maxLength: 12 }), (text, cuts) => {
-        expect(decode(split(text, cuts))).toEqual(decode([text]));
+        expect(decode(cutAt(text, cuts))).toEqual(decode([text]));
       }),
       300,
     );

@@ -2,27 +2,9 @@ import fc from 'fast-check';
 import { ChatSections } from '../../lib/adapters/chat-sections';
 import { ChatFieldParser } from '../../lib/streaming/chat-field-parser';
 import { assertProperty } from '../helpers/property-check';
+import { type Emitted, cutAt, joinedTexts, streamFields } from '../helpers/stream-pieces';
 
-interface Emitted {
-  field: string;
-  text: string;
-  isLast: boolean;
-}
-
-function parse(pieces: string[], wanted: string[]): Emitted[] {
-  const out: Emitted[] = [];
-  const parser = new ChatFieldParser(new Set(wanted), (field, text, isLast) => out.push({ field, text, isLast }));
-  for (const piece of pieces) parser.push(piece);
-  parser.finish();
-  return out;
-}
-
-/** Per field: the joined text, and whether exactly its final piece is marked last. */
-function joined(out: Emitted[]): Record<string, string> {
-  const texts: Record<string, string> = {};
-  for (const { field, text } of out) texts[field] = (texts[field] ?? '') + text;
-  return texts;
-}
+const parse = (pieces: string[], wanted: string[]): Emitted[] => streamFields(ChatFieldParser, pieces, wanted);
 
 function lastFlagsAreRight(out: Emitted[]): boolean {
   const fields = [...new Set(out.map((item) => item.field))];
@@ -42,18 +24,6 @@ function expected(reply: string, wanted: string[]): Record<string, string> {
   return texts;
 }
 
-function cut(text: string, cuts: number[]): string[] {
-  const points = [...new Set(cuts.map((point) => point % (text.length + 1)))].sort((a, b) => a - b);
-  const pieces: string[] = [];
-  let from = 0;
-  for (const point of points) {
-    pieces.push(text.slice(from, point));
-    from = point;
-  }
-  pieces.push(text.slice(from));
-  return pieces;
-}
-
 const REPLY = '[[ ## reasoning ## ]]\nStep one.\nStep two.\n\n[[ ## answer ## ]]\nParis\n\n[[ ## completed ## ]]\n';
 
 describe('ChatFieldParser', () => {
@@ -68,7 +38,7 @@ describe('ChatFieldParser', () => {
   it('gives the same field texts for a marker split at every position', () => {
     for (let point = 0; point <= REPLY.length; point += 1) {
       const out = parse([REPLY.slice(0, point), REPLY.slice(point)], ['reasoning', 'answer']);
-      expect(joined(out)).toEqual({ reasoning: 'Step one.\nStep two.', answer: 'Paris' });
+      expect(joinedTexts(out)).toEqual({ reasoning: 'Step one.\nStep two.', answer: 'Paris' });
       expect(out.some((item) => /\[\[|##|\]\]/.test(item.text))).toBe(false);
       expect(lastFlagsAreRight(out)).toBe(true);
     }
@@ -76,7 +46,7 @@ describe('ChatFieldParser', () => {
 
   it('streams one character at a time without showing any marker text', () => {
     const out = parse([...REPLY], ['reasoning', 'answer']);
-    expect(joined(out)).toEqual({ reasoning: 'Step one.\nStep two.', answer: 'Paris' });
+    expect(joinedTexts(out)).toEqual({ reasoning: 'Step one.\nStep two.', answer: 'Paris' });
     expect(out.filter((item) => item.field === 'answer').map((item) => item.text)).toEqual(['P', 'a', 'r', 'i', 's', '']);
   });
 
@@ -87,8 +57,8 @@ describe('ChatFieldParser', () => {
 
   it('reads text after the marker on its line, and a marker only at a line start', () => {
     const reply = '[[ ## answer ## ]] Paris  \n  is [[ ## completed ## ]] here\n  [[ ## next ## ]]';
-    expect(joined(parse([reply], ['answer']))).toEqual(expected(reply, ['answer']));
-    expect(joined(parse([reply], ['answer'])).answer).toBe('Paris\n  is [[ ## completed ## ]] here');
+    expect(joinedTexts(parse([reply], ['answer']))).toEqual(expected(reply, ['answer']));
+    expect(joinedTexts(parse([reply], ['answer'])).answer).toBe('Paris\n  is [[ ## completed ## ]] here');
   });
 
   it('ends a field that never sees another marker when the reply ends', () => {
@@ -109,8 +79,8 @@ describe('ChatFieldParser', () => {
       .map(([prefix, sections]) => prefix + sections.map(([indent, marker, body]) => `\n${indent}${marker}${body}`).join(''));
     assertProperty(
       fc.property(reply, fc.array(fc.nat(), { maxLength: 10 }), (whole, cuts) => {
-        const out = parse(cut(whole, cuts), ['answer', 'reasoning']);
-        expect(joined(out)).toEqual(expected(whole, ['answer', 'reasoning']));
+        const out = parse(cutAt(whole, cuts), ['answer', 'reasoning']);
+        expect(joinedTexts(out)).toEqual(expected(whole, ['answer', 'reasoning']));
         expect(lastFlagsAreRight(out)).toBe(true);
       }),
       500,

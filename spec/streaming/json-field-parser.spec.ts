@@ -1,38 +1,9 @@
 import fc from 'fast-check';
 import { JsonFieldParser } from '../../lib/streaming/json-field-parser';
 import { assertProperty } from '../helpers/property-check';
+import { type Emitted, cutAt, joinedTexts, streamFields } from '../helpers/stream-pieces';
 
-interface Emitted {
-  field: string;
-  text: string;
-  isLast: boolean;
-}
-
-function parse(pieces: string[], wanted: string[]): Emitted[] {
-  const out: Emitted[] = [];
-  const parser = new JsonFieldParser(new Set(wanted), (field, text, isLast) => out.push({ field, text, isLast }));
-  for (const piece of pieces) parser.push(piece);
-  parser.finish();
-  return out;
-}
-
-function joined(out: Emitted[]): Record<string, string> {
-  const texts: Record<string, string> = {};
-  for (const { field, text } of out) texts[field] = (texts[field] ?? '') + text;
-  return texts;
-}
-
-function cut(text: string, cuts: number[]): string[] {
-  const points = [...new Set(cuts.map((point) => point % (text.length + 1)))].sort((a, b) => a - b);
-  const pieces: string[] = [];
-  let from = 0;
-  for (const point of points) {
-    pieces.push(text.slice(from, point));
-    from = point;
-  }
-  pieces.push(text.slice(from));
-  return pieces;
-}
+const parse = (pieces: string[], wanted: string[]): Emitted[] => streamFields(JsonFieldParser, pieces, wanted);
 
 const REPLY = '```json\n{\n  "reasoning": "Say \\"hi\\"\\n\\u00e9t\\u00e9",\n  "answer": 42,\n  "tags": ["a", "}"]\n}\n```';
 
@@ -48,7 +19,7 @@ describe('JsonFieldParser', () => {
   it('gives the same texts for a key, escape or value split at every position', () => {
     for (let point = 0; point <= REPLY.length; point += 1) {
       const out = parse([REPLY.slice(0, point), REPLY.slice(point)], ['reasoning', 'answer', 'tags']);
-      expect(joined(out)).toEqual({ reasoning: 'Say "hi"\nété', answer: '42', tags: '["a", "}"]' });
+      expect(joinedTexts(out)).toEqual({ reasoning: 'Say "hi"\nété', answer: '42', tags: '["a", "}"]' });
       for (const field of ['reasoning', 'answer', 'tags']) {
         const items = out.filter((item) => item.field === field);
         expect(items.findIndex((item) => item.isLast)).toBe(items.length - 1);
@@ -72,7 +43,7 @@ describe('JsonFieldParser', () => {
   });
 
   it('streams a field once, and nothing after the object closes', () => {
-    expect(joined(parse(['{"answer": "a", "answer": "b"} {"answer": "c"}'], ['answer']))).toEqual({ answer: 'a' });
+    expect(joinedTexts(parse(['{"answer": "a", "answer": "b"} {"answer": "c"}'], ['answer']))).toEqual({ answer: 'a' });
   });
 
   it('joins each string field up to its value, and other values up to their JSON, however the reply is cut', () => {
@@ -87,7 +58,7 @@ describe('JsonFieldParser', () => {
     assertProperty(
       fc.property(reply, fc.constantFrom(0, 2), fc.constantFrom('', '```json\n'), fc.array(fc.nat(), { maxLength: 10 }), (object, indent, fence, cuts) => {
         const text = fence + JSON.stringify(object, null, indent);
-        const texts = joined(parse(cut(text, cuts), ['answer', 'reasoning']));
+        const texts = joinedTexts(parse(cutAt(text, cuts), ['answer', 'reasoning']));
         expect(texts.reasoning).toBe(object.reasoning);
         if (typeof object.answer === 'string') expect(texts.answer).toBe(object.answer);
         else expect(JSON.parse(texts.answer)).toEqual(object.answer);

@@ -6,26 +6,9 @@ import { Prediction } from '../../lib/primitives/prediction';
 import { configure, resetSettings } from '../../lib/settings/settings';
 import { StreamChunk } from '../../lib/streaming/stream-chunk';
 import { streamify } from '../../lib/streaming/streamify';
+import { type Emitted, joinedTexts, streamFields } from '../helpers/stream-pieces';
 
-interface Emitted {
-  field: string;
-  text: string;
-  isLast: boolean;
-}
-
-function parse(pieces: string[], wanted: string[]): Emitted[] {
-  const out: Emitted[] = [];
-  const parser = new XmlFieldParser(new Set(wanted), (field, text, isLast) => out.push({ field, text, isLast }));
-  for (const piece of pieces) parser.push(piece);
-  parser.finish();
-  return out;
-}
-
-function joined(out: Emitted[]): Record<string, string> {
-  const texts: Record<string, string> = {};
-  for (const { field, text } of out) texts[field] = (texts[field] ?? '') + text;
-  return texts;
-}
+const parse = (pieces: string[], wanted: string[]): Emitted[] => streamFields(XmlFieldParser, pieces, wanted);
 
 const REPLY = 'Sure.\n<reasoning>\n a < b, so </reason> is text\n</reasoning>\n<answer>Paris</answer>';
 
@@ -42,22 +25,22 @@ describe('XmlFieldParser', () => {
   it('gives the same texts for a tag split at every position', () => {
     for (let point = 0; point <= REPLY.length; point += 1) {
       const out = parse([REPLY.slice(0, point), REPLY.slice(point)], ['reasoning', 'answer']);
-      expect(joined(out)).toEqual({ reasoning: 'a < b, so </reason> is text', answer: 'Paris' });
+      expect(joinedTexts(out)).toEqual({ reasoning: 'a < b, so </reason> is text', answer: 'Paris' });
       expect(out.some((item) => /<\/?(answer|reasoning)>/.test(item.text))).toBe(false);
     }
   });
 
   it('ends an unclosed field with the reply', () => {
-    expect(joined(parse(['<answer>Par', 'is'], ['answer']))).toEqual({ answer: 'Paris' });
+    expect(joinedTexts(parse(['<answer>Par', 'is'], ['answer']))).toEqual({ answer: 'Paris' });
   });
 
   it('streams references decoded, as the parsed field holds them, however the reply is cut', () => {
     const reply = '<answer>Tom &amp; Jerry &lt;3 &#233;t&#xE9; &bogus; a & b</answer>';
     const expected = 'Tom & Jerry <3 été &bogus; a & b';
     for (let point = 0; point <= reply.length; point += 1) {
-      expect(joined(parse([reply.slice(0, point), reply.slice(point)], ['answer']))).toEqual({ answer: expected });
+      expect(joinedTexts(parse([reply.slice(0, point), reply.slice(point)], ['answer']))).toEqual({ answer: expected });
     }
-    expect(joined(parse([...reply], ['answer']))).toEqual({ answer: expected });
+    expect(joinedTexts(parse([...reply], ['answer']))).toEqual({ answer: expected });
   });
 
   it('is chosen for the XMLAdapter, whose replies stream decoded like its parse', async () => {
