@@ -1,6 +1,7 @@
 import { isPythonSpace } from '../util/python-text';
 import { MAX_NESTING_DEPTH } from '../util/nesting-depth';
 import { mayBeStrictJson } from './strict-json-check';
+import { readStrictFlatObject } from './strict-flat-object';
 import { PythonNumberText, pythonFloatText, pythonIntText } from '../util/python-number-text';
 
 /**
@@ -22,6 +23,8 @@ export type RepairJsonResult = { readonly ok: true; readonly value: unknown } | 
 export interface RepairJsonOptions {
   /** Numbers come back as `PythonNumberText` (Python's `str()` of the number), for `str` fields. */
   readonly numberText?: boolean;
+  /** Objects of plain scalar members are read by `JSON.parse` (default true); false only to compare both readings. */
+  readonly strictFlatObjects?: boolean;
 }
 
 /** json_repair's result when the text holds nothing JSON-like. */
@@ -184,6 +187,8 @@ class RepairReader {
   constructor(
     private readonly text: string,
     private readonly numberText: boolean,
+    /** Plain objects read natively: never with numberText, whose numbers must keep their text. */
+    private readonly strictFlatObjects: boolean,
   ) {}
 
   /**
@@ -374,12 +379,18 @@ class RepairReader {
   /** After `{`: members until `}` (or the end), repairing missing quotes, colons, commas and values. */
   private readObject(depth: number): Record<string, unknown> {
     this.checkDepth(depth);
-    const object: Record<string, unknown> = {};
+    let object: Record<string, unknown> = {};
     const start = this.#index;
     const topLevel = this.#contexts.length === 0;
     let members = false;
+    const strict = this.strictFlatObjects ? readStrictFlatObject(this.text, start - 1) : undefined;
+    if (strict !== undefined) {
+      object = strict.object;
+      members = true;
+      this.#index = strict.end - 1;
+    }
     // `code()` is NaN past the end, which equals nothing.
-    while (this.#index < this.text.length && this.code() !== 0x7d) {
+    while (strict === undefined && this.#index < this.text.length && this.code() !== 0x7d) {
       this.skipSpace();
       if (this.code() === 0x3a) this.#index += 1;
       const key = this.readKey();
@@ -948,7 +959,7 @@ export function repairJson(text: string, options: RepairJsonOptions = {}): Repai
     }
   }
   try {
-    return { ok: true, value: new RepairReader(text, numberText).readAll() };
+    return { ok: true, value: new RepairReader(text, numberText, !numberText && options.strictFlatObjects !== false).readAll() };
   } catch (error) {
     if (error instanceof NestingTooDeep) return TOO_DEEP;
     throw error;
