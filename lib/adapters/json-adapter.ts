@@ -9,7 +9,7 @@ import { pythonJsonForType } from './format-field-value';
 import { coerceOutputField, completeOutputs, emptyResponseError } from './output-fields';
 import { fieldPlaceholder, typeInfo } from './output-hint';
 import { pythonStr } from './python-str';
-import { repairJson } from './repair-json';
+import { repairJson, repairJsonFrom } from './repair-json';
 import { pythonStrip } from '../util/python-text';
 import { JSON_OBJECT_FORMAT, structuredOutputFormat } from './structured-output-format';
 import { hasValue, TemplateAdapter } from './template-adapter';
@@ -69,8 +69,8 @@ type ReadObject = { readonly object: Record<string, unknown>; readonly source: s
 
 /** The reply read as DSPy reads it: `json_repair` on the whole text, else on its first balanced `{…}`; `tooDeep` when nesting was refused. */
 function readObject(text: string): ReadObject {
-  const whole = repairJson(text);
-  if (whole.ok && isJsonObject(whole.value)) return { object: whole.value, source: text };
+  const { result: whole, start } = repairJsonFrom(text);
+  if (whole.ok && isJsonObject(whole.value)) return { object: whole.value, source: start === 0 ? text : text.slice(start) };
   const embedded = firstBalancedObject(text);
   const parsed = embedded === undefined ? undefined : repairJson(embedded);
   if (embedded !== undefined && parsed !== undefined && parsed.ok && isJsonObject(parsed.value)) return { object: parsed.value, source: embedded };

@@ -1,7 +1,7 @@
 import { isPythonSpace } from '../util/python-text';
 import { MAX_NESTING_DEPTH } from '../util/nesting-depth';
 import { mayBeStrictJson } from './strict-json-check';
-import { readStrictFlatObject } from './strict-flat-object';
+import { PlainJsonReader } from './plain-json-reader';
 import { PythonNumberText, pythonFloatText, pythonIntText } from '../util/python-number-text';
 
 /**
@@ -23,8 +23,8 @@ export type RepairJsonResult = { readonly ok: true; readonly value: unknown } | 
 export interface RepairJsonOptions {
   /** Numbers come back as `PythonNumberText` (Python's `str()` of the number), for `str` fields. */
   readonly numberText?: boolean;
-  /** Objects of plain scalar members are read by `JSON.parse` (default true); false only to compare both readings. */
-  readonly strictFlatObjects?: boolean;
+  /** Plain JSON objects go to `PlainJsonReader` first (default true); false only to compare both readings. */
+  readonly plainObjects?: boolean;
 }
 
 /** json_repair's result when the text holds nothing JSON-like. */
@@ -183,12 +183,15 @@ class RepairReader {
   readonly #nextCache: ({ from: number; at: number } | undefined)[] = [undefined, undefined, undefined, undefined];
   #bracketCache: { code: number; from: number; end: number; count: number } | undefined;
   readonly #recentTexts: (string | undefined)[] = [];
+  /** Where the latest top-level value started. */
+  #topStart = 0;
+  /** After `readAll`: where the text of its value starts. */
+  valueStart = 0;
 
   constructor(
     private readonly text: string,
     private readonly numberText: boolean,
-    /** Plain objects read natively: never with numberText, whose numbers must keep their text. */
-    private readonly strictFlatObjects: boolean,
+    private readonly plain: PlainJsonReader | undefined,
   ) {}
 
   /**
@@ -297,23 +300,31 @@ class RepairReader {
     else this.#arrays += step;
   }
 
-  /** json_repair's top level: the first value, then any further values (a list of them, or the latest of repeated objects). */
+  /**
+   * json_repair's top level: the first value, then any further values (a list of them, or the
+   * latest of repeated objects). `valueStart` is then where the result's text starts: the last
+   * of repeated objects is read the same from there (nothing before it counts).
+   */
   readAll(): unknown {
     let value = this.readTopValue();
-    if (this.#index >= this.text.length) return value;
-    const values = [value];
-    while (this.#index < this.text.length) {
-      const commaSeparated = this.topValueIsCommaSeparated();
-      const next = this.readTopValue();
-      if (!isTruthy(next)) {
-        this.#index += 1;
-        continue;
+    let firstStart = this.#topStart;
+    if (this.#index < this.text.length) {
+      const values = [value];
+      while (this.#index < this.text.length) {
+        const commaSeparated = this.topValueIsCommaSeparated();
+        const next = this.readTopValue();
+        if (!isTruthy(next)) {
+          this.#index += 1;
+          continue;
+        }
+        const last = values[values.length - 1];
+        if ((!commaSeparated && isSameShape(last, next)) || !isTruthy(last)) values.pop();
+        if (values.length === 0) firstStart = this.#topStart;
+        values.push(next);
       }
-      const last = values[values.length - 1];
-      if ((!commaSeparated && isSameShape(last, next)) || !isTruthy(last)) values.pop();
-      values.push(next);
+      value = values.length === 1 ? values[0] : values;
     }
-    value = values.length === 1 ? values[0] : values;
+    this.valueStart = firstStart;
     return value;
   }
 
@@ -341,6 +352,7 @@ class RepairReader {
         position = TOP_LEVEL_START.lastIndex - 1;
       }
       this.#index = position;
+      this.#topStart = position;
       const code = this.text.charCodeAt(position);
       if (code === 0x7b || code === 0x5b) return this.readValue(0);
       this.skipComment();
@@ -355,7 +367,7 @@ class RepairReader {
       const code = this.text.charCodeAt(this.#index);
       if (code === 0x7b) {
         this.#index += 1;
-        return this.readObject(depth + 1);
+        return this.readObject(depth + 1, true);
       }
       if (code === 0x5b) {
         this.#index += 1;
@@ -377,20 +389,20 @@ class RepairReader {
   }
 
   /** After `{`: members until `}` (or the end), repairing missing quotes, colons, commas and values. */
-  private readObject(depth: number): Record<string, unknown> {
+  private readObject(depth: number, opened = false): Record<string, unknown> {
     this.checkDepth(depth);
     let object: Record<string, unknown> = {};
     const start = this.#index;
     const topLevel = this.#contexts.length === 0;
     let members = false;
-    const strict = this.strictFlatObjects ? readStrictFlatObject(this.text, start - 1) : undefined;
-    if (strict !== undefined) {
-      object = strict.object;
+    const plain = opened ? this.plain?.readObject(start - 1, depth) : undefined;
+    if (plain !== undefined) {
+      object = plain.object;
       members = true;
-      this.#index = strict.end - 1;
+      this.#index = plain.end - 1;
     }
     // `code()` is NaN past the end, which equals nothing.
-    while (strict === undefined && this.#index < this.text.length && this.code() !== 0x7d) {
+    while (plain === undefined && this.#index < this.text.length && this.code() !== 0x7d) {
       this.skipSpace();
       if (this.code() === 0x3a) this.#index += 1;
       const key = this.readKey();
@@ -950,18 +962,28 @@ class RepairReader {
  * @returns the value (`NOTHING_FOUND`, an empty string, when nothing JSON-like was found), or `tooDeep`.
  */
 export function repairJson(text: string, options: RepairJsonOptions = {}): RepairJsonResult {
+  return repairJsonFrom(text, options).result;
+}
+
+/**
+ * `repairJson`, and where the text of its value starts: `text.slice(start)` reads to the same
+ * value (in any mode). A reply repeating an object 70,000 times is read as its last one, so a
+ * second reading (`numberText`) needs only that object's text, not the whole reply.
+ */
+export function repairJsonFrom(text: string, options: RepairJsonOptions = {}): { readonly result: RepairJsonResult; readonly start: number } {
   const numberText = options.numberText === true;
   if (!numberText && mayBeStrictJson(text)) {
     try {
-      return { ok: true, value: JSON.parse(text) };
+      return { result: { ok: true, value: JSON.parse(text) }, start: 0 };
     } catch {
       // Not strict JSON: repair it.
     }
   }
+  const reader = new RepairReader(text, numberText, options.plainObjects === false ? undefined : new PlainJsonReader(text, numberText));
   try {
-    return { ok: true, value: new RepairReader(text, numberText, !numberText && options.strictFlatObjects !== false).readAll() };
+    return { result: { ok: true, value: reader.readAll() }, start: reader.valueStart };
   } catch (error) {
-    if (error instanceof NestingTooDeep) return TOO_DEEP;
+    if (error instanceof NestingTooDeep) return { result: TOO_DEEP, start: 0 };
     throw error;
   }
 }
