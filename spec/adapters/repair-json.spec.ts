@@ -1,4 +1,7 @@
-import { repairJson } from '../../lib/adapters/repair-json';
+import fc from 'fast-check';
+import { inspect } from 'node:util';
+import { repairJson, repairJsonFrom } from '../../lib/adapters/repair-json';
+import { assertProperty } from '../helpers/property-check';
 
 /**
  * Golden cases: what DSPy's `json_repair.loads` (0.61) returns for each input, taken from
@@ -163,5 +166,41 @@ describe('repairJson on long and repetitive replies', () => {
   it('reads strict JSON strictly when only JSON whitespace follows it', () => {
     // `\/` is `/` in strict JSON; the lenient reader would keep the backslash.
     expect(repairJson('{"a": "x\\/y", "b": [1E2, true, null]}\n\t ')).toEqual({ ok: true, value: { a: 'x/y', b: [100, true, null] } });
+  });
+});
+
+describe('repairJsonFrom', () => {
+  it('says where the value starts: the text read from there gives the same value', () => {
+    const piece = fc.constantFrom(
+      '{"a": 1}',
+      '{"a": 2}',
+      "{'a': 3}",
+      '{"b": [1.5]}',
+      '[1, 2]',
+      'text',
+      ', ',
+      ' ',
+      '{"a": ',
+      '}',
+      ']',
+      '# c\n',
+      '{a: 1}',
+      '""',
+      '{}',
+    );
+    assertProperty(
+      fc.property(fc.array(piece, { maxLength: 8 }), fc.boolean(), (pieces, numberText) => {
+        const text = pieces.join('');
+        const { result, start } = repairJsonFrom(text, { numberText });
+        expect(result).toEqual(repairJson(text, { numberText }));
+        expect(inspect(repairJson(text.slice(start), { numberText }), { depth: null })).toBe(inspect(result, { depth: null }));
+      }),
+      3000,
+    );
+  });
+
+  it('points at the last of repeated objects', () => {
+    const text = '{"a": 1} {"a": 2} {"a": 3}';
+    expect(repairJsonFrom(text)).toEqual({ result: { ok: true, value: { a: 3 } }, start: text.lastIndexOf('{') });
   });
 });
