@@ -91,6 +91,13 @@ function replyAttacks(): [string, string, string][] {
     ['1 MB of "/*"', 'question -> answer', fill('/*')],
     ['1 MB of "(" in a value', 'question -> answer: list[Any]', `{"answer": ${fill('(')}`],
     ['repeated objects', 'question -> answer', fill('{"answer": 1} ')],
+    // Repeated objects of other shapes: each one is read, as json_repair keeps the latest.
+    ['repeated objects holding a list', 'question -> answer', fill('{"answer": [1]} ')],
+    ['repeated nested objects', 'question -> answer', fill('{"a": {"b": 1}} ')],
+    ['repeated objects with exponents', 'question -> answer: float', fill('{"answer": 1.5e3} ')],
+    ['repeated single-quoted objects', 'question -> answer', fill("{'answer': 1} ")],
+    ['repeated objects with bare keys', 'question -> answer', fill('{answer: 1} ')],
+    ['one object repeating its member', 'question -> answer', fill('{"answer": 1, ')],
     ['1 MB tuple without brackets', 'question -> answer: list[int]', `${header('answer')}${fill('1, ')}1`],
     ['1 MB hex literal', 'question -> answer: int', `${header('answer')}0x${fill('F')}`],
   ];
