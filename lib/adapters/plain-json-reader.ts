@@ -11,10 +11,13 @@ import { PythonNumberText, pythonFloatText, pythonIntText } from '../util/python
  *
  * Plain JSON here: strict JSON whose strings have no escapes (nor curly quotes, which the lenient
  * reader treats as quotes), whose numbers are short with no `+` exponent, with no empty object,
- * array or list item `""` (the lenient reader drops some of those) and no repeated key.
+ * array or list item `""` (the lenient reader drops some of those) and no repeated key; and two
+ * things LMs write that read just as plainly: strings in single quotes (`{'answer': 'Paris'}`,
+ * with no `"` inside) and bare keys (`{answer: 4}`).
  */
 
 const QUOTE = 0x22;
+const APOSTROPHE = 0x27;
 const BACKSLASH = 0x5c;
 const COLON = 0x3a;
 const COMMA = 0x2c;
@@ -39,6 +42,24 @@ function isJsonSpace(code: number): boolean {
 
 function isDigit(code: number): boolean {
   return code >= 0x30 && code <= 0x39;
+}
+
+function isNumberStart(code: number): boolean {
+  return isDigit(code) || code === 0x2d;
+}
+
+function isSpaceOrQuote(code: number): boolean {
+  return isJsonSpace(code) || code === QUOTE || code === APOSTROPHE;
+}
+
+/** `{`, `}`, `[`, `]`, `:` or `,`. */
+function isStructural(code: number): boolean {
+  return code === OPEN_BRACE || code === CLOSE_BRACE || code === OPEN_BRACKET || code === CLOSE_BRACKET || code === COLON || code === COMMA;
+}
+
+function isKeyCharacter(code: number): boolean {
+  const lower = code | 0x20;
+  return (lower >= 0x61 && lower <= 0x7a) || isDigit(code) || code === 0x5f;
 }
 
 /** A plain object read at a `{`: the object and the position after its `}`. */
@@ -83,8 +104,8 @@ export class PlainJsonReader {
     return { object, end: this.#at };
   }
 
-  private code(): number {
-    return this.#at < this.#limit ? this.text.charCodeAt(this.#at) : -1;
+  private code(position = this.#at): number {
+    return position < this.#limit ? this.text.charCodeAt(position) : -1;
   }
 
   private skipSpace(): number {
@@ -97,14 +118,19 @@ export class PlainJsonReader {
     if (depth > MAX_NESTING_DEPTH) return DECLINED;
     const object: Record<string, unknown> = {};
     for (;;) {
-      if (this.skipSpace() !== QUOTE) return DECLINED;
+      this.skipSpace();
       const key = this.key();
       if (key === DECLINED || Object.hasOwn(object, key)) return DECLINED;
       if (this.skipSpace() !== COLON) return DECLINED;
       this.#at += 1;
       this.skipSpace();
+      const valueStart = this.#at;
       const value = this.value(depth);
       if (value === DECLINED) return DECLINED;
+      // The lenient reader reads `1,a: 2` in an object as one bare text (a number run takes
+      // commas there); only a space or a quote after the comma keeps the number a number.
+      if (this.text.charCodeAt(this.#at) === COMMA && isNumberStart(this.text.charCodeAt(valueStart)) && !isSpaceOrQuote(this.code(this.#at + 1)))
+        return DECLINED;
       // defineProperty keeps a "__proto__" key an own property, as JSON.parse does.
       if (key === '__proto__') Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
       else object[key] = value;
@@ -112,6 +138,9 @@ export class PlainJsonReader {
       this.#at += 1;
       if (after === CLOSE_BRACE) return object;
       if (after !== COMMA) return DECLINED;
+      // Whether `'x',` closes at its quote, the lenient reader decides by the next `'` in the text,
+      // however far: a `'` opening the next key is the one case known to close.
+      if (this.text.charCodeAt(valueStart) === APOSTROPHE && this.skipSpace() !== APOSTROPHE) return DECLINED;
     }
   }
 
@@ -134,7 +163,7 @@ export class PlainJsonReader {
   /** The value at the current position, inside a container `depth` deep. */
   private value(depth: number): unknown {
     const code = this.code();
-    if (code === QUOTE) return this.string();
+    if (code === QUOTE || code === APOSTROPHE) return this.string();
     if (code === OPEN_BRACE) {
       this.#at += 1;
       return this.object(depth + 1);
@@ -149,22 +178,27 @@ export class PlainJsonReader {
     return this.number();
   }
 
-  /** At a `"`: the text up to the next `"`. */
+  /** At a `"` or `'`: the text up to the same quote. */
   private string(): string | typeof DECLINED {
     const start = this.#at + 1;
-    const end = this.stringEnd(start);
+    const end = this.stringEnd(start, this.text.charCodeAt(this.#at));
     return end === -1 ? DECLINED : this.text.slice(start, end);
   }
 
-  /** The position of the closing `"` of a string with no escape, control character or curly quote, or -1; moves past it. */
-  private stringEnd(start: number): number {
+  /**
+   * The position of the quote `close` that ends a string with no escape, control character or
+   * curly quote in it, or -1; moves past it. A `'…'` string holds no `"` or JSON punctuation
+   * either: where a single quote closes, the lenient reader decides by what follows it.
+   */
+  private stringEnd(start: number, close: number): number {
     for (let position = start; position < this.#limit; position += 1) {
       const code = this.text.charCodeAt(position);
-      if (code === QUOTE) {
+      if (code === close) {
         this.#at = position + 1;
         return position;
       }
-      if (code === BACKSLASH || code < 0x20 || code === LEFT_QUOTE || code === RIGHT_QUOTE) {
+      // (A `"` here is inside a `'…'` string: the other quote is left to the lenient reader there.)
+      if (code === QUOTE || code === BACKSLASH || code < 0x20 || code === LEFT_QUOTE || code === RIGHT_QUOTE || (close === APOSTROPHE && isStructural(code))) {
         this.#at = position;
         return -1;
       }
@@ -173,13 +207,27 @@ export class PlainJsonReader {
     return -1;
   }
 
+  /** A bare key, `answer: 1`: ASCII letters, digits and `_`, starting with a letter; -1 when none. */
+  private bareKeyEnd(start: number): number {
+    let position = start;
+    while (position < this.#limit && isKeyCharacter(this.text.charCodeAt(position))) position += 1;
+    // The lenient reader skips a leading `_` or digit-less junk before a bare key: those are its to read.
+    const first = this.text.charCodeAt(start) | 0x20;
+    if (position === start || first < 0x61 || first > 0x7a) return -1;
+    this.#at = position;
+    return position;
+  }
+
   /**
-   * A key: a string, the very string of a recent key with the same text. A fresh string used as a
-   * property name is hashed and looked up each time; a reply repeats its few keys thousands of times.
+   * A key, quoted with `"` or `'` or bare: the very string of a recent key with the same text. A
+   * fresh string used as a property name is hashed and looked up each time; a reply repeats its
+   * few keys thousands of times.
    */
   private key(): string | typeof DECLINED {
-    const start = this.#at + 1;
-    const end = this.stringEnd(start);
+    const open = this.code();
+    const quoted = open === QUOTE || open === APOSTROPHE;
+    const start = quoted ? this.#at + 1 : this.#at;
+    const end = quoted ? this.stringEnd(start, open) : this.bareKeyEnd(start);
     if (end === -1) return DECLINED;
     const length = end - start;
     if (length > RECENT_KEY_MAX) return this.text.slice(start, end);

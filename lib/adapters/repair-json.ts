@@ -778,7 +778,8 @@ class RepairReader {
       }
       this.#index += 1;
     }
-    const value = rstrip(this.text.slice(start, this.#index));
+    // A key is shared with the same recent key: a reply repeats its few keys thousands of times.
+    const value = rstrip(context === 'key' ? this.textBetween(start, this.#index) : this.text.slice(start, this.#index));
     if (context === 'key' && this.#index < this.text.length && isPythonSpace(this.text.charCodeAt(this.#index))) {
       this.skipSpace();
       if (this.char() !== ':' && this.char() !== ',') return '';
