@@ -77,22 +77,22 @@ export function unionOf(members: readonly FieldType[]): FieldType {
 
 /**
  * A union's distinct members, in first-seen order. A one-value `Literal` (the common member of a
- * long union) is keyed by its value, which a `Map` tells apart as `literalKey` does (`'1'`, `1`,
+ * long union) is keyed by its value, which a `Set` tells apart as `literalKey` does (`'1'`, `1`,
  * `True`); other members by `fieldTypeKey`, a string built per member.
  */
 class UnionMembers {
   readonly unique: FieldType[] = [];
-  readonly #literals = new Map<LiteralValue, true>();
+  readonly #literals = new Set<LiteralValue>();
   readonly #others = new Set<string>();
 
   add(member: FieldType): void {
+    // One hash operation per member: the set grows exactly when the member is new.
     if (member.kind === 'literal' && member.values.length === 1) {
-      if (this.#literals.has(member.values[0])) return;
-      this.#literals.set(member.values[0], true);
+      const size = this.#literals.size;
+      if (this.#literals.add(member.values[0]).size === size) return;
     } else {
-      const key = fieldTypeKey(member);
-      if (this.#others.has(key)) return;
-      this.#others.add(key);
+      const size = this.#others.size;
+      if (this.#others.add(fieldTypeKey(member)).size === size) return;
     }
     this.unique.push(member);
   }
@@ -331,8 +331,18 @@ export function parseFieldType(text: string, source = text, offset = 0): FieldTy
 /** Characters `repr()` escapes or picks its quotes by; a string without them is quoted as it is. */
 const REPR_SPECIAL = /['"\\\n\r\t]/;
 
+/** `REPR_SPECIAL.test(value)`; a short value (a union member's) is looped over, cheaper than a regex call. */
+function needsRepr(value: string): boolean {
+  if (value.length > 32) return REPR_SPECIAL.test(value);
+  for (let index = 0; index < value.length; index += 1) {
+    const code = value.charCodeAt(index);
+    if (code === 0x27 || code === 0x22 || code === 0x5c || code === 0x0a || code === 0x0d || code === 0x09) return true;
+  }
+  return false;
+}
+
 function literalName(value: LiteralValue): string {
-  if (typeof value === 'string') return REPR_SPECIAL.test(value) ? pythonStringRepr(value) : `'${value}'`;
+  if (typeof value === 'string') return needsRepr(value) ? pythonStringRepr(value) : `'${value}'`;
   if (value === null) return 'None';
   if (typeof value === 'boolean') return value ? 'True' : 'False';
   return String(value);

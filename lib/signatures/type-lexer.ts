@@ -8,6 +8,14 @@ export type TokenKind = 'name' | 'string' | 'number' | 'punct' | 'ellipsis' | 'e
 // Sticky patterns read a token where it starts, without copying the rest of the text.
 const NUMBER_TOKEN = /-?\d+(\.\d+)?([eE][-+]?\d+)?/y;
 const NAME_TOKEN = /[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*/y;
+// The names the parser looks up, by length: a token spelling one is compared in place and the
+// constant returned, not a fresh copy (16,000 union members would each copy and hash `Literal`).
+const NAMES_BY_LENGTH: (string[] | undefined)[] = [];
+for (const name of 'str int float bool Any None NoneType Image dspy.Image list List tuple Tuple set Set frozenset FrozenSet dict Dict Optional Union Literal True False'.split(
+  ' ',
+)) {
+  (NAMES_BY_LENGTH[name.length] ??= []).push(name);
+}
 const KNOWN_TYPE_NAMES = 'str, int, float, bool, Any, list[T], dict[str, T], set[T], tuple[T, ...], Literal[...], Optional[T], Union[...]';
 
 /** The whitespace Python's tokenizer skips inside brackets: space, tab, form feed and line breaks; other spaces are errors there. */
@@ -66,6 +74,10 @@ export class TypeLexer {
 
   /** The current token's text (a name or a number). */
   tokenText(): string {
+    const candidates = this.kind === 'name' ? NAMES_BY_LENGTH[this.end - this.start] : undefined;
+    if (candidates !== undefined) {
+      for (let index = 0; index < candidates.length; index += 1) if (this.text.startsWith(candidates[index], this.start)) return candidates[index];
+    }
     return this.text.slice(this.start, this.end);
   }
 

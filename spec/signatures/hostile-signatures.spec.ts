@@ -30,6 +30,21 @@ describe('Signature.parse with hostile text', () => {
     expect(signature.outputFields[0].annotation).toBe(`Literal["it's", 'say "hi"', 'both \\' and "', 'tab\\t', 'plain']`);
   });
 
+  it('quotes long Literal strings and ones with a line break or tab as repr() does', () => {
+    const long = 'x'.repeat(40);
+    const signature = Signature.parse(`question -> answer: Literal['${long}\\t', '${long}', 'a\\nb', 'c\rd', "e'f"]`);
+    expect(signature.outputFields[0].annotation).toBe(`Literal['${long}\\t', '${long}', 'a\\nb', 'c\\rd', "e'f"]`);
+  });
+
+  it('reads type names as spelled, a misspelling of the same length being unknown', () => {
+    for (const name of ['Literak', 'Unian', 'Optionol', 'lisT', 'Dicts', 'Non', 'NoneTyp', 'dspy.Imaga', 'Frozenset', 'Tru']) {
+      expect(() => Signature.parse(`question -> answer: ${name}`)).toThrow(`Unknown type name "${name}"`);
+    }
+    expect(Signature.parse("question -> answer: typing.Union[typing.Literal['a'], typing.List[int], dspy.Image]").outputFields[0].annotation).toBe(
+      "Union[Literal['a'], list[int], Image]",
+    );
+  });
+
   it('keeps 16,000 distinct union members', () => {
     const members = Array.from({ length: 16_000 }, (_, index) => `Literal[${index}]`);
     const signature = Signature.parse(`question -> answer: ${members.join(' | ')}`);
