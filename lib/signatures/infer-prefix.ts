@@ -25,9 +25,23 @@ function splitsBefore(previous: number, current: number, name: string, nextIndex
   return isAsciiLetter(previous) && isDecimal(current);
 }
 
+// What a word holds, gathered while it is scanned: an ASCII word is cased without another pass over it.
+const NON_ASCII = 1;
+const UPPER = 2;
+const LOWER = 4;
+const UPPER_AFTER_FIRST = 8;
+
+/** Lowercase ASCII letters, which never split after a letter: a long run is skipped in one native step. */
+const LOWER_RUN = /[a-z]*/y;
+
 /** A word as DSPy writes it in a prefix: kept when all capitals (an acronym), else capitalised. */
-function prefixWord(word: string): string {
-  return pythonIsUpper(word) ? word : pythonCapitalize(word);
+function prefixWord(word: string, cases: number): string {
+  if ((cases & NON_ASCII) !== 0) return pythonIsUpper(word) ? word : pythonCapitalize(word);
+  // ASCII: `isupper` is a capital and no lowercase letter; `capitalize` changes the rest only if it has a capital.
+  if ((cases & UPPER) !== 0 && (cases & LOWER) === 0) return word;
+  if ((cases & UPPER_AFTER_FIRST) !== 0) return pythonCapitalize(word);
+  const first = word.charCodeAt(0);
+  return first >= 97 && first <= 122 ? String.fromCharCode(first - 32) + word.slice(1) : word;
 }
 
 /**
@@ -38,24 +52,40 @@ function prefixWord(word: string): string {
 export function inferPrefix(name: string): string {
   const words: string[] = [];
   let start = 0;
+  let cases = 0;
   let previous = -1;
   for (let index = 0; index < name.length;) {
     let current = name.charCodeAt(index);
+    if (current >= 97 && current <= 122 && isAsciiLetter(previous)) {
+      LOWER_RUN.lastIndex = index;
+      LOWER_RUN.test(name);
+      index = LOWER_RUN.lastIndex;
+      previous = name.charCodeAt(index - 1);
+      cases |= LOWER;
+      continue;
+    }
     let width = 1;
     if (current >= 0xd800 && current <= 0xdbff) {
       current = name.codePointAt(index)!;
       width = current > 0xffff ? 2 : 1;
     }
     if (current === 0x5f) {
-      words.push(prefixWord(name.slice(start, index)));
+      words.push(prefixWord(name.slice(start, index), cases));
       start = index + 1;
-    } else if (index > 0 && splitsBefore(previous, current, name, index + width)) {
-      words.push(prefixWord(name.slice(start, index)));
-      start = index;
+      cases = 0;
+    } else {
+      if (index > 0 && splitsBefore(previous, current, name, index + width)) {
+        words.push(prefixWord(name.slice(start, index), cases));
+        start = index;
+        cases = 0;
+      }
+      if (current > 127) cases |= NON_ASCII;
+      else if (isAsciiUpper(current)) cases |= index > start ? UPPER | UPPER_AFTER_FIRST : UPPER;
+      else if (isAsciiLower(current)) cases |= LOWER;
     }
     previous = current;
     index += width;
   }
-  words.push(prefixWord(name.slice(start)));
+  words.push(prefixWord(name.slice(start), cases));
   return words.join(' ');
 }

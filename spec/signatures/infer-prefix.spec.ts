@@ -13,6 +13,11 @@ describe('inferPrefix', () => {
     ['text2number', 'Text 2 Number'],
     ['HTMLParser', 'HTML Parser'],
     ['a_Bc', 'A  Bc'],
+    ['aBcD_eFG', 'A Bc D E FG'],
+    ['xHTMLx', 'X HTM Lx'],
+    ['_1a', ' 1 A'],
+    ['ABC_abc_Abc_ABc', 'ABC Abc  Abc A Bc'],
+    ['9lives', '9 Lives'],
   ])('writes %p as %p', (name, prefix) => {
     expect(inferPrefix(name)).toBe(prefix);
   });
@@ -22,6 +27,13 @@ describe('inferPrefix', () => {
     expect(inferPrefix('ǆx')).toBe('ǅx');
     expect(inferPrefix('straßE')).toBe('Straße');
     expect(inferPrefix('ΑΣ')).toBe('ΑΣ');
+  });
+
+  it('capitalises a 1 MB name of lowercase letters, and lowercases the rest of a word after its first capital', () => {
+    const long = 'a'.repeat(1_000_000);
+    expect(inferPrefix(long)).toBe(`A${long.slice(1)}`);
+    expect(inferPrefix(`${long}Bc`)).toBe(`A${long.slice(1)} Bc`);
+    expect(inferPrefix(`Ab${'C'.repeat(5)}d`)).toBe(`Ab CCCC Cd`);
   });
 
   it("splits at Unicode decimal digits as Python's \\d does", () => {
