@@ -130,8 +130,33 @@ class LiteralReader {
       this.#index += 1;
       const next = this.peek();
       if (next === END || next === CLOSE_PAREN || next === CLOSE_BRACKET || next === CLOSE_BRACE) return;
-      items.push(this.readValueAt(next, depth));
+      const short = next >= 0x31 && next <= 0x39 ? this.readShortInteger() : -1;
+      items.push(short >= 0 ? short : this.readValueAt(next, depth));
     }
+  }
+
+  /**
+   * The usual item of a long tuple or list, `1` to `999999999999999`, read in one tight loop: up to
+   * 15 digits, the first not `0`, followed by no digit, letter, `_`, `.` or non-ASCII character.
+   * Those are exactly the texts the general path (`readNumber`) reads as that integer; anything
+   * else returns -1 with nothing consumed, and the general path reads (or refuses) it as before.
+   */
+  private readShortInteger(): number {
+    const text = this.text;
+    const start = this.#index;
+    let index = start;
+    let value = 0;
+    let code = codeAt(text, index);
+    if (code < 0x31 || code > 0x39) return -1;
+    do {
+      value = value * 10 + (code - 0x30);
+      index += 1;
+      code = codeAt(text, index);
+    } while (code >= 0x30 && code <= 0x39 && index - start < EXACT_DIGITS);
+    const lower = code | 0x20;
+    if ((code >= 0x30 && code <= 0x39) || (lower >= 0x61 && lower <= 0x7a) || code === 0x5f || code === DOT || code > 0x7f) return -1;
+    this.#index = index;
+    return value;
   }
 
   private readValue(depth: number): unknown {

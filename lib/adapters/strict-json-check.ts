@@ -15,8 +15,8 @@ function isJsonSpace(code: number): boolean {
  * False when `JSON.parse` would reject the text, or accept it nested deeper than the limit (its
  * cost grows sharply with depth): a character strict JSON never holds outside strings, a value
  * right after a string or a closed bracket (`"a" "b"`), text after the top-level container closes,
- * or too many open brackets. One scan counting brackets outside strings; a hostile reply usually
- * fails it within a few characters instead of a full pass.
+ * a comma or colon outside every bracket, or too many open brackets. One scan counting brackets
+ * outside strings; a hostile reply usually fails it within a few characters instead of a full pass.
  */
 export function mayBeStrictJson(text: string): boolean {
   let depth = 0;
@@ -45,6 +45,9 @@ export function mayBeStrictJson(text: string): boolean {
       depth -= 1;
       closed = depth === 0;
       separatorDue = true;
+    } else if (depth === 0 && (code === 0x2c || code === 0x3a)) {
+      // Outside every bracket: a Python tuple (`1, 2`) or prose, which would otherwise be scanned to its end.
+      return false;
     } else if (code >= 128 || JSON_OUTSIDE_STRINGS[code] === 0) {
       return false;
     }

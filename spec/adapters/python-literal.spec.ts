@@ -74,6 +74,24 @@ describe('parsePythonLiteral', () => {
     expect(parsePythonLiteral(`${'1, '.repeat(5_000)}${tail}`)).toEqual({ ok: false });
   });
 
+  it.each([
+    ['15 digits', '123456789012345', 123456789012345],
+    ['16 digits', '1234567890123456', 1234567890123456],
+    ['a float', '1.5', 1.5],
+    ['an exponent', '1e3', 1000],
+    ['underscores', '1_000', 1000],
+    ['a hex number', '0x1F', 31],
+    ['zero', '0', 0],
+    ['a sign', '-3', -3],
+  ])('reads %s after the first item of a tuple, as the first item', (_, item, expected) => {
+    expect(parsePythonLiteral(`1, ${item}, 2`)).toEqual({ ok: true, value: [1, expected, 2] });
+    expect(parsePythonLiteral(`[1,${item}]`)).toEqual({ ok: true, value: [1, expected] });
+  });
+
+  it.each(['12a', '1j', '1é', '1_', '1.x', '07', '1\u00a0'])('refuses an item %j after the first item of a tuple', (item) => {
+    expect(parsePythonLiteral(`1, ${JSON.parse(`"${item}"`)}`)).toEqual({ ok: false });
+  });
+
   it('refuses nesting past the limit as too deep', () => {
     expect(parsePythonLiteral(`${'['.repeat(200)}${']'.repeat(200)}`)).toEqual({ ok: false, tooDeep: true });
   });

@@ -37,6 +37,14 @@ describe('mayBeStrictJson', () => {
     expect(mayBeStrictJson('{"a": "é"} é')).toBe(false);
   });
 
+  it('refuses a comma or colon outside every bracket (a Python tuple), and keeps those inside brackets', () => {
+    expect(mayBeStrictJson('1, 2, 3')).toBe(false);
+    expect(mayBeStrictJson('"a", "b"')).toBe(false);
+    expect(mayBeStrictJson('"a": 1')).toBe(false);
+    expect(mayBeStrictJson('[1, 2] ')).toBe(true);
+    expect(mayBeStrictJson('{"a": [1, {"b": 2}]}')).toBe(true);
+  });
+
   it('never refuses text JSON.parse accepts within the nesting limit', () => {
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 6 }), (value) => {
