@@ -13,7 +13,7 @@ import { fieldPlaceholder } from './output-hint';
 import { parseValue } from './parse-value';
 import { hasValue } from './template-adapter';
 import { validateLax, type LaxResult } from './validate-lax';
-import { parseXml, xmlPosition, XmlSyntaxError, type XmlDocument } from './xml-tree';
+import { parseXml, xmlPosition, XmlBlockPool, XmlSyntaxError, type XmlDocument } from './xml-tree';
 import {
   delegatedChoice,
   elementsToValue,
@@ -67,6 +67,9 @@ function fieldBlock(field: Field, value: unknown): string {
  * new XMLAdapter().parse('question -> answer: int', '<answer>4</answer>'); // { answer: 4 }
  */
 export class XMLAdapter extends ChatAdapter {
+  /** Storage of the documents this adapter has read, reused by the next (`parse` never nests). */
+  readonly #blocks = new XmlBlockPool();
+
   protected override fieldStructure(signature: Signature): string {
     const block = (field: Field): string =>
       field.kind === 'output' && usesNestedXml(field.type) ? schemaToXml(field.name, schemaOf(field.type)) : fieldBlock(field, fieldPlaceholder(field));
@@ -115,22 +118,27 @@ export class XMLAdapter extends ChatAdapter {
   override parse(signature: SignatureInput, text: string): Record<string, unknown> {
     const resolved = Signature.from(signature);
     if (typeof text !== 'string') throw emptyResponseError('XMLAdapter', resolved, text);
-    const document = readReply(resolved, text);
-    const elements = groupChildren(document, 0);
-    // Every element takes at least 4 characters (`<a/>`): enough for each to be read a few times over.
-    const budget: WorkBudget = { remaining: text.length + 10_000 };
+    const document = readReply(resolved, text, this.#blocks);
     const parsed = new Map<string, unknown>();
-    for (const field of resolved.outputFields) {
-      const items = elements.get(field.name);
-      if (items !== undefined) parsed.set(field.name, readField(field, document, items, text, budget));
+    try {
+      const elements = groupChildren(document, 0);
+      // Every element takes at least 4 characters (`<a/>`): enough for each to be read a few times over.
+      const budget: WorkBudget = { remaining: text.length + 10_000 };
+      for (const field of resolved.outputFields) {
+        const items = elements.get(field.name);
+        if (items !== undefined) parsed.set(field.name, readField(field, document, items, text, budget));
+      }
+    } finally {
+      // The values read hold no part of the document.
+      document.release();
     }
     return completeOutputs('XMLAdapter', resolved, parsed, text);
   }
 }
 
-function readReply(signature: Signature, text: string): XmlDocument {
+function readReply(signature: Signature, text: string, pool: XmlBlockPool): XmlDocument {
   try {
-    return parseXml(text, { keepRootText: false, rootTag: ROOT_TAG });
+    return parseXml(text, { keepRootText: false, rootTag: ROOT_TAG, pool });
   } catch (error) {
     if (!(error instanceof XmlSyntaxError)) throw error;
     // Positions are given in the reply itself, not in the wrapped text.

@@ -1,7 +1,7 @@
 import { MAX_NESTING_DEPTH } from '../util/nesting-depth';
-import { XmlDocument } from './xml-document';
+import { XmlDocument, type XmlBlockPool } from './xml-document';
 
-export { XmlDocument } from './xml-document';
+export { XmlBlockPool, XmlDocument } from './xml-document';
 
 /**
  * A small XML reader with the semantics DSPy's `XMLAdapter.parse` gets from Python's
@@ -105,8 +105,9 @@ class XmlReader {
     private readonly source: string,
     /** Text directly inside the document element is checked but not kept (XMLAdapter never reads it). */
     private readonly keepRootText: boolean,
+    pool: XmlBlockPool | undefined,
   ) {
-    this.#document = new XmlDocument(source);
+    this.#document = new XmlDocument(source, pool);
     this.#mayHaveInvalidChars = INVALID_CHAR.test(source);
     this.#hasCarriageReturn = source.includes('\r');
   }
@@ -116,6 +117,11 @@ class XmlReader {
     if (this.#document.size === 0) throw new XmlSyntaxError('no element found', this.source.length);
     if (this.#stack.length > 0) throw new XmlSyntaxError('no element found (an element is not closed)', this.source.length);
     return this.#document;
+  }
+
+  /** Hands the document's storage back to its pool (after a failed read: nobody holds the document). */
+  release(): void {
+    this.#document.release();
   }
 
   /**
@@ -470,15 +476,16 @@ class XmlReader {
  * `<rootTag>text</rootTag>`, errors and their indices as for that wrapped text.
  * @throws {XmlSyntaxError} where expat would report the text not well-formed; `tooDeep` past the nesting limit.
  */
-export function parseXml(text: string, options: { keepRootText?: boolean; rootTag?: string } = {}): XmlDocument {
+export function parseXml(text: string, options: { keepRootText?: boolean; rootTag?: string; pool?: XmlBlockPool } = {}): XmlDocument {
   const { rootTag } = options;
-  const reader = new XmlReader(text, options.keepRootText ?? true);
-  if (rootTag === undefined) return reader.read();
-  // The text read as if wrapped in `<rootTag>…</rootTag>`, without copying it into a wrapped string.
+  const reader = new XmlReader(text, options.keepRootText ?? true, options.pool);
   try {
-    return reader.readInRoot(rootTag);
+    // With a root tag, the text read as if wrapped in `<rootTag>…</rootTag>`, without copying it into a wrapped string.
+    return rootTag === undefined ? reader.read() : reader.readInRoot(rootTag);
   } catch (error) {
-    if (!(error instanceof XmlSyntaxError)) throw error;
+    // A failed read's storage goes back to the pool too.
+    reader.release();
+    if (rootTag === undefined || !(error instanceof XmlSyntaxError)) throw error;
     throw new XmlSyntaxError(error.problem, error.index + rootTag.length + 2, error.tooDeep);
   }
 }

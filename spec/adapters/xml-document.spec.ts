@@ -1,4 +1,5 @@
-import { parseXml } from '../../lib/adapters/xml-tree';
+import { XMLAdapter } from '../../lib/adapters/xml-adapter';
+import { parseXml, XmlBlockPool } from '../../lib/adapters/xml-tree';
 
 describe('XmlDocument', () => {
   it('numbers elements in document order, each subtree ending where its last descendant does', () => {
@@ -46,5 +47,67 @@ describe('XmlDocument', () => {
       ['k', '2'],
     ]);
     expect([document.hasAttributes(0), document.hasAttributes(1), document.hasAttributes(2)]).toEqual([false, true, false]);
+  });
+
+  describe('storage reused through an XmlBlockPool', () => {
+    class CountingPool extends XmlBlockPool {
+      given = 0;
+
+      override give(blocks: readonly (Int32Array | undefined)[]): void {
+        this.given += blocks.filter((block) => block !== undefined).length;
+        super.give(blocks);
+      }
+    }
+
+    it('hands out a released block again, cleared', () => {
+      const pool = new XmlBlockPool();
+      const block = pool.take(4_096);
+      block.fill(7);
+      pool.give([block]);
+
+      const again = pool.take(4_096);
+
+      expect(again).toBe(block);
+      expect(again.every((value) => value === 0)).toBe(true);
+      expect(pool.take(4_096)).not.toBe(block);
+    });
+
+    it('gives a document read after a released one none of its text, tails or elements', () => {
+      const pool = new XmlBlockPool();
+      const items = (count: number, item: (index: number) => string): string => Array.from({ length: count }, (_, index) => item(index)).join('');
+      const first = parseXml(`<r>${items(5_000, (index) => `<a>text ${index}</a>tail`)}</r>`, { pool });
+      first.release();
+
+      // A text and a tail in every block, so each kind of block is taken from the pool.
+      const second = parseXml(`<r>${items(6_000, (index) => (index % 1_000 === 999 ? '<b>y</b>z' : '<b/>'))}</r>`, { pool });
+
+      expect(second.size).toBe(6_001);
+      expect([1, 4_096, 5_000, 5_001].map((element) => [second.tag(element), second.text(element), second.tail(element), second.end(element)])).toEqual([
+        ['b', '', '', 2],
+        ['b', '', '', 4_097],
+        ['b', 'y', 'z', 5_001],
+        ['b', '', '', 5_002],
+      ]);
+      expect(() => first.tag(1)).toThrow(TypeError);
+    });
+
+    it('takes back the storage of a read that fails', () => {
+      const pool = new CountingPool();
+
+      expect(() => parseXml(`<r>${'<a>x</a>'.repeat(5_000)}<b></r>`, { pool })).toThrow('mismatched tag');
+      // Two blocks of elements and two of text.
+      expect(pool.given).toBe(4);
+    });
+
+    it('lets one XMLAdapter read reply after reply, each as a fresh adapter would', () => {
+      const adapter = new XMLAdapter();
+      const texts = `<answer>${'<item> x </item>'.repeat(5_000)}</answer>`;
+      const bare = `<answer>${'<a/>'.repeat(5_000)}</answer>`;
+
+      expect(adapter.parse('question -> answer: list[str]', texts).answer).toEqual(Array.from({ length: 5_000 }, () => 'x'));
+      expect(adapter.parse('question -> answer', bare).answer).toBe('<a />'.repeat(5_000));
+      expect(() => adapter.parse('question -> answer', `${bare}<b>`)).toThrow('Failed to parse XML');
+      expect(adapter.parse('question -> answer', bare)).toEqual(new XMLAdapter().parse('question -> answer', bare));
+    });
   });
 });
