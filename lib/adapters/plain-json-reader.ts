@@ -1,4 +1,5 @@
 import { MAX_NESTING_DEPTH } from '../util/nesting-depth';
+import { isPythonSpace } from '../util/python-text';
 import { PythonNumberText, pythonFloatText, pythonIntText } from '../util/python-number-text';
 
 /**
@@ -81,6 +82,8 @@ export class PlainJsonReader {
   /** Where the last declined attempt stopped: an attempt that starts before it would stop there too. */
   #declinedAt = -1;
   readonly #recentKeys: (string | undefined)[] = [];
+  #memberKey = '';
+  #memberValue: unknown;
 
   constructor(
     private readonly text: string,
@@ -104,6 +107,39 @@ export class PlainJsonReader {
     return { object, end: this.#at };
   }
 
+  /**
+   * The member `key: value` at `start`, inside an object the lenient reader is repairing (another
+   * member of it is not plain): the position after the value, with the member in `memberKey` and
+   * `memberValue`; -1 when the member is not plain or not followed by `,` or `}`.
+   */
+  readMember(start: number, depth: number): number {
+    if (this.#budget <= 0) return -1;
+    this.#limit = start < this.#declinedAt ? this.#declinedAt : this.text.length;
+    this.#at = start;
+    const valueStart = this.member(depth);
+    const end = this.#at;
+    let follows = false;
+    if (valueStart !== -1) {
+      const after = this.skipSpace();
+      this.#at += 1;
+      follows = after === CLOSE_BRACE || (after === COMMA && this.singleQuoteCloses(valueStart));
+    }
+    this.#budget -= this.#at - start;
+    if (!follows) {
+      this.#declinedAt = this.#at;
+      return -1;
+    }
+    return end;
+  }
+
+  get memberKey(): string {
+    return this.#memberKey;
+  }
+
+  get memberValue(): unknown {
+    return this.#memberValue;
+  }
+
   private code(position = this.#at): number {
     return position < this.#limit ? this.text.charCodeAt(position) : -1;
   }
@@ -118,30 +154,53 @@ export class PlainJsonReader {
     if (depth > MAX_NESTING_DEPTH) return DECLINED;
     const object: Record<string, unknown> = {};
     for (;;) {
-      this.skipSpace();
-      const key = this.key();
-      if (key === DECLINED || Object.hasOwn(object, key)) return DECLINED;
-      if (this.skipSpace() !== COLON) return DECLINED;
-      this.#at += 1;
-      this.skipSpace();
-      const valueStart = this.#at;
-      const value = this.value(depth);
-      if (value === DECLINED) return DECLINED;
-      // The lenient reader reads `1,a: 2` in an object as one bare text (a number run takes
-      // commas there); only a space or a quote after the comma keeps the number a number.
-      if (this.text.charCodeAt(this.#at) === COMMA && isNumberStart(this.text.charCodeAt(valueStart)) && !isSpaceOrQuote(this.code(this.#at + 1)))
-        return DECLINED;
+      const valueStart = this.member(depth);
+      const key = this.#memberKey;
+      if (valueStart === -1 || Object.hasOwn(object, key)) return DECLINED;
+      const value = this.#memberValue;
       // defineProperty keeps a "__proto__" key an own property, as JSON.parse does.
       if (key === '__proto__') Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
       else object[key] = value;
       const after = this.skipSpace();
       this.#at += 1;
       if (after === CLOSE_BRACE) return object;
-      if (after !== COMMA) return DECLINED;
-      // Whether `'x',` closes at its quote, the lenient reader decides by the next `'` in the text,
-      // however far: a `'` opening the next key is the one case known to close.
-      if (this.text.charCodeAt(valueStart) === APOSTROPHE && this.skipSpace() !== APOSTROPHE) return DECLINED;
+      if (after !== COMMA || !this.singleQuoteCloses(valueStart)) return DECLINED;
     }
+  }
+
+  /**
+   * `key: value` from the current position (spaces first): the key and value go to `#memberKey`
+   * and `#memberValue`, the position after the value; returns where the value starts, or -1.
+   */
+  private member(depth: number): number {
+    this.skipSpace();
+    const key = this.key();
+    if (key === DECLINED || this.skipSpace() !== COLON) return -1;
+    this.#at += 1;
+    this.skipSpace();
+    const valueStart = this.#at;
+    const value = this.value(depth);
+    if (value === DECLINED) return -1;
+    // The lenient reader reads `1,a: 2` in an object as one bare text (a number run takes
+    // commas there); only a space or a quote after the comma keeps the number a number.
+    if (this.text.charCodeAt(this.#at) === COMMA && isNumberStart(this.text.charCodeAt(valueStart)) && !isSpaceOrQuote(this.code(this.#at + 1))) return -1;
+    this.#memberKey = key;
+    this.#memberValue = value;
+    return valueStart;
+  }
+
+  /**
+   * After the comma that follows a value: whether the lenient reader closes a `'x'` value there.
+   * It decides by the next `'` in the text, however far: a `'` opening the next key (one that
+   * starts with neither a space, `}` nor `,`) is the one case known to close. Moves past the
+   * spaces after the comma.
+   */
+  private singleQuoteCloses(valueStart: number): boolean {
+    if (this.text.charCodeAt(valueStart) !== APOSTROPHE) return true;
+    if (this.skipSpace() !== APOSTROPHE) return false;
+    // `'x', '}…'` keeps the quote: the lenient reader looks past spaces for a `}` or `,` there.
+    const next = this.code(this.#at + 1);
+    return next !== CLOSE_BRACE && next !== COMMA && !isPythonSpace(next);
   }
 
   /** After `[`: items until `]`. */

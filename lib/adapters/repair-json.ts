@@ -404,13 +404,20 @@ class RepairReader {
     // `code()` is NaN past the end, which equals nothing.
     while (plain === undefined && this.#index < this.text.length && this.code() !== 0x7d) {
       this.skipSpace();
-      if (this.code() === 0x3a) this.#index += 1;
-      const key = this.readKey();
-      this.skipSpace();
-      if (this.#index >= this.text.length || this.code() === 0x7d) continue;
-      // json_repair steps over the character after a key whether or not it is the missing `:`.
-      this.#index += 1;
-      setOwn(object, key, this.readMemberValue(depth));
+      // A plain member of an object that needs repair elsewhere is read plainly too.
+      const plainEnd = this.plain?.readMember(this.#index, depth) ?? -1;
+      if (plainEnd !== -1) {
+        setOwn(object, this.plain!.memberKey, this.plain!.memberValue);
+        this.#index = plainEnd;
+      } else {
+        if (this.code() === 0x3a) this.#index += 1;
+        const key = this.readKey();
+        this.skipSpace();
+        if (this.#index >= this.text.length || this.code() === 0x7d) continue;
+        // json_repair steps over the character after a key whether or not it is the missing `:`.
+        this.#index += 1;
+        setOwn(object, key, this.readMemberValue(depth));
+      }
       members = true;
       const after = this.code();
       if (after === 0x2c || after === APOSTROPHE || after === QUOTE) this.#index += 1;

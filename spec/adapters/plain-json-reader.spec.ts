@@ -22,7 +22,28 @@ const numberText = fc.oneof(
   fc.constantFrom('0', '-0', '0.0', '1.50', '-0.001', '1e5', '1E-3', '2.5e10', '1e400', '123456789012345', '0.12345678901234'),
   fc.double({ noNaN: true, noDefaultInfinity: true }).map((value) => JSON.stringify(value)),
 );
-const oddValue = fc.constantFrom('1234567890123456789012345678901234', '007', '1.', '.5', '1e+5', '-', 'True', 'nul', '[]', '{}', '""', '"..."', '"a');
+const oddValue = fc.constantFrom(
+  '1234567890123456789012345678901234',
+  '007',
+  '1.',
+  '.5',
+  '1e+5',
+  '-',
+  'True',
+  'nul',
+  '[]',
+  '{}',
+  '""',
+  '"..."',
+  '"a',
+  `'it"s'`,
+  'bare words',
+  '',
+  "'x",
+  '1,a',
+  '"a", "b"',
+  "'a' 'b'",
+);
 const space = fc.constantFrom('', '', ' ', '\n  ', '\t', '\r\n');
 const keyText = fc.oneof(text, fc.constantFrom('__proto__', 'constructor', 'answer', 'a', 'a', '', 'a_1', '_b', '1a'));
 /** A text as an LM may quote it: in double quotes (JSON), in single quotes (Python), or bare (keys only). */
@@ -89,6 +110,17 @@ describe('PlainJsonReader', () => {
 
   it('reads single-quoted strings and bare keys, as LMs write them', () => {
     expect(readObject("{'answer': 'it is', 'note': ['a', 1], b_2: 'x'}")?.object).toEqual({ answer: 'it is', note: ['a', 1], b_2: 'x' });
+  });
+
+  it('reads a plain member of an object that needs repair elsewhere', () => {
+    const reply = '{"a": [1, "x"], b: True, "c": 2';
+    const reader = new PlainJsonReader(reply);
+    expect(reader.readMember(1, 1)).toBe(reply.indexOf('],') + 1);
+    expect([reader.memberKey, reader.memberValue]).toEqual(['a', [1, 'x']]);
+    expect(reader.readMember(reply.indexOf('b:'), 1)).toBe(-1);
+    // The last member is not followed by `,` or `}`: the lenient reader reads it.
+    expect(reader.readMember(reply.indexOf('"c"'), 1)).toBe(-1);
+    expect(repairJson(reply)).toEqual({ ok: true, value: { a: [1, 'x'], b: true, c: 2 } });
   });
 
   it('keeps a "__proto__" key an own key', () => {
