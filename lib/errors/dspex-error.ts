@@ -16,11 +16,14 @@ export class DspexError extends Error {
   readonly code: DspexErrorCode;
   readonly details: Readonly<Record<string, unknown>>;
 
-  constructor(code: DspexErrorCode, message: string, options: DspexErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+  constructor(code: DspexErrorCode, message: string, options?: DspexErrorOptions | null) {
+    const { cause, details } = options ?? {};
+    // As `Error` does, any message becomes text; a Symbol too (where `Error` throws a TypeError),
+    // so an error built from odd input still reports, never fails on its own construction.
+    super(typeof message === 'string' ? message : String(message), cause === undefined ? undefined : { cause });
     this.name = new.target.name;
     this.code = code;
-    this.details = options.details ?? {};
+    this.details = details !== null && typeof details === 'object' ? details : {};
     Object.defineProperty(this, DSPEX_ERROR_BRAND, { value: true });
   }
 
