@@ -199,6 +199,8 @@ export async function run(): Promise<void> {
         runAttack(() => Signature.parse(text, ''), 'SIGNATURE_INVALID'),
       ) && allMet;
   }
+  // Shared machines change speed for seconds at a time: a second calibration shows whether the rows ran in a slow spell.
+  record('one charCodeAt pass over 1 MB, again after the rows', formatDuration(calibrate() * 1e6), '~1 ms idle');
   if (FILTER !== undefined) {
     record('attack: every selected input within its target', allMet ? 'yes' : 'no', 'yes', allMet);
     return;
