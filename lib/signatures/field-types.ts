@@ -66,7 +66,9 @@ const COLLECTIONS: Record<string, 'list' | CollectionName> = {
 /** Builds a union, flattening nested unions and dropping duplicates (as Python's typing does). */
 export function unionOf(members: readonly FieldType[]): FieldType {
   // Keyed by structure, so 16,000 members cost linear time (comparing each pair was quadratic).
-  const seen = new UnionMembers();
+  let count = 0;
+  for (const member of members) count += member.kind === 'union' ? member.members.length : 1;
+  const seen = new UnionMembers(count);
   for (const member of members) {
     if (member.kind !== 'union') seen.add(member);
     else for (const inner of member.members) seen.add(inner);
@@ -75,26 +77,80 @@ export function unionOf(members: readonly FieldType[]): FieldType {
   return unique.length === 1 ? unique[0] : Object.freeze({ kind: 'union', members: Object.freeze(unique) });
 }
 
+type LiteralType = Extract<FieldType, { kind: 'literal' }>;
+
+// A probe run this long means crafted collisions: the table hands over to a Set (V8's seeded hash).
+const MAX_PROBES = 32;
+const HASH_SEED = (Math.random() * 0x7fffffff) | 0;
+
+/** A hash of a literal value, equal for values a `Set` takes as one (`0` and `-0`, two NaNs). */
+function literalHash(value: LiteralValue): number {
+  if (typeof value === 'string') {
+    let hash = HASH_SEED ^ value.length;
+    for (let index = 0; index < value.length; index += 1) hash = Math.imul(hash ^ value.charCodeAt(index), 0x01000193);
+    return hash ^ (hash >>> 15);
+  }
+  if (typeof value === 'number') return Math.imul(value | 0, 0x9e3779b1) ^ ((value * 0x10000) | 0);
+  return value === null ? 0x5bd1e995 : value ? 0x1b873593 : 0x2c1b3c6d;
+}
+
 /**
  * A union's distinct members, in first-seen order. A one-value `Literal` (the common member of a
- * long union) is keyed by its value, which a `Set` tells apart as `literalKey` does (`'1'`, `1`,
- * `True`); other members by `fieldTypeKey`, a string built per member.
+ * long union) is keyed by its value, told apart as `literalKey` does (`'1'`, `1`, `True`), in an
+ * open-addressing table sized once for all members (a Set grew step by step and cost three times
+ * as much); other members by `fieldTypeKey`, a string built per member.
  */
 class UnionMembers {
   readonly unique: FieldType[] = [];
-  readonly #literals = new Set<LiteralValue>();
+  /** Index + 1 in `unique` of the one-value Literal in each slot (0: empty), and that value's hash. */
+  readonly #slots: Int32Array;
+  readonly #hashes: Int32Array;
+  #literals: Set<LiteralValue> | undefined;
   readonly #others = new Set<string>();
 
+  constructor(count: number) {
+    let size = 16;
+    while (size < count * 2) size *= 2;
+    this.#slots = new Int32Array(size);
+    this.#hashes = new Int32Array(size);
+  }
+
   add(member: FieldType): void {
-    // One hash operation per member: the set grows exactly when the member is new.
     if (member.kind === 'literal' && member.values.length === 1) {
-      const size = this.#literals.size;
-      if (this.#literals.add(member.values[0]).size === size) return;
+      if (!this.#addLiteral(member.values[0])) return;
     } else {
+      // One hash operation: the set grows exactly when the member is new.
       const size = this.#others.size;
       if (this.#others.add(fieldTypeKey(member)).size === size) return;
     }
     this.unique.push(member);
+  }
+
+  /** Notes a one-value Literal's value; false when an earlier member has it. */
+  #addLiteral(value: LiteralValue): boolean {
+    if (this.#literals !== undefined) {
+      const size = this.#literals.size;
+      return this.#literals.add(value).size !== size;
+    }
+    const slots = this.#slots;
+    const mask = slots.length - 1;
+    const hash = literalHash(value);
+    let slot = hash & mask;
+    for (let probes = 0; slots[slot] !== 0; probes += 1) {
+      if (this.#hashes[slot] === hash) {
+        const held = (this.unique[slots[slot] - 1] as LiteralType).values[0];
+        if (held === value || (held !== held && value !== value)) return false;
+      }
+      if (probes === MAX_PROBES) {
+        this.#literals = new Set();
+        for (const member of this.unique) if (member.kind === 'literal' && member.values.length === 1) this.#literals.add(member.values[0]);
+        return this.#addLiteral(value);
+      }
+      slot = (slot + 1) & mask;
+    }
+    slots[slot] = this.unique.length + 1;
+    this.#hashes[slot] = hash;
+    return true;
   }
 }
 

@@ -45,6 +45,24 @@ describe('Signature.parse with hostile text', () => {
     );
   });
 
+  it('drops repeated Literal members when many values share a slot of the de-duplication table', () => {
+    // Multiples of 2 ** 16 all hash to the same slot: the table hands over to a Set after a long probe run.
+    const values = Array.from({ length: 100 }, (_, index) => index * 65_536);
+    const written = [...values, ...values.slice(0, 40).reverse(), 3, -0, "'0'", ...values.slice(60)];
+    const signature = Signature.parse(`question -> answer: ${written.map((value) => `Literal[${value}]`).join(' | ')}`);
+    const type = signature.outputFields[0].type;
+    const kept = type.kind === 'union' ? type.members.map((member) => (member.kind === 'literal' ? member.values[0] : member.kind)) : [];
+    expect(kept).toEqual([...values, 3, '0']);
+  });
+
+  it('drops repeated Literal members of every value type, keeping the first of each', () => {
+    const written = ["'a'", '1', 'True', 'None', "'1'", '1.5', "'a'", '1', '1.0', 'True', 'False', 'None', '1.5', "'True'", '"a"', '-0', '0'];
+    const signature = Signature.parse(`question -> answer: Union[${written.map((value) => `Literal[${value}]`).join(', ')}]`);
+    expect(signature.outputFields[0].annotation).toBe(
+      "Union[Literal['a'], Literal[1], Literal[True], Literal[None], Literal['1'], Literal[1.5], Literal[False], Literal['True'], Literal[0]]",
+    );
+  });
+
   it('keeps 16,000 distinct union members', () => {
     const members = Array.from({ length: 16_000 }, (_, index) => `Literal[${index}]`);
     const signature = Signature.parse(`question -> answer: ${members.join(' | ')}`);
