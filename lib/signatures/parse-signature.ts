@@ -23,6 +23,18 @@ interface Piece {
 
 const CLOSER: Record<number, number> = { 0x5b: 0x5d, 0x28: 0x29, 0x7b: 0x7d };
 
+// What splitSide does at each ASCII character: one table read per character, not a chain of comparisons.
+const OTHER = 0;
+const OPENER = 1;
+const CLOSING = 2;
+const QUOTE = 3;
+const SEPARATOR = 4;
+const SPLIT_CLASS = new Uint8Array(128);
+for (const code of [0x5b, 0x28, 0x7b]) SPLIT_CLASS[code] = OPENER;
+for (const code of [0x5d, 0x29, 0x7d]) SPLIT_CLASS[code] = CLOSING;
+for (const code of [0x27, 0x22]) SPLIT_CLASS[code] = QUOTE;
+for (const code of [0x2c, 0x3a, 0x3d]) SPLIT_CLASS[code] = SEPARATOR;
+
 /**
  * Splits `text[from, to)` at commas outside brackets and quotes, noting each piece's first
  * top-level `:` and `=`. One pass; brackets must balance (the default value after `=` is not
@@ -41,14 +53,18 @@ function splitSide(text: string, from: number, to: number): Piece[] {
     if (quote !== 0) {
       if (code === 0x5c) index += 1;
       else if (code === quote) quote = 0;
-    } else if (code === 0x27 || code === 0x22) {
+      continue;
+    }
+    const kind = code < 128 ? SPLIT_CLASS[code] : OTHER;
+    if (kind === OTHER) continue;
+    if (kind === QUOTE) {
       quote = code;
       quoteStart = index;
-    } else if (code === 0x5b || code === 0x28 || code === 0x7b) {
+    } else if (kind === OPENER) {
       if (open.push(index) > MAX_NESTING_DEPTH) {
         throw typeError(`Brackets nested more than ${MAX_NESTING_DEPTH} levels deep`, text, index, 'Flatten the type; DSPy types never nest this deep.');
       }
-    } else if (code === 0x5d || code === 0x29 || code === 0x7d) {
+    } else if (kind === CLOSING) {
       if (open.length === 0 || CLOSER[text.charCodeAt(open[open.length - 1])] !== code) {
         throw typeError(`Unmatched "${text[index]}"`, text, index, 'Balance the brackets.');
       }

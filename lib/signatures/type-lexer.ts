@@ -7,7 +7,6 @@ export type TokenKind = 'name' | 'string' | 'number' | 'punct' | 'ellipsis' | 'e
 
 // Sticky patterns read a token where it starts, without copying the rest of the text.
 const NUMBER_TOKEN = /-?\d+(\.\d+)?([eE][-+]?\d+)?/y;
-const NAME_TOKEN = /[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*/y;
 // The names the parser looks up, by length: a token spelling one is compared in place and the
 // constant returned, not a fresh copy (16,000 union members would each copy and hash `Literal`).
 const NAMES_BY_LENGTH: (string[] | undefined)[] = [];
@@ -102,48 +101,83 @@ export class TypeLexer {
       this.end = index;
       return;
     }
-    const char = text[index];
+    const code = text.charCodeAt(index);
     const position = this.offset + index;
-    if (char === '[' || char === ']' || char === ',' || char === '|') {
-      if (char === '[' && ++this.#depth > MAX_NESTING_DEPTH) {
+    if (code === 0x5b || code === 0x5d || code === 0x2c || code === 0x7c) {
+      if (code === 0x5b && ++this.#depth > MAX_NESTING_DEPTH) {
         throw typeError(`Type nested more than ${MAX_NESTING_DEPTH} levels deep`, this.source, position, 'Flatten the type; DSPy types never nest this deep.');
       }
-      if (char === ']') this.#depth -= 1;
+      if (code === 0x5d) this.#depth -= 1;
       this.kind = 'punct';
       this.end = index + 1;
-    } else if (char === "'" || char === '"') {
-      const quote = text.charCodeAt(index);
+    } else if (code === 0x27 || code === 0x22) {
       let end = index + 1;
       let escaped = false;
       for (; end < text.length; end += 1) {
-        const code = text.charCodeAt(end);
-        if (code === quote) break;
-        if (code === 0x5c) {
+        const next = text.charCodeAt(end);
+        if (next === code) break;
+        if (next === 0x5c) {
           escaped = true;
           end += 1;
         }
       }
-      if (end >= text.length) throw typeError('Unterminated string literal', this.source, position, `Close the quote ${char}.`);
+      if (end >= text.length) throw typeError('Unterminated string literal', this.source, position, `Close the quote ${text[index]}.`);
       this.kind = 'string';
       this.#stringValue = escaped ? unescape(text, index + 1, end) : text.slice(index + 1, end);
       this.end = end + 1;
-    } else if (char === '.' && text.startsWith('...', index)) {
+    } else if (code === 0x2e && text.startsWith('...', index)) {
       this.kind = 'ellipsis';
       this.end = index + 3;
-    } else if (char === '-' || (char >= '0' && char <= '9')) {
+    } else if (code === 0x2d || (code >= 0x30 && code <= 0x39)) {
       NUMBER_TOKEN.lastIndex = index;
-      if (!NUMBER_TOKEN.test(text)) throw typeError(`Unexpected character "${char}"`, this.source, position, 'Write a number such as 3 or 0.5.');
+      if (!NUMBER_TOKEN.test(text)) throw typeError(`Unexpected character "${text[index]}"`, this.source, position, 'Write a number such as 3 or 0.5.');
       this.kind = 'number';
       this.end = NUMBER_TOKEN.lastIndex;
     } else {
-      NAME_TOKEN.lastIndex = index;
-      if (!NAME_TOKEN.test(text)) {
-        throw typeError(`Unexpected character ${JSON.stringify(char)} in a type`, this.source, position, `Use DSPy's type spelling: ${KNOWN_TYPE_NAMES}.`);
+      const end = nameEnd(text, index);
+      if (end === index) {
+        throw typeError(
+          `Unexpected character ${JSON.stringify(text[index])} in a type`,
+          this.source,
+          position,
+          `Use DSPy's type spelling: ${KNOWN_TYPE_NAMES}.`,
+        );
       }
       this.kind = 'name';
-      this.end = NAME_TOKEN.lastIndex;
+      this.end = end;
     }
   }
+}
+
+/** 1 for the characters of a name (`[A-Za-z0-9_]`), 2 for those that may start one (`[A-Za-z_]`). */
+const NAME_CHAR = new Uint8Array(128);
+for (let code = 0; code < 128; code += 1) {
+  if ((code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 0x5f) NAME_CHAR[code] = 2;
+  else if (code >= 48 && code <= 57) NAME_CHAR[code] = 1;
+}
+
+/**
+ * Where the dotted name starting at `start` ends (`start` when none starts there): what the
+ * pattern `[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*` matches, read without a regex call per name.
+ */
+function nameEnd(text: string, start: number): number {
+  let index = start;
+  let code = text.charCodeAt(index);
+  // Each round reads one part: a character that starts a name, then the name's other characters.
+  while (code < 128 && NAME_CHAR[code] === 2) {
+    index += 1;
+    code = text.charCodeAt(index);
+    while (code < 128 && NAME_CHAR[code] !== 0) {
+      index += 1;
+      code = text.charCodeAt(index);
+    }
+    if (code !== 0x2e) break;
+    const next = text.charCodeAt(index + 1);
+    if (!(next < 128 && NAME_CHAR[next] === 2)) break;
+    index += 1;
+    code = next;
+  }
+  return index;
 }
 
 export { KNOWN_TYPE_NAMES };

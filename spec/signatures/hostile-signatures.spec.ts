@@ -63,11 +63,20 @@ describe('Signature.parse with hostile text', () => {
     );
   });
 
+  it('names a union with no members, one member, and nested unions as DSPy prints them', () => {
+    expect(Signature.parse('question -> answer: Union').outputFields[0].annotation).toBe('Union[]');
+    expect(Signature.parse('question -> answer: Union[int]').outputFields[0].annotation).toBe('int');
+    expect(Signature.parse('question -> answer: Union[int, Optional[str]] | list[int | None]').outputFields[0].annotation).toBe(
+      'Union[int, str, NoneType, list[Union[int, NoneType]]]',
+    );
+  });
+
   it('keeps 16,000 distinct union members', () => {
     const members = Array.from({ length: 16_000 }, (_, index) => `Literal[${index}]`);
     const signature = Signature.parse(`question -> answer: ${members.join(' | ')}`);
     const type = signature.outputFields[0].type;
     expect(type.kind === 'union' && type.members.length).toBe(16_000);
+    expect(signature.outputFields[0].annotation).toBe(`Union[${members.join(', ')}]`);
   });
 
   it('ignores a default value after the type, even after a long "=" run', () => {
