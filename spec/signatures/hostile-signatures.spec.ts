@@ -95,3 +95,36 @@ describe('Signature.parse with hostile text', () => {
     throw new Error('expected a SignatureError');
   });
 });
+
+describe('Signature.parse: brackets, quotes and dotted names, read character by character', () => {
+  const outcome = (text: string): string => {
+    try {
+      return Signature.parse(text)
+        .fields.map((field) => `${field.name}: ${field.annotation}`)
+        .join('; ');
+    } catch (error) {
+      if (!(error instanceof SignatureError)) throw error;
+      return `position ${error.position}: ${error.message.split(' at position')[0]}`;
+    }
+  };
+
+  it.each([
+    ['q -> a: x.', 'position 9: Unexpected character "." in a type'],
+    ['q -> a: typing..List', 'position 14: Unexpected character "." in a type'],
+    ['q -> a: List.', 'position 12: Unexpected character "." in a type'],
+    ['q -> a: dspy.Image.x', 'position 8: Unknown type name "dspy.Image.x"'],
+    ['q -> a: typing.List.[int]', 'position 19: Unexpected character "." in a type'],
+    ['q -> a: list[é]', 'position 13: Unexpected character "é" in a type'],
+    ['q -> a: list[_a.b_]', 'position 13: Unknown type name "_a.b_"'],
+    ['q -> a: typing.Dict[str, builtins.int]', 'q: str; a: dict[str, int]'],
+    ['q -> a: list[int)', 'position 16: Unmatched ")"'],
+    ['q, b: dict[str, (int] -> a', 'position 20: Unmatched "]"'],
+    ['q = {1: [2, (3,)]}, b = "]" -> a', 'q: str; b: str; a: str'],
+    ["q -> a: Literal['x]", 'position 16: Unterminated string literal'],
+    ['q: list[int, -> a', 'position 7: Unclosed "["'],
+    ['q -> a: Literal["a\\"b", \'c\\\\\']', "q: str; a: Literal['a\"b', 'c\\\\']"],
+    ['q = \'=\', r: int = "a,b" -> a: int', 'q: str; r: int; a: int'],
+  ])('reads %p: %s', (text, expected) => {
+    expect(outcome(text)).toBe(expected);
+  });
+});
