@@ -153,8 +153,45 @@ class XmlReader {
       if (end > this.#index) this.characterData(this.#index, end);
       if (lt === -1) break;
       this.#index = lt;
-      this.markup();
+      if (!this.plainTag(lt)) this.markup();
     }
+  }
+
+  /**
+   * The tags of most replies, `<name>`, `<name/>` and `</name>` closing the open element, read in
+   * one step when their names are plain ASCII and no namespace is declared (so names need no
+   * expanding). False, having read nothing, for any other markup: the general steps read it.
+   */
+  private plainTag(at: number): boolean {
+    const text = this.source;
+    const stack = this.#stack;
+    const depth = stack.length;
+    if (depth === 0 || this.#hasNamespaces) return false;
+    let code = text.charCodeAt(at + 1);
+    if (code === 47) {
+      const open = stack[depth - 1];
+      const openTag = this.#document.tag(open);
+      const nameEnd = at + 2 + openTag.length;
+      // A tag in the `xml` namespace (`{uri}local`) is written differently in the source.
+      if (text.charCodeAt(nameEnd) !== 62 || openTag.charCodeAt(0) === 123 || !text.startsWith(openTag, at + 2)) return false;
+      this.#index = nameEnd + 1;
+      this.closeElement(open);
+      return true;
+    }
+    if (!((code >= 97 && code <= 122) || (code >= 65 && code <= 90) || code === 95) || depth > MAX_NESTING_DEPTH) return false;
+    let end = at + 2;
+    for (code = text.charCodeAt(end); isAsciiNameChar(code); code = text.charCodeAt(end)) end += 1;
+    const isEmpty = code === 47;
+    if (isEmpty ? text.charCodeAt(end + 1) !== 62 : code !== 62) return false;
+    const last = this.#lastName;
+    const name = last.length === end - at - 1 && text.startsWith(last, at + 1) ? last : (this.#lastName = text.slice(at + 1, end));
+    this.#index = isEmpty ? end + 2 : end + 1;
+    const element = this.#document.add(name, undefined);
+    stack.push(element);
+    this.#textElement = element;
+    this.#textIsTail = false;
+    if (isEmpty) this.closeElement(element);
+    return true;
   }
 
   private fail(problem: string, index = this.#index): never {

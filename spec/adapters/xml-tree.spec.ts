@@ -1,4 +1,7 @@
-import { parseXml, XmlSyntaxError } from '../../lib/adapters/xml-tree';
+import fc from 'fast-check';
+import { parseXml, XmlSyntaxError, type XmlDocument } from '../../lib/adapters/xml-tree';
+import { MAX_NESTING_DEPTH } from '../../lib/util/nesting-depth';
+import { assertProperty } from '../helpers/property-check';
 
 function syntaxErrorOf(read: () => unknown): { problem: string; index: number } {
   try {
@@ -46,5 +49,50 @@ describe('parseXml', () => {
     const attributes = Array.from({ length: 1_000 }, (_, index) => `a${index}="1"`).join(' ');
 
     expect(syntaxErrorOf(() => parseXml(`<r ${attributes} a500="2"/>`))).toEqual({ problem: 'duplicate attribute', index: 3 + attributes.length + 1 });
+  });
+});
+
+describe('parseXml reading plain tags in one step', () => {
+  // A namespace declared on the document element sends every tag through the general steps.
+  const DECLARATION = ' xmlns:q="u"';
+
+  function outcomeOf(text: string, shift = 0): unknown {
+    let document: XmlDocument;
+    try {
+      document = parseXml(text);
+    } catch (error) {
+      if (!(error instanceof XmlSyntaxError)) throw error;
+      return { problem: error.problem, index: error.index - shift, tooDeep: error.tooDeep };
+    }
+    return Array.from({ length: document.size }, (_, element) => [
+      document.tag(element),
+      document.text(element),
+      document.tail(element),
+      document.end(element),
+    ]);
+  }
+
+  const pieces = fc.constantFrom(
+    ...['<a>', '</a>', '<a/>', '<b1>', '</b1>', '<_.-x>', '</_.-x>', '<a />', '<a/ >', '<a/', '</a >', '</a', '<a', '</', '<'],
+    ...['<xml:a>', '</xml:a>', '<é>', '</é>', '<a:b>', '<1>', '< a>', '<a\u00e9>', 'x', ' ', '&amp;', '<a k="1">', '<!-- c -->', '</r>', '<r>'],
+  );
+
+  it('gives the document, or the error, the general steps give', () => {
+    assertProperty(
+      fc.property(fc.array(pieces, { maxLength: 30 }), (parts) => {
+        const content = parts.join('');
+        expect(outcomeOf(`<r>${content}</r>`)).toEqual(outcomeOf(`<r${DECLARATION}>${content}</r>`, DECLARATION.length));
+      }),
+      3_000,
+    );
+  });
+
+  it.each([
+    ['nested past the limit', '<a>'.repeat(MAX_NESTING_DEPTH + 5)],
+    ['self-closed past the limit', `${'<a>'.repeat(MAX_NESTING_DEPTH)}<a/>`],
+    ['in the xml namespace, closed by its expanded name', '<xml:a></{http://www.w3.org/XML/1998/namespace}a>'],
+    ['closed at the limit', `${'<a>'.repeat(MAX_NESTING_DEPTH - 1)}<a/>${'</a>'.repeat(MAX_NESTING_DEPTH - 1)}`],
+  ])('gives the general steps’ outcome for elements %s', (_, content) => {
+    expect(outcomeOf(`<r>${content}</r>`)).toEqual(outcomeOf(`<r${DECLARATION}>${content}</r>`, DECLARATION.length));
   });
 });
