@@ -92,6 +92,29 @@ describe('parsePythonLiteral', () => {
     expect(parsePythonLiteral(`1, ${JSON.parse(`"${item}"`)}`)).toEqual({ ok: false });
   });
 
+  it.each([
+    ['a long decimal', `1${'0'.repeat(100)}`, 1e100],
+    ['a long decimal with underscores', `1${'_0'.repeat(100)}`, 1e100],
+    ['a long fraction', `0.${'5'.repeat(100)}`, Number(`0.${'5'.repeat(100)}`)],
+    ['a long exponent', `1e${'0'.repeat(100)}2`, 100],
+    ['a long binary number', `0b${'1'.repeat(70)}`, 2 ** 70 - 1],
+    ['a long octal number', `0o_${'7'.repeat(70)}`, parseInt('7'.repeat(70), 8)],
+    ['a hex number of 2^800', `0x1${'_0'.repeat(200)}`, 2 ** 800],
+    ['a hex number of 2^1024', `0x1${'0'.repeat(256)}`, Infinity],
+    ['a hex number past 2^1024', `0x${'F'.repeat(300)}`, Infinity],
+    ['a long hex number of leading zeros', `0x${'0'.repeat(600)}1`, 1],
+  ])('reads %s, digit runs longer than the loop reads one by one', (_, text, expected) => {
+    expect(parsePythonLiteral(text)).toEqual({ ok: true, value: expected });
+    expect(parsePythonLiteral(`[${text}, 1]`)).toEqual({ ok: true, value: [expected, 1] });
+  });
+
+  it.each([`1${'0'.repeat(100)}__0`, `1${'0'.repeat(100)}_`, `0x${'F'.repeat(100)}g`, `0b${'1'.repeat(100)}2`, `1${'0'.repeat(5000)}`])(
+    'refuses a long number that breaks off badly (%#)',
+    (text) => {
+      expect(parsePythonLiteral(text)).toEqual({ ok: false });
+    },
+  );
+
   it('refuses nesting past the limit as too deep', () => {
     expect(parsePythonLiteral(`${'['.repeat(200)}${']'.repeat(200)}`)).toEqual({ ok: false, tooDeep: true });
   });
