@@ -131,6 +131,27 @@ export class XmlDocument {
     return this.#field(element, END) > element + 1;
   }
 
+  /**
+   * How many elements in a row, from `element` up to `limit`, are bare leaves of its tag: no
+   * children, text, tail or attributes. Read from the blocks directly (runs of 100,000s are the
+   * usual filler of a hostile reply); `element` itself must exist.
+   */
+  bareLeafRun(element: number, limit: number): number {
+    const tag = this.#field(element, TAG);
+    const hasAttributes = this.#attributes.size > 0;
+    let next = element;
+    while (next < limit) {
+      const index = next >>> BLOCK_BITS;
+      const slot = next & BLOCK_MASK;
+      const block = this.#blocks[index];
+      // Text and tail codes are 0 exactly when there is none: stored text is never empty.
+      if (block[(slot << 1) + END] !== next + 1 || block[(slot << 1) + TAG] !== tag) break;
+      if (this.#textBlocks[index]?.[slot] || this.#tailBlocks[index]?.[slot] || (hasAttributes && this.#attributes.has(next))) break;
+      next += 1;
+    }
+    return next - element;
+  }
+
   /** Adds the next element in document order (the reader's step); returns its number. */
   add(tag: string, attributes: ReadonlyMap<string, string> | undefined): number {
     const element = this.#size;

@@ -452,38 +452,23 @@ function hasNamespacedName(document: XmlDocument, root: number): boolean {
 const NO_PREFIXES = { qnames: new Map<string, string>(), declared: new Map<string, string>() };
 
 /**
- * An element's text followed by each child as `tostring` writes it, joined once: a leaf like
- * `<a/>` (the common case) is written from one string per tag, a run of them with one `repeat`.
+ * An element's text followed by each child as `tostring` writes it, joined once: a run of bare
+ * leaves like `<a/>` (the usual filler) is written from one string with one `repeat`.
  */
 function serializeContent(document: XmlDocument, element: number): string {
   const parts: string[] = [document.text(element)];
-  // The last leaf's markup and how many times in a row it came (tags read from one reply share their strings).
-  let leafTag = '';
-  let leaf = '';
-  let repeats = 0;
   const end = document.end(element);
-  for (let child = element + 1; child < end; child = document.end(child)) {
+  for (let child = element + 1; child < end;) {
     const tag = document.tag(child);
-    if (child + 1 === document.end(child) && document.text(child) === '' && !document.hasAttributes(child) && tag.charCodeAt(0) !== 123) {
-      if (tag !== leafTag) {
-        if (repeats > 0) parts.push(leaf.repeat(repeats));
-        leafTag = tag;
-        leaf = `<${tag} />`;
-        repeats = 0;
-      }
-      repeats += 1;
-      const tail = document.tail(child);
-      if (tail !== '') {
-        parts.push(leaf.repeat(repeats), escapeCdata(tail));
-        repeats = 0;
-      }
+    const run = tag.charCodeAt(0) === 123 ? 0 : document.bareLeafRun(child, end);
+    if (run > 0) {
+      parts.push(`<${tag} />`.repeat(run));
+      child += run;
     } else {
-      if (repeats > 0) parts.push(leaf.repeat(repeats));
-      repeats = 0;
       parts.push(serializeElement(document, child));
+      child = document.end(child);
     }
   }
-  if (repeats > 0) parts.push(leaf.repeat(repeats));
   return parts.join('');
 }
 

@@ -49,6 +49,28 @@ describe('XmlDocument', () => {
     expect([document.hasAttributes(0), document.hasAttributes(1), document.hasAttributes(2)]).toEqual([false, true, false]);
   });
 
+  it('counts a run of bare leaves of one tag up to the first element that has children, text, a tail, attributes or another tag', () => {
+    const leaves = '<a/>'.repeat(5_000);
+    const document = parseXml(`<r>${leaves}<a><a/></a>${leaves}<a>x</a>${leaves}<a/>t${leaves}<a k="1"/>${leaves}<b/></r>`);
+    // The first leaf of each run: after the document element, then after each stopper (two elements for the one with a child).
+    const starts = [1, 5_003, 10_004, 15_005, 20_006];
+
+    expect(starts.map((element) => document.bareLeafRun(element, document.end(0)))).toEqual([5_000, 5_000, 5_000, 5_000, 5_000]);
+    expect([5_001, 10_003, 15_004, 20_005, 25_006].map((element) => document.bareLeafRun(element, document.end(0)))).toEqual([0, 0, 0, 0, 1]);
+    expect(document.bareLeafRun(1, 4_097)).toBe(4_096);
+  });
+
+  it('keeps the markup inside a str field as ElementTree writes it, runs of bare leaves included', () => {
+    const reply = '<answer>t<a/><a/><a>x</a><a/>tail<a k="1"/><b/><b/><xml:c/><c/><a/><a><a/></a><a/></answer>';
+
+    expect(new XMLAdapter().parse('question -> answer', reply).answer).toBe(
+      't<a /><a /><a>x</a><a />tail<a k="1" /><b /><b /><xml:c /><c /><a /><a><a /></a><a />',
+    );
+    expect(new XMLAdapter().parse('question -> answer', `<answer>${'<a/>'.repeat(5_000)}<b/>${'<a/>'.repeat(5_000)}</answer>`).answer).toBe(
+      `${'<a />'.repeat(5_000)}<b />${'<a />'.repeat(5_000)}`,
+    );
+  });
+
   describe('storage reused through an XmlBlockPool', () => {
     class CountingPool extends XmlBlockPool {
       given = 0;
