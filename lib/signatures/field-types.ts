@@ -223,6 +223,9 @@ export function fieldTypeEquals(left: FieldType | undefined, right: FieldType | 
   }
 }
 
+/** How many distinct `Literal` values are looked for in their list before a Set holds them. */
+const FEW_LITERAL_VALUES = 8;
+
 /** A recursive-descent parser over the lexer's tokens: `NAME`, `NAME[ARGS]`, `A | B`, `Literal[...]`, and `...` in `tuple[T, ...]`. */
 class TypeParser {
   constructor(private readonly lexer: TypeLexer) {}
@@ -277,14 +280,18 @@ class TypeParser {
       this.expect(']');
       return values;
     }
-    // Python's Literal drops repeated values, keeping the first (a Set keeps '1', 1 and True apart, as Python does).
-    const seen = new Set<LiteralValue>(values);
+    // Python's Literal drops repeated values, keeping the first ('1', 1 and True stay apart, as in Python). A few
+    // values are searched in place (includes() compares as a Set does), more go in a Set.
+    let seen: Set<LiteralValue> | undefined;
     while (this.lexer.isPunct(',')) {
       this.lexer.advance();
       const value = this.parseLiteralValue();
-      if (!seen.has(value)) {
-        seen.add(value);
+      if (seen !== undefined) {
+        const size = seen.size;
+        if (seen.add(value).size !== size) values.push(value);
+      } else if (!values.includes(value)) {
         values.push(value);
+        if (values.length > FEW_LITERAL_VALUES) seen = new Set(values);
       }
     }
     this.expect(']');
@@ -436,13 +443,9 @@ export function annotationName(type: FieldType): string {
     case 'literal':
       // One value is the common case (16,000 of them in a long union): no array to join.
       return type.values.length === 1 ? `Literal[${literalName(type.values[0])}]` : `Literal[${type.values.map(literalName).join(', ')}]`;
-    case 'union': {
-      // Appended member by member (V8 joins the pieces once, when the name is read): no array of 16,000 names.
-      let name = 'Union[';
-      for (let index = 0; index < type.members.length; index += 1)
-        name += index === 0 ? annotationName(type.members[0]) : `, ${annotationName(type.members[index])}`;
-      return `${name}]`;
-    }
+    case 'union':
+      // Joined, not appended: 16,000 appended names stay alive as a rope until it is read, and cost more in garbage collection.
+      return `Union[${type.members.map(annotationName).join(', ')}]`;
     case 'class':
       return type.name;
   }

@@ -94,14 +94,15 @@ export class TypeLexer {
   advance(): void {
     const text = this.text;
     let index = this.end;
-    while (index < text.length && isSignatureSpace(text.charCodeAt(index))) index += 1;
+    // Past the end charCodeAt gives NaN, which is no space.
+    let code = text.charCodeAt(index);
+    while (isSignatureSpace(code)) code = text.charCodeAt(++index);
     this.start = index;
     if (index >= text.length) {
       this.kind = 'end';
       this.end = index;
       return;
     }
-    const code = text.charCodeAt(index);
     const position = this.offset + index;
     if (code === 0x5b || code === 0x5d || code === 0x2c || code === 0x7c) {
       if (code === 0x5b && ++this.#depth > MAX_NESTING_DEPTH) {

@@ -71,6 +71,12 @@ describe('Signature.parse with hostile text', () => {
     );
   });
 
+  it('drops repeated values within one Literal, in short and long value lists', () => {
+    expect(Signature.parse("question -> answer: Literal[1, 1.0, True, 'x', 'x', False, 0]").outputFields[0].annotation).toBe("Literal[1, True, 'x', False, 0]");
+    const long = Signature.parse("question -> answer: Literal['a', 1, 'a', True, '1', 1, -0, 0, None, 'b', 'c', 2, 3, 'a', 4, 5, True, 'd', None, 5]");
+    expect(long.outputFields[0].annotation).toBe("Literal['a', 1, True, '1', 0, None, 'b', 'c', 2, 3, 4, 5, 'd']");
+  });
+
   it('keeps 16,000 distinct union members', () => {
     const members = Array.from({ length: 16_000 }, (_, index) => `Literal[${index}]`);
     const signature = Signature.parse(`question -> answer: ${members.join(' | ')}`);
