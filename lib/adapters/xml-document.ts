@@ -32,6 +32,7 @@ export class XmlBlockPool {
     [TEXT_BLOCK_SIZE, []],
   ]);
   #count = 0;
+  #spareLists: Int32Array | undefined;
 
   /** A zeroed block of `size` integers. */
   take(size: number): Int32Array {
@@ -39,6 +40,22 @@ export class XmlBlockPool {
     if (block === undefined) return new Int32Array(size);
     this.#count -= 1;
     return block.fill(0);
+  }
+
+  /** An array of at least `length` integers, not cleared (a document's lists are written before they are read). */
+  takeLists(length: number): Int32Array {
+    const spare = this.#spareLists;
+    if (spare !== undefined && spare.length >= length) {
+      this.#spareLists = undefined;
+      return spare;
+    }
+    return new Int32Array(length);
+  }
+
+  /** Keeps the larger of the given lists array and the one kept. */
+  giveLists(lists: Int32Array): void {
+    if (lists.length <= MAX_SPARE_BLOCKS * ELEMENT_BLOCK_SIZE && (this.#spareLists === undefined || this.#spareLists.length < lists.length))
+      this.#spareLists = lists;
   }
 
   /** Keeps blocks for reuse, up to a bound (the rest are left to the garbage collector). */
@@ -64,6 +81,9 @@ export class XmlDocument {
   readonly #strings: string[] = [];
   readonly #attributes = new Map<number, ReadonlyMap<string, string>>();
   readonly #pool: XmlBlockPool | undefined;
+  /** Where `newList` carves its arrays from, and how much of it they take. */
+  #lists: Int32Array | undefined;
+  #listsUsed = 0;
   #size = 0;
   #lastTag = '';
   #lastTagId = -1;
@@ -85,6 +105,8 @@ export class XmlDocument {
       pool.give(this.#textBlocks);
       pool.give(this.#tailBlocks);
     }
+    if (pool !== undefined && this.#lists !== undefined) pool.giveLists(this.#lists);
+    this.#lists = undefined;
     this.#blocks.length = 0;
     this.#textBlocks.length = 0;
     this.#tailBlocks.length = 0;
@@ -99,6 +121,34 @@ export class XmlDocument {
   /** The tag, `{uri}local` for a namespaced one (ElementTree's Clark notation). */
   tag(element: number): string {
     return this.#tagNames[this.#field(element, TAG)];
+  }
+
+  /** A number for the element's tag, the same for every element of that tag. */
+  tagId(element: number): number {
+    return this.#field(element, TAG);
+  }
+
+  /** The tag a `tagId` stands for. */
+  tagName(id: number): string {
+    return this.#tagNames[id];
+  }
+
+  /** The `tagId` of a tag, -1 when no element has it. */
+  tagIdOf(tag: string): number {
+    return this.#tagIds.get(tag) ?? -1;
+  }
+
+  /**
+   * An array for `count` element numbers, taken from storage that goes back to the pool with the
+   * document. Lists of different elements' children together hold each element at most once, so
+   * all of them fit in one array of the document's size.
+   */
+  newList(count: number): Int32Array {
+    if (this.#lists === undefined) this.#lists = this.#pool === undefined ? new Int32Array(this.#size) : this.#pool.takeLists(this.#size);
+    const start = this.#listsUsed;
+    if (start + count > this.#lists.length) return new Int32Array(count);
+    this.#listsUsed = start + count;
+    return this.#lists.subarray(start, start + count);
   }
 
   /** The text before the element's first child. */

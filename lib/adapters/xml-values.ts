@@ -166,15 +166,16 @@ export type ElementGroups = ReadonlyMap<string, ElementList>;
 const NO_GROUPS: ElementGroups = new Map();
 const groupsByDocument = new WeakMap<XmlDocument, Map<number, ElementGroups>>();
 
-function groupName(document: XmlDocument, child: number): string {
-  const tag = document.tag(child);
-  return tag === 'entry' ? (document.attributes(child).get('key') ?? tag) : tag;
+/** A child's group: its tag, or for an `<entry>` its `key` attribute. */
+function groupName(document: XmlDocument, child: number, tagId: number, entryId: number): string {
+  return tagId === entryId ? (document.attributes(child).get('key') ?? 'entry') : document.tagName(tagId);
 }
 
 /**
  * Children grouped by tag (an `<entry>` by its `key` attribute), in first-seen order (DSPy's
  * `_group_children`). Counted first, so each group is one array of its final size: a list of
- * 125,000 items is not pushed into a growing array (each growth a fresh copy).
+ * 125,000 items is not pushed into a growing array (each growth a fresh copy). A run of one tag
+ * (a list's items) is followed by tag numbers, with no name looked up per child.
  */
 export function groupChildren(document: XmlDocument, element: number): ElementGroups {
   if (!document.hasChildren(element)) return NO_GROUPS;
@@ -184,36 +185,46 @@ export function groupChildren(document: XmlDocument, element: number): ElementGr
   const cached = cache.get(element);
   if (cached !== undefined) return cached;
   const end = document.end(element);
+  const entryId = document.tagIdOf('entry');
   const counts = new Map<string, number>();
-  // A run of one name (a list's items) needs no Map lookup per element.
-  let lastName = groupName(document, element + 1);
+  let name: string | undefined;
+  let nameId = -1;
   let run = 0;
   for (let child = element + 1; child < end; child = document.end(child)) {
-    const name = groupName(document, child);
-    if (name !== lastName) {
-      counts.set(lastName, (counts.get(lastName) ?? 0) + run);
-      lastName = name;
-      run = 0;
+    const id = document.tagId(child);
+    if (id !== nameId || id === entryId) {
+      const next = groupName(document, child, id, entryId);
+      if (next !== name) {
+        if (name !== undefined) counts.set(name, (counts.get(name) ?? 0) + run);
+        name = next;
+        run = 0;
+      }
+      nameId = id;
     }
     run += 1;
   }
-  counts.set(lastName, (counts.get(lastName) ?? 0) + run);
+  if (name !== undefined) counts.set(name, (counts.get(name) ?? 0) + run);
   const groups = new Map<string, Int32Array>();
   const filled = new Map<string, number>();
-  for (const [name, count] of counts) {
-    groups.set(name, new Int32Array(count));
-    filled.set(name, 0);
+  for (const [group, count] of counts) {
+    groups.set(group, document.newList(count));
+    filled.set(group, 0);
   }
-  let current: string | undefined;
+  name = undefined;
+  nameId = -1;
   let group: Int32Array = new Int32Array(0);
   let at = 0;
   for (let child = element + 1; child < end; child = document.end(child)) {
-    const name = groupName(document, child);
-    if (name !== current) {
-      if (current !== undefined) filled.set(current, at);
-      current = name;
-      group = groups.get(name)!;
-      at = filled.get(name)!;
+    const id = document.tagId(child);
+    if (id !== nameId || id === entryId) {
+      const next = groupName(document, child, id, entryId);
+      if (next !== name) {
+        if (name !== undefined) filled.set(name, at);
+        name = next;
+        group = groups.get(next)!;
+        at = filled.get(next)!;
+      }
+      nameId = id;
     }
     group[at] = child;
     at += 1;

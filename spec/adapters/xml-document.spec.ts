@@ -1,5 +1,6 @@
 import { XMLAdapter } from '../../lib/adapters/xml-adapter';
 import { parseXml, XmlBlockPool } from '../../lib/adapters/xml-tree';
+import { groupChildren } from '../../lib/adapters/xml-values';
 
 describe('XmlDocument', () => {
   it('numbers elements in document order, each subtree ending where its last descendant does', () => {
@@ -69,6 +70,33 @@ describe('XmlDocument', () => {
     expect(new XMLAdapter().parse('question -> answer', `<answer>${'<a/>'.repeat(5_000)}<b/>${'<a/>'.repeat(5_000)}</answer>`).answer).toBe(
       `${'<a />'.repeat(5_000)}<b />${'<a />'.repeat(5_000)}`,
     );
+  });
+
+  it('groups children by tag, an entry by its key, whether runs of a tag or an entry switch between groups', () => {
+    const reply =
+      '<answer><entry key="k">1</entry><k>2</k><k>3</k><entry key="j">4</entry><entry key="k">5</entry><j>6</j><entry>7</entry><entry>8</entry><k>9</k></answer>';
+
+    expect(new XMLAdapter().parse('question -> answer: dict[str, Any]', reply).answer).toEqual({
+      k: ['1', '2', '3', '5', '9'],
+      j: ['4', '6'],
+      entry: ['7', '8'],
+    });
+  });
+
+  it("keeps each element's groups apart in the document's one array of lists, reused from the pool", () => {
+    const pool = new XmlBlockPool();
+    const groupsOf = (text: string): number[][] => {
+      const document = parseXml(text, { pool });
+      const groups = [1, document.end(1)].map((parent) => [...groupChildren(document, parent).get('i')!]);
+      document.release();
+      return groups;
+    };
+
+    expect(groupsOf(`<r><a>${'<i/>'.repeat(3_000)}</a><b>${'<i/>'.repeat(2_000)}</b></r>`)).toEqual([
+      Array.from({ length: 3_000 }, (_, index) => index + 2),
+      Array.from({ length: 2_000 }, (_, index) => index + 3_003),
+    ]);
+    expect(groupsOf('<r><a><i/><x/><i/></a><b><x/><i/></b></r>')).toEqual([[2, 4], [7]]);
   });
 
   describe('storage reused through an XmlBlockPool', () => {
