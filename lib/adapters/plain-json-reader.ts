@@ -115,8 +115,8 @@ export class PlainJsonReader {
   readMember(start: number, depth: number): number {
     if (this.#budget <= 0) return -1;
     this.#limit = start < this.#declinedAt ? this.#declinedAt : this.text.length;
-    this.#at = start;
-    const valueStart = this.member(depth);
+    this.#at = this.keyStart(start);
+    const valueStart = this.#at === -1 ? -1 : this.member(depth);
     const end = this.#at;
     let follows = false;
     if (valueStart !== -1) {
@@ -130,6 +130,19 @@ export class PlainJsonReader {
       return -1;
     }
     return end;
+  }
+
+  /**
+   * Where the lenient reader starts reading a key at `start`: past one `:` and a run of `{`, `*`
+   * or `-` (stray braces, list bullets), which it skips too; -1 before a comment.
+   */
+  private keyStart(start: number): number {
+    let position = start;
+    if (this.code(position) === COLON) position += 1;
+    const first = this.code(position);
+    if (first === 0x23 || first === 0x2f) return -1;
+    for (let code = first; code === OPEN_BRACE || code === 0x2a || code === 0x2d; code = this.code(position)) position += 1;
+    return position;
   }
 
   get memberKey(): string {

@@ -46,6 +46,11 @@ const oddValue = fc.constantFrom(
 );
 const space = fc.constantFrom('', '', ' ', '\n  ', '\t', '\r\n');
 const keyText = fc.oneof(text, fc.constantFrom('__proto__', 'constructor', 'answer', 'a', 'a', '', 'a_1', '_b', '1a'));
+/** What may stand before a key: mostly nothing, now and then a stray brace, bullet, colon or comment. */
+const keyJunk = fc.oneof(
+  { arbitrary: fc.constant(''), weight: 12 },
+  { arbitrary: fc.constantFrom('{', '{{', '* ', '- ', '-', ':', '}', '#', '/', '[', '{ '), weight: 1 },
+);
 /** A text as an LM may quote it: in double quotes (JSON), in single quotes (Python), or bare (keys only). */
 const quoteStyle = fc.constantFrom('double', 'double', 'single', 'bare');
 function quoted(value: string, style: string, bareAllowed: boolean): string {
@@ -69,8 +74,8 @@ const { value: valueText } = fc.letrec<{ value: string; object: string; array: s
     .tuple(
       fc.array(
         fc
-          .tuple(keyText, quoteStyle, space, space, tie('value'), space)
-          .map(([key, style, before, after, value, end]) => `${quoted(key, style, true)}${before}:${after}${value}${end}`),
+          .tuple(keyJunk, keyText, quoteStyle, space, space, tie('value'), space)
+          .map(([junk, key, style, before, after, value, end]) => `${junk}${quoted(key, style, true)}${before}:${after}${value}${end}`),
         { minLength: 1, maxLength: 4 },
       ),
       space,
@@ -121,6 +126,15 @@ describe('PlainJsonReader', () => {
     // The last member is not followed by `,` or `}`: the lenient reader reads it.
     expect(reader.readMember(reply.indexOf('"c"'), 1)).toBe(-1);
     expect(repairJson(reply)).toEqual({ ok: true, value: { a: [1, 'x'], b: true, c: 2 } });
+  });
+
+  it('steps over a stray brace or bullet before a member key, as the lenient reader does', () => {
+    const reply = '{"a": 1, {"b": 2, - "c": 3, #"d": 4}';
+    const reader = new PlainJsonReader(reply);
+    expect(reader.readMember(reply.indexOf('{"b"'), 1)).toBe(reply.indexOf(', -'));
+    expect(reader.memberKey).toBe('b');
+    expect(reader.readMember(reply.indexOf('#'), 1)).toBe(-1);
+    expect(repairJson(reply)).toEqual(repairJson(reply, { plainObjects: false }));
   });
 
   it('keeps a "__proto__" key an own key', () => {
