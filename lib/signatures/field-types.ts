@@ -66,18 +66,21 @@ const COLLECTIONS: Record<string, 'list' | CollectionName> = {
 /** Builds a union, flattening nested unions and dropping duplicates (as Python's typing does). */
 export function unionOf(members: readonly FieldType[]): FieldType {
   // Keyed by structure, so 16,000 members cost linear time (comparing each pair was quadratic).
+  // Indexed loops: until the loop is optimised, for...of allocates a result object per member.
   let count = 0;
-  for (const member of members) count += member.kind === 'union' ? member.members.length : 1;
+  for (let index = 0; index < members.length; index += 1) count += members[index].kind === 'union' ? (members[index] as UnionType).members.length : 1;
   const seen = new UnionMembers(count);
-  for (const member of members) {
+  for (let index = 0; index < members.length; index += 1) {
+    const member = members[index];
     if (member.kind !== 'union') seen.add(member);
-    else for (const inner of member.members) seen.add(inner);
+    else for (let inner = 0; inner < member.members.length; inner += 1) seen.add(member.members[inner]);
   }
   const unique = seen.unique;
   return unique.length === 1 ? unique[0] : Object.freeze({ kind: 'union', members: Object.freeze(unique) });
 }
 
 type LiteralType = Extract<FieldType, { kind: 'literal' }>;
+type UnionType = Extract<FieldType, { kind: 'union' }>;
 
 // A probe run this long means crafted collisions: the table hands over to a Set (V8's seeded hash).
 const MAX_PROBES = 32;
@@ -420,6 +423,27 @@ function collectionName(type: Extract<FieldType, { kind: 'list' }>): string {
 }
 
 /**
+ * The names of union members that are all one-value Literals of plain strings, or all of numbers
+ * (a long union's usual shape), joined through their values: no name string per member. Else undefined.
+ */
+function literalMembersName(members: readonly FieldType[]): string | undefined {
+  if (members.length === 0) return undefined;
+  const values: LiteralValue[] = new Array<LiteralValue>(members.length);
+  for (let index = 0; index < members.length; index += 1) {
+    const member = members[index];
+    if (member.kind !== 'literal' || member.values.length !== 1) return undefined;
+    values[index] = member.values[0];
+  }
+  const kind = typeof values[0];
+  for (let index = 0; index < values.length; index += 1) {
+    const value = values[index];
+    if (typeof value !== kind || (kind === 'string' ? needsRepr(value as string) : kind !== 'number')) return undefined;
+  }
+  // join prints a number as String() does, as literalName does.
+  return kind === 'string' ? `Literal['${values.join("'], Literal['")}']` : `Literal[${values.join('], Literal[')}]`;
+}
+
+/**
  * The type's name as DSPy prints it in prompts (`get_annotation_name`): `list[str]`,
  * `dict[str, int]`, `Literal['a', 'b']`, and `Optional[int]` as `Union[int, NoneType]`.
  */
@@ -445,7 +469,7 @@ export function annotationName(type: FieldType): string {
       return type.values.length === 1 ? `Literal[${literalName(type.values[0])}]` : `Literal[${type.values.map(literalName).join(', ')}]`;
     case 'union':
       // Joined, not appended: 16,000 appended names stay alive as a rope until it is read, and cost more in garbage collection.
-      return `Union[${type.members.map(annotationName).join(', ')}]`;
+      return `Union[${literalMembersName(type.members) ?? type.members.map(annotationName).join(', ')}]`;
     case 'class':
       return type.name;
   }

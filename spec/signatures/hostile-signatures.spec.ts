@@ -77,6 +77,17 @@ describe('Signature.parse with hostile text', () => {
     expect(long.outputFields[0].annotation).toBe("Literal['a', 1, True, '1', 0, None, 'b', 'c', 2, 3, 4, 5, 'd']");
   });
 
+  it.each([
+    ["Literal['a'] | Literal['b c'] | Literal['']", "Union[Literal['a'], Literal['b c'], Literal['']]"],
+    [`Literal['a'] | Literal["it's"] | Literal['b']`, `Union[Literal['a'], Literal["it's"], Literal['b']]`],
+    ['Literal[-0] | Literal[1.5] | Literal[1e3] | Literal[2]', 'Union[Literal[0], Literal[1.5], Literal[1000], Literal[2]]'],
+    ['Literal[True] | Literal[False]', 'Union[Literal[True], Literal[False]]'],
+    ["Literal['a'] | Literal[1]", "Union[Literal['a'], Literal[1]]"],
+    ["Literal['a', 'b'] | Literal['c']", "Union[Literal['a', 'b'], Literal['c']]"],
+  ])('names a union of Literal members %p as %p', (type, annotation) => {
+    expect(Signature.parse(`question -> answer: ${type}`).outputFields[0].annotation).toBe(annotation);
+  });
+
   it('keeps 16,000 distinct union members', () => {
     const members = Array.from({ length: 16_000 }, (_, index) => `Literal[${index}]`);
     const signature = Signature.parse(`question -> answer: ${members.join(' | ')}`);
