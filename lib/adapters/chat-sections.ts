@@ -94,12 +94,14 @@ function markerAt(text: string, from: number): number {
 
 /**
  * Finds the first header line at or after `from` and writes it into `header`: a line whose
- * stripped text starts with `[[ ## name ## ]]`. The marker pattern jumps between candidates, and
- * each character is looked at a bounded number of times, so the search is linear in the text.
+ * stripped text starts with `[[ ## name ## ]]`. Searches jump between candidates, and each
+ * character is looked at a bounded number of times, so the search is linear in the text.
  * `previousName` is the name of the header before, reused when this one repeats it.
  */
 function findHeader(text: string, from: number, header: Header, previousName: string): boolean {
-  for (let at = markerAt(text, from); at !== -1; at = markerAt(text, at + 1)) {
+  // After a rejected candidate, `indexOf`: its call costs less than the pattern's (before the
+  // reader is optimized, a reply of 66,000 unclosed markers took four times as long with the pattern).
+  for (let at = markerAt(text, from); at !== -1; at = text.indexOf(HEADER_START, at + 1)) {
     let lineStart = at;
     while (lineStart > 0 && isPythonSpace(text.charCodeAt(lineStart - 1)) && !isLineBreak(text.charCodeAt(lineStart - 1))) lineStart -= 1;
     if (lineStart > 0 && !isLineBreak(text.charCodeAt(lineStart - 1))) continue;

@@ -41,6 +41,7 @@ describe('ChatSections', () => {
     ['a name broken by a character that is no letter', '[[ ## a\u00a0b ## ]]\nx', []],
     ['a marker followed by no name', '[[ ## -x ## ]]\nx', []],
     ['a marker after text on its line', 'y [[ ## a ## ]]\nx', []],
+    ['a header after markers that are refused', 'y [[ ## a ## ]] [[ ## b ## ]\n[[ ## -c ## ]]\n [[ ## d ## ]]\nx', [['d', 'x']]],
   ])('reads %s as DSPy does', (_, reply, expected) => {
     expect(sectionsOf(reply)).toEqual(expected);
   });
