@@ -40,6 +40,8 @@ const NAME = new RegExp(`[${NAME_START}][${NAME_CHAR}]*(?::[${NAME_START}][${NAM
 // eslint-disable-next-line no-control-regex -- these control characters are exactly what is refused
 const INVALID_CHAR = /[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const PIECES_PER_BATCH = 4_096;
+// Text up to this long is scanned for its end character by character, longer text by `indexOf`.
+const SHORT_TEXT = 16;
 const CHAR_REFERENCE = /^#(?:x([0-9a-fA-F]+)|([0-9]+))$/;
 const WHITESPACE = /[ \t\r\n]/;
 
@@ -147,11 +149,17 @@ class XmlReader {
 
   private readMarkup(): void {
     const text = this.source;
-    while (this.#index < text.length) {
-      const lt = text.indexOf('<', this.#index);
-      const end = lt === -1 ? text.length : lt;
-      if (end > this.#index) this.characterData(this.#index, end);
-      if (lt === -1) break;
+    const length = text.length;
+    while (this.#index < length) {
+      const start = this.#index;
+      // Markup follows markup, or a short text (a list item's): both found without a search call.
+      let lt = start;
+      const scanEnd = Math.min(start + SHORT_TEXT, length);
+      while (lt < scanEnd && text.charCodeAt(lt) !== 60) lt += 1;
+      if (lt === scanEnd && lt < length) lt = text.indexOf('<', lt);
+      const end = lt === -1 ? length : lt;
+      if (end > start) this.characterData(start, end);
+      if (end === length) break;
       this.#index = lt;
       if (!this.plainTag(lt)) this.markup();
     }

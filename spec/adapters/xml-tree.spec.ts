@@ -96,3 +96,32 @@ describe('parseXml reading plain tags in one step', () => {
     expect(outcomeOf(`<r>${content}</r>`)).toEqual(outcomeOf(`<r${DECLARATION}>${content}</r>`, DECLARATION.length));
   });
 });
+
+describe('parseXml finding where text ends', () => {
+  // Texts around the length up to which the reader scans character by character.
+  const texts = fc.stringMatching(/^[a-z >"']{0,40}$/);
+
+  it('keeps every text and tail whole, short or long', () => {
+    assertProperty(
+      fc.property(fc.array(fc.tuple(texts, texts), { minLength: 1, maxLength: 5 }), texts, (pieces, lead) => {
+        const document = parseXml(`<r>${lead}${pieces.map(([text, tail]) => `<a>${text}</a>${tail}`).join('')}</r>`);
+
+        expect([document.text(0), ...pieces.flatMap((_, index) => [document.text(index + 1), document.tail(index + 1)])]).toEqual([lead, ...pieces.flat()]);
+      }),
+      500,
+    );
+  });
+
+  it.each([15, 16, 17])('keeps a text and a tail of %i characters whole', (count) => {
+    const text = 'a'.repeat(count);
+    const document = parseXml(`<r><a>${text}</a>${text}<b/></r>`);
+
+    expect([document.text(1), document.tail(1), document.size]).toEqual([text, text, 3]);
+  });
+
+  it.each([0, 15, 16, 17, 40])('reads %i characters after the document element, where only spaces may stand', (count) => {
+    expect(parseXml(`<r/>${' '.repeat(count)}`).size).toBe(1);
+    expect(syntaxErrorOf(() => parseXml(`<r/>${' '.repeat(count)}x`))).toEqual({ problem: 'junk after document element', index: 4 + count });
+    expect(parseXml('x'.repeat(count), { rootTag: 'r' }).text(0)).toBe('x'.repeat(count));
+  });
+});
