@@ -66,17 +66,21 @@ const COLLECTIONS: Record<string, 'list' | CollectionName> = {
 /** Builds a union, flattening nested unions and dropping duplicates (as Python's typing does). */
 export function unionOf(members: readonly FieldType[]): FieldType {
   // Keyed by structure, so 16,000 members cost linear time (comparing each pair was quadratic).
-  // Indexed loops: until the loop is optimised, for...of allocates a result object per member.
-  let count = 0;
-  for (let index = 0; index < members.length; index += 1) count += members[index].kind === 'union' ? (members[index] as UnionType).members.length : 1;
-  const seen = new UnionMembers(count);
-  for (let index = 0; index < members.length; index += 1) {
-    const member = members[index];
-    if (member.kind !== 'union') seen.add(member);
-    else for (let inner = 0; inner < member.members.length; inner += 1) seen.add(member.members[inner]);
-  }
+  const seen = new UnionMembers(flatMemberCount(members));
+  seen.addAll(members);
   const unique = seen.unique;
   return unique.length === 1 ? unique[0] : Object.freeze({ kind: 'union', members: Object.freeze(unique) });
+}
+
+// The loops over a union's members are functions of their own, with indexed loops: V8 compiles a
+// running loop before the code after it has run, and that code then deoptimised on every parse;
+// for...of allocated a result object per member until optimised.
+
+/** How many members `unionOf(members)` sees once nested unions are flattened. */
+function flatMemberCount(members: readonly FieldType[]): number {
+  let count = 0;
+  for (let index = 0; index < members.length; index += 1) count += members[index].kind === 'union' ? (members[index] as UnionType).members.length : 1;
+  return count;
 }
 
 type LiteralType = Extract<FieldType, { kind: 'literal' }>;
@@ -86,15 +90,15 @@ type UnionType = Extract<FieldType, { kind: 'union' }>;
 const MAX_PROBES = 32;
 const HASH_SEED = (Math.random() * 0x7fffffff) | 0;
 
-/** A hash of a literal value, equal for values a `Set` takes as one (`0` and `-0`, two NaNs). */
+/** A hash of a literal value, equal for values a `Set` takes as one (`0` and `-0`, two NaNs); 30 bits, so V8 keeps it a small integer. */
 function literalHash(value: LiteralValue): number {
   if (typeof value === 'string') {
     let hash = HASH_SEED ^ value.length;
     for (let index = 0; index < value.length; index += 1) hash = Math.imul(hash ^ value.charCodeAt(index), 0x01000193);
-    return hash ^ (hash >>> 15);
+    return (hash ^ (hash >>> 15)) & 0x3fffffff;
   }
-  if (typeof value === 'number') return Math.imul(value | 0, 0x9e3779b1) ^ ((value * 0x10000) | 0);
-  return value === null ? 0x5bd1e995 : value ? 0x1b873593 : 0x2c1b3c6d;
+  if (typeof value === 'number') return (Math.imul(value | 0, 0x9e3779b1) ^ ((value * 0x10000) | 0)) & 0x3fffffff;
+  return value === null ? 0x1bd1e995 : value ? 0x1b873593 : 0x2c1b3c6d;
 }
 
 /**
@@ -116,6 +120,15 @@ class UnionMembers {
     while (size < count * 2) size *= 2;
     this.#slots = new Int32Array(size);
     this.#hashes = new Int32Array(size);
+  }
+
+  /** Adds each member, and each member of a nested union. */
+  addAll(members: readonly FieldType[]): void {
+    for (let index = 0; index < members.length; index += 1) {
+      const member = members[index];
+      if (member.kind !== 'union') this.add(member);
+      else for (let inner = 0; inner < member.members.length; inner += 1) this.add(member.members[inner]);
+    }
   }
 
   add(member: FieldType): void {
@@ -251,17 +264,30 @@ class TypeParser {
   parseUnion(): FieldType {
     const first = this.parsePrimary();
     if (!this.lexer.isPunct('|')) return first;
-    const members = [first];
+    return unionOf(this.parseBarMembers([first]));
+  }
+
+  // Each long loop below sits in a method that only returns after it: V8 compiles a running loop
+  // before the code after it has ever run, and that code then deoptimised on every parse.
+
+  /** The members after `A` in `A | B | ...`, appended to `members`. */
+  private parseBarMembers(members: FieldType[]): FieldType[] {
     while (this.lexer.isPunct('|')) {
       this.lexer.advance();
       members.push(this.parsePrimary());
     }
-    return unionOf(members);
+    return members;
   }
 
   /** `[A, B, ...]`; an ellipsis argument comes back as `undefined` (only `tuple[T, ...]` accepts one). */
   private parseArguments(): (FieldType | undefined)[] {
     this.expect('[');
+    const args = this.parseArgumentList();
+    this.expect(']');
+    return args;
+  }
+
+  private parseArgumentList(): (FieldType | undefined)[] {
     const args: (FieldType | undefined)[] = [];
     do {
       if (args.length > 0) this.lexer.advance();
@@ -272,7 +298,6 @@ class TypeParser {
         args.push(this.parseUnion());
       }
     } while (this.lexer.isPunct(','));
-    this.expect(']');
     return args;
   }
 
@@ -283,8 +308,17 @@ class TypeParser {
       this.expect(']');
       return values;
     }
-    // Python's Literal drops repeated values, keeping the first ('1', 1 and True stay apart, as in Python). A few
-    // values are searched in place (includes() compares as a Set does), more go in a Set.
+    this.parseMoreLiteralValues(values);
+    this.expect(']');
+    return values;
+  }
+
+  /**
+   * The values after the first, appended to `values` unless already there: Python's Literal drops
+   * repeated values, keeping the first ('1', 1 and True stay apart, as in Python). A few values are
+   * searched in place (includes() compares as a Set does), more go in a Set.
+   */
+  private parseMoreLiteralValues(values: LiteralValue[]): void {
     let seen: Set<LiteralValue> | undefined;
     while (this.lexer.isPunct(',')) {
       this.lexer.advance();
@@ -297,8 +331,6 @@ class TypeParser {
         if (values.length > FEW_LITERAL_VALUES) seen = new Set(values);
       }
     }
-    this.expect(']');
-    return values;
   }
 
   private parseLiteralValue(): LiteralValue {
@@ -427,20 +459,39 @@ function collectionName(type: Extract<FieldType, { kind: 'list' }>): string {
  * (a long union's usual shape), joined through their values: no name string per member. Else undefined.
  */
 function literalMembersName(members: readonly FieldType[]): string | undefined {
-  if (members.length === 0) return undefined;
+  const values = members.length === 0 ? undefined : oneValueLiterals(members);
+  if (values === undefined) return undefined;
+  const kind = typeof values[0];
+  if (kind === 'string' ? !allPlainStrings(values) : kind !== 'number' || !allNumbers(values)) return undefined;
+  // join prints a number as String() does, as literalName does.
+  return kind === 'string' ? `Literal['${values.join("'], Literal['")}']` : `Literal[${values.join('], Literal[')}]`;
+}
+
+// Each loop below is a function that only returns after it (see flatMemberCount).
+
+/** Each member's one Literal value, or undefined when a member is not a one-value Literal. */
+function oneValueLiterals(members: readonly FieldType[]): LiteralValue[] | undefined {
   const values: LiteralValue[] = new Array<LiteralValue>(members.length);
   for (let index = 0; index < members.length; index += 1) {
     const member = members[index];
     if (member.kind !== 'literal' || member.values.length !== 1) return undefined;
     values[index] = member.values[0];
   }
-  const kind = typeof values[0];
+  return values;
+}
+
+/** True when every value is a string that repr() quotes as it is. */
+function allPlainStrings(values: readonly LiteralValue[]): boolean {
   for (let index = 0; index < values.length; index += 1) {
     const value = values[index];
-    if (typeof value !== kind || (kind === 'string' ? needsRepr(value as string) : kind !== 'number')) return undefined;
+    if (typeof value !== 'string' || needsRepr(value)) return false;
   }
-  // join prints a number as String() does, as literalName does.
-  return kind === 'string' ? `Literal['${values.join("'], Literal['")}']` : `Literal[${values.join('], Literal[')}]`;
+  return true;
+}
+
+function allNumbers(values: readonly LiteralValue[]): boolean {
+  for (let index = 0; index < values.length; index += 1) if (typeof values[index] !== 'number') return false;
+  return true;
 }
 
 /**
