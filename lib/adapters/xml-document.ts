@@ -19,6 +19,9 @@ const TEXT_BLOCK_SIZE = 1 << BLOCK_BITS;
 // Enough for a 1 MB reply's elements (at least 4 characters each) with text and tails: ~4 MB kept.
 const MAX_SPARE_BLOCKS = 128;
 
+// Text up to this long is scanned for its end character by character, longer text by `indexOf`.
+const SHORT_TEXT = 16;
+
 const NO_ATTRIBUTES: ReadonlyMap<string, string> = new Map();
 
 /**
@@ -266,8 +269,13 @@ export class XmlDocument {
   #decode(code: number): string {
     if (code === 0) return '';
     if (code < 0) return this.#strings[-code - 1];
+    const source = this.#source;
     const start = code - 1;
-    const end = this.#source.indexOf('<', start);
-    return this.#source.slice(start, end === -1 ? this.#source.length : end);
+    // A list item's short text ends within a few characters: found without a search call.
+    const scanEnd = Math.min(start + SHORT_TEXT, source.length);
+    let end = start;
+    while (end < scanEnd && source.charCodeAt(end) !== 60) end += 1;
+    if (end === scanEnd && end < source.length) end = source.indexOf('<', end);
+    return source.slice(start, end === -1 ? source.length : end);
   }
 }
