@@ -338,7 +338,7 @@ class TypeParser {
     let value: LiteralValue;
     const word = lexer.kind === 'name' ? lexer.tokenText() : '';
     if (lexer.kind === 'string') value = lexer.stringValue;
-    else if (lexer.kind === 'number') value = Number(lexer.tokenText());
+    else if (lexer.kind === 'number') value = lexer.numberValue();
     else if (word === 'True' || word === 'False' || word === 'None') value = word === 'None' ? null : word === 'True';
     else throw typeError('Literal[...] takes strings, numbers, True, False or None', lexer.source, lexer.position, "Write Literal['a', 'b'].");
     lexer.advance();

@@ -80,6 +80,21 @@ export class TypeLexer {
     return this.text.slice(this.start, this.end);
   }
 
+  /** The value of the current number token; up to nine digits (a union member's usual value) are read in place, without copying the text. */
+  numberValue(): number {
+    const text = this.text;
+    const negative = text.charCodeAt(this.start) === 0x2d;
+    let index = negative ? this.start + 1 : this.start;
+    if (this.end - index > 9) return Number(this.tokenText());
+    let value = 0;
+    for (; index < this.end; index += 1) {
+      const code = text.charCodeAt(index);
+      if (code < 0x30 || code > 0x39) return Number(this.tokenText());
+      value = value * 10 + (code - 0x30);
+    }
+    return negative ? -value : value;
+  }
+
   /** The value of the current string token. */
   get stringValue(): string {
     return this.#stringValue;

@@ -88,6 +88,13 @@ describe('Signature.parse with hostile text', () => {
     expect(Signature.parse(`question -> answer: ${type}`).outputFields[0].annotation).toBe(annotation);
   });
 
+  it('reads Literal numbers as Python does, short digit runs included', () => {
+    const type = Signature.parse('question -> answer: Literal[-0, 007, 123456789, 1234567890, -999999999, -1234567890, 1.5, -2.5e3, 0.0]').outputFields[0].type;
+    const values = type.kind === 'literal' ? type.values : [];
+    expect(values).toEqual([-0, 7, 123456789, 1234567890, -999999999, -1234567890, 1.5, -2500]);
+    expect(Object.is(values[0], -0)).toBe(true);
+  });
+
   it('keeps 16,000 distinct union members', () => {
     const members = Array.from({ length: 16_000 }, (_, index) => `Literal[${index}]`);
     const signature = Signature.parse(`question -> answer: ${members.join(' | ')}`);
