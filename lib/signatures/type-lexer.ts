@@ -109,9 +109,9 @@ export class TypeLexer {
   advance(): void {
     const text = this.text;
     let index = this.end;
-    // Past the end charCodeAt gives NaN, which is no space.
-    let code = text.charCodeAt(index);
-    while (isSignatureSpace(code)) code = text.charCodeAt(++index);
+    // -1 past the end: reading there (NaN) deoptimised the compiled lexer at the end of every type.
+    let code = index < text.length ? text.charCodeAt(index) : -1;
+    while (isSignatureSpace(code)) code = ++index < text.length ? text.charCodeAt(index) : -1;
     this.start = index;
     if (index >= text.length) {
       this.kind = 'end';
@@ -177,18 +177,20 @@ for (let code = 0; code < 128; code += 1) {
  * pattern `[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*` matches, read without a regex call per name.
  */
 function nameEnd(text: string, start: number): number {
+  // Past the end reads as 0, which no name holds (a read there deoptimised the compiled lexer).
+  const codeAt = (index: number): number => (index < text.length ? text.charCodeAt(index) : 0);
   let index = start;
-  let code = text.charCodeAt(index);
+  let code = codeAt(index);
   // Each round reads one part: a character that starts a name, then the name's other characters.
   while (code < 128 && NAME_CHAR[code] === 2) {
     index += 1;
-    code = text.charCodeAt(index);
+    code = codeAt(index);
     while (code < 128 && NAME_CHAR[code] !== 0) {
       index += 1;
-      code = text.charCodeAt(index);
+      code = codeAt(index);
     }
     if (code !== 0x2e) break;
-    const next = text.charCodeAt(index + 1);
+    const next = codeAt(index + 1);
     if (!(next < 128 && NAME_CHAR[next] === 2)) break;
     index += 1;
     code = next;
