@@ -1,5 +1,6 @@
 import { MAX_NESTING_DEPTH } from '../util/nesting-depth';
 import { isPythonSpace } from '../util/python-text';
+import { RecentTexts } from './recent-texts';
 import { PythonNumberText, pythonFloatText, pythonIntText } from '../util/python-number-text';
 
 /**
@@ -30,9 +31,6 @@ const LEFT_QUOTE = 0x201c;
 const RIGHT_QUOTE = 0x201d;
 /** Longer number texts are left to the lenient reader (Python keeps over 4,300 digits as text). */
 const MAX_NUMBER_LENGTH = 32;
-/** Keys up to this length are shared when repeated, one remembered per slot (`key`). */
-const RECENT_KEY_MAX = 64;
-const RECENT_KEY_SLOTS = 16;
 
 /** What `read` returns when the text is not plain JSON: a value no reading produces. */
 const DECLINED: unique symbol = Symbol('declined');
@@ -81,7 +79,7 @@ export class PlainJsonReader {
   #budget: number;
   /** Where the last declined attempt stopped: an attempt that starts before it would stop there too. */
   #declinedAt = -1;
-  readonly #recentKeys: (string | undefined)[] = [];
+  readonly #recentKeys: RecentTexts;
   #memberKey = '';
   #memberValue: unknown;
 
@@ -91,6 +89,7 @@ export class PlainJsonReader {
     private readonly numberText = false,
   ) {
     this.#budget = 2 * text.length;
+    this.#recentKeys = new RecentTexts(text);
   }
 
   /** The object whose `{` is at `start`, nested `depth` deep (1 at the top), or undefined when it is not plain JSON. */
@@ -301,18 +300,7 @@ export class PlainJsonReader {
     const start = quoted ? this.#at + 1 : this.#at;
     const end = quoted ? this.stringEnd(start, open) : this.bareKeyEnd(start);
     if (end === -1) return DECLINED;
-    const length = end - start;
-    if (length > RECENT_KEY_MAX) return this.text.slice(start, end);
-    const slot = length % RECENT_KEY_SLOTS;
-    const recent = this.#recentKeys[slot];
-    if (recent !== undefined && recent.length === length) {
-      let same = 0;
-      while (same < length && recent.charCodeAt(same) === this.text.charCodeAt(start + same)) same += 1;
-      if (same === length) return recent;
-    }
-    const key = this.text.slice(start, end);
-    this.#recentKeys[slot] = key;
-    return key;
+    return this.#recentKeys.between(start, end);
   }
 
   private word<T>(word: string, value: T): T | typeof DECLINED {

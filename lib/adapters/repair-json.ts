@@ -2,6 +2,7 @@ import { isPythonSpace } from '../util/python-text';
 import { MAX_NESTING_DEPTH } from '../util/nesting-depth';
 import { mayBeStrictJson } from './strict-json-check';
 import { PlainJsonReader } from './plain-json-reader';
+import { RECENT_TEXT_MAX, RecentTexts } from './recent-texts';
 import { PythonNumberText, pythonFloatText, pythonIntText } from '../util/python-number-text';
 
 /**
@@ -149,10 +150,6 @@ function isWordStart(code: number): boolean {
   return lower === 0x74 || lower === 0x66 || lower === 0x6e;
 }
 
-/** Texts up to this length are shared when repeated (`textBetween`), one remembered per slot. */
-const RECENT_TEXT_MAX = 64;
-const RECENT_TEXT_SLOTS = 16;
-
 /** A character json_repair drops from the end of a number: `-`, `e`, `E`, `/`, `,`. */
 function isNumberTail(code: number): boolean {
   return code === 0x2d || code === 0x65 || code === 0x45 || code === 0x2f || code === 0x2c;
@@ -182,7 +179,7 @@ class RepairReader {
   /** Cached look-ahead: the next position of a delimiter from some start, so repeated look-aheads stay linear. */
   readonly #nextCache: ({ from: number; at: number } | undefined)[] = [undefined, undefined, undefined, undefined];
   #bracketCache: { code: number; from: number; end: number; count: number } | undefined;
-  readonly #recentTexts: (string | undefined)[] = [];
+  readonly #recentTexts: RecentTexts;
   /** Where the latest top-level value started. */
   #topStart = 0;
   /** After `readAll`: where the text of its value starts. */
@@ -192,26 +189,13 @@ class RepairReader {
     private readonly text: string,
     private readonly numberText: boolean,
     private readonly plain: PlainJsonReader | undefined,
-  ) {}
+  ) {
+    this.#recentTexts = new RecentTexts(text);
+  }
 
-  /**
-   * The text from `start` to `end`; a short text equal to a recent one is that same string, so a
-   * reply repeating a key or an item allocates (and the engine hashes, for keys) one string.
-   */
+  /** The text from `start` to `end`, shared with a recent equal short text (`RecentTexts`). */
   private textBetween(start: number, end: number): string {
-    const length = end - start;
-    if (length > RECENT_TEXT_MAX) return this.text.slice(start, end);
-    const slot = length % RECENT_TEXT_SLOTS;
-    const recent = this.#recentTexts[slot];
-    if (recent !== undefined && recent.length === length) {
-      // Compared in place: a short text costs less than a native call.
-      let same = 0;
-      while (same < length && recent.charCodeAt(same) === this.text.charCodeAt(start + same)) same += 1;
-      if (same === length) return recent;
-    }
-    const text = this.text.slice(start, end);
-    this.#recentTexts[slot] = text;
-    return text;
+    return this.#recentTexts.between(start, end);
   }
 
   private get current(): Context | undefined {
