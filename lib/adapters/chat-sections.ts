@@ -1,4 +1,5 @@
 import { isLineBreak, isPythonSpace, normalizeLineBreaks, pythonStrip } from '../util/python-text';
+import { isAsciiWordCode } from '../util/ascii-word';
 
 const HEADER_START = '[[ ## ';
 const HEADER_END = ' ## ]]';
@@ -43,8 +44,7 @@ function fieldNameEnd(text: string, start: number): number {
   let index = start;
   for (; index < text.length; index += 1) {
     const code = text.charCodeAt(index);
-    const lower = code | 0x20;
-    if ((lower >= 0x61 && lower <= 0x7a) || (code >= 0x30 && code <= 0x39) || code === 0x5f) continue;
+    if (isAsciiWordCode(code)) continue;
     if (code < 0x80) return index;
     FIELD_NAME.lastIndex = index;
     return FIELD_NAME.test(text) ? FIELD_NAME.lastIndex : index;
@@ -67,8 +67,7 @@ function nameAt(text: string, start: number, end: number, previousName: string):
 /** True when `[[ ## ` and a possible name's first character stand at `index` (compared in place). */
 function markerStandsAt(text: string, index: number): boolean {
   const nameCode = text.charCodeAt(index + 6);
-  const lower = nameCode | 0x20;
-  const nameStart = (lower >= 0x61 && lower <= 0x7a) || (nameCode >= 0x30 && nameCode <= 0x39) || nameCode === 0x5f || nameCode >= 0x80;
+  const nameStart = isAsciiWordCode(nameCode) || nameCode >= 0x80;
   return (
     nameStart &&
     text.charCodeAt(index) === 0x5b &&

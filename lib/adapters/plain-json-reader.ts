@@ -1,6 +1,9 @@
 import { MAX_NESTING_DEPTH } from '../util/nesting-depth';
 import { isPythonSpace } from '../util/python-text';
 import { RecentTexts } from './recent-texts';
+import { isAsciiWordCode } from '../util/ascii-word';
+import { assignOwnKey } from '../util/own-property';
+import { isJsonSpace } from './strict-json-check';
 import { PythonNumberText, pythonFloatText, pythonIntText } from '../util/python-number-text';
 
 /**
@@ -32,12 +35,8 @@ const RIGHT_QUOTE = 0x201d;
 /** Longer number texts are left to the lenient reader (Python keeps over 4,300 digits as text). */
 const MAX_NUMBER_LENGTH = 32;
 
-/** What `read` returns when the text is not plain JSON: a value no reading produces. */
+/** What the reading methods return when the text is not plain JSON: a value no reading produces. */
 const DECLINED: unique symbol = Symbol('declined');
-
-function isJsonSpace(code: number): boolean {
-  return code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09;
-}
 
 function isDigit(code: number): boolean {
   return code >= 0x30 && code <= 0x39;
@@ -54,11 +53,6 @@ function isSpaceOrQuote(code: number): boolean {
 /** `{`, `}`, `[`, `]`, `:` or `,`. */
 function isStructural(code: number): boolean {
   return code === OPEN_BRACE || code === CLOSE_BRACE || code === OPEN_BRACKET || code === CLOSE_BRACKET || code === COLON || code === COMMA;
-}
-
-function isKeyCharacter(code: number): boolean {
-  const lower = code | 0x20;
-  return (lower >= 0x61 && lower <= 0x7a) || isDigit(code) || code === 0x5f;
 }
 
 /** A plain object read at a `{`: the object and the position after its `}`. */
@@ -94,16 +88,11 @@ export class PlainJsonReader {
 
   /** The object whose `{` is at `start`, nested `depth` deep (1 at the top), or undefined when it is not plain JSON. */
   readObject(start: number, depth: number): PlainObject | undefined {
-    if (this.#budget <= 0) return undefined;
-    this.#limit = start < this.#declinedAt ? this.#declinedAt : this.text.length;
+    if (!this.begin(start)) return undefined;
     this.#at = start + 1;
     const object = this.object(depth);
-    this.#budget -= this.#at - start;
-    if (object === DECLINED) {
-      this.#declinedAt = this.#at;
-      return undefined;
-    }
-    return { object, end: this.#at };
+    this.finish(start, object !== DECLINED);
+    return object === DECLINED ? undefined : { object, end: this.#at };
   }
 
   /**
@@ -112,8 +101,7 @@ export class PlainJsonReader {
    * `memberValue`; -1 when the member is not plain or not followed by `,` or `}`.
    */
   readMember(start: number, depth: number): number {
-    if (this.#budget <= 0) return -1;
-    this.#limit = start < this.#declinedAt ? this.#declinedAt : this.text.length;
+    if (!this.begin(start)) return -1;
     this.#at = this.keyStart(start);
     const valueStart = this.#at === -1 ? -1 : this.member(depth);
     const end = this.#at;
@@ -123,12 +111,21 @@ export class PlainJsonReader {
       this.#at += 1;
       follows = after === CLOSE_BRACE || (after === COMMA && this.singleQuoteCloses(valueStart));
     }
+    this.finish(start, follows);
+    return follows ? end : -1;
+  }
+
+  /** Starts an attempt at `start`: false when declined attempts have spent the budget. */
+  private begin(start: number): boolean {
+    if (this.#budget <= 0) return false;
+    this.#limit = start < this.#declinedAt ? this.#declinedAt : this.text.length;
+    return true;
+  }
+
+  /** Ends the attempt begun at `start`: its scan is charged to the budget, and a declined one notes where it stopped. */
+  private finish(start: number, read: boolean): void {
     this.#budget -= this.#at - start;
-    if (!follows) {
-      this.#declinedAt = this.#at;
-      return -1;
-    }
-    return end;
+    if (!read) this.#declinedAt = this.#at;
   }
 
   /**
@@ -169,10 +166,7 @@ export class PlainJsonReader {
       const valueStart = this.member(depth);
       const key = this.#memberKey;
       if (valueStart === -1 || Object.hasOwn(object, key)) return DECLINED;
-      const value = this.#memberValue;
-      // defineProperty keeps a "__proto__" key an own property, as JSON.parse does.
-      if (key === '__proto__') Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
-      else object[key] = value;
+      assignOwnKey(object, key, this.#memberValue);
       const after = this.skipSpace();
       this.#at += 1;
       if (after === CLOSE_BRACE) return object;
@@ -281,7 +275,7 @@ export class PlainJsonReader {
   /** A bare key, `answer: 1`: ASCII letters, digits and `_`, starting with a letter; -1 when none. */
   private bareKeyEnd(start: number): number {
     let position = start;
-    while (position < this.#limit && isKeyCharacter(this.text.charCodeAt(position))) position += 1;
+    while (position < this.#limit && isAsciiWordCode(this.text.charCodeAt(position))) position += 1;
     // The lenient reader skips a leading `_` or digit-less junk before a bare key: those are its to read.
     const first = this.text.charCodeAt(start) | 0x20;
     if (position === start || first < 0x61 || first > 0x7a) return -1;

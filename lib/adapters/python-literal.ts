@@ -1,4 +1,5 @@
 import { MAX_NESTING_DEPTH } from '../util/nesting-depth';
+import { isAsciiWordCode } from '../util/ascii-word';
 import { ItemBlocks } from './item-blocks';
 
 /**
@@ -183,8 +184,7 @@ class LiteralReader {
       index += 1;
       code = codeAt(text, index);
     } while (code >= 0x30 && code <= 0x39 && index - start < EXACT_DIGITS);
-    const lower = code | 0x20;
-    if ((code >= 0x30 && code <= 0x39) || (lower >= 0x61 && lower <= 0x7a) || code === 0x5f || code === DOT || code > 0x7f) return -1;
+    if (isAsciiWordCode(code) || code === DOT || code > 0x7f) return -1;
     this.#index = index;
     return value;
   }
@@ -324,8 +324,7 @@ class LiteralReader {
   /** A letter, digit or `_` right after a number (`1j`, `1abc`) is not a literal dspex reads. */
   private refuseAfterNumber(): void {
     const code = codeAt(this.text, this.#index);
-    const isWord = (code >= 0x30 && code <= 0x39) || ((code | 0x20) >= 0x61 && (code | 0x20) <= 0x7a) || code === 0x5f || code === 0x2e;
-    if (isWord || code > 0x7f) throw new NotLiteral();
+    if (isAsciiWordCode(code) || code === DOT || code > 0x7f) throw new NotLiteral();
   }
 
   /** One or more adjacent string literals, joined (`'a' 'b'` is `'ab'`). */

@@ -1,4 +1,6 @@
 import { isPythonSpace } from '../util/python-text';
+import { isAsciiWordCode } from '../util/ascii-word';
+import { assignOwnKey } from '../util/own-property';
 import { MAX_NESTING_DEPTH } from '../util/nesting-depth';
 import { mayBeStrictJson } from './strict-json-check';
 import { PlainJsonReader } from './plain-json-reader';
@@ -157,12 +159,6 @@ function isNumberTail(code: number): boolean {
 
 /** Items per chunk while an array is read (a chunk stays a small, ordinary heap object). */
 const ARRAY_CHUNK = 8192;
-
-function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  // defineProperty keeps a "__proto__" key an own property, as JSON.parse does (and is slow, so only there).
-  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-  else target[key] = value;
-}
 
 // One way to split the digits (no backtracking on a long run).
 const NUMBER_TEXT_FLOAT = /^-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/;
@@ -389,9 +385,10 @@ class RepairReader {
     while (plain === undefined && this.#index < this.text.length && this.code() !== 0x7d) {
       this.skipSpace();
       // A plain member of an object that needs repair elsewhere is read plainly too.
-      const plainEnd = this.plain?.readMember(this.#index, depth) ?? -1;
-      if (plainEnd !== -1) {
-        setOwn(object, this.plain!.memberKey, this.plain!.memberValue);
+      const reader = this.plain;
+      const plainEnd = reader === undefined ? -1 : reader.readMember(this.#index, depth);
+      if (reader !== undefined && plainEnd !== -1) {
+        assignOwnKey(object, reader.memberKey, reader.memberValue);
         this.#index = plainEnd;
       } else {
         if (this.code() === 0x3a) this.#index += 1;
@@ -400,7 +397,7 @@ class RepairReader {
         if (this.#index >= this.text.length || this.code() === 0x7d) continue;
         // json_repair steps over the character after a key whether or not it is the missing `:`.
         this.#index += 1;
-        setOwn(object, key, this.readMemberValue(depth));
+        assignOwnKey(object, key, this.readMemberValue(depth));
       }
       members = true;
       const after = this.code();
@@ -425,7 +422,7 @@ class RepairReader {
       const next = this.nonSpaceFrom(afterBrace + 1);
       if (next < this.text.length && isDelimiter(this.text.charCodeAt(next))) {
         this.#index = next;
-        for (const [key, value] of Object.entries(this.readObject(depth))) setOwn(object, key, value);
+        for (const [key, value] of Object.entries(this.readObject(depth))) assignOwnKey(object, key, value);
       }
     }
     return object;
@@ -790,7 +787,7 @@ class RepairReader {
     let end = start;
     for (; end < this.text.length; end += 1) {
       const code = this.text.charCodeAt(end);
-      if (!(code < 128 ? isAsciiAlphanumeric(code) || code === 0x5f : isAlphanumeric(this.text[end]))) break;
+      if (!(code < 128 ? isAsciiWordCode(code) : isAlphanumeric(this.text[end]))) break;
     }
     return end > start && this.codeAt(this.nonSpaceFrom(end)) === 0x3a;
   }

@@ -7,7 +7,8 @@ const BACKSLASH = 0x5c;
 const JSON_OUTSIDE_STRINGS = new Uint8Array(128);
 for (const char of ' \t\n\r{}[],:0123456789-+.eEtrufalsn') JSON_OUTSIDE_STRINGS[char.charCodeAt(0)] = 1;
 
-function isJsonSpace(code: number): boolean {
+/** JSON's whitespace: space, tab, line feed, carriage return. */
+export function isJsonSpace(code: number): boolean {
   return code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09;
 }
 

@@ -1,5 +1,5 @@
 import { isPlainObject } from '../util/is-plain-object';
-import { setOwnProperty } from '../util/own-property';
+import { assignOwnKey, setOwnProperty } from '../util/own-property';
 import { isModule } from './module-brand';
 import { INTERNALS, internalsOf, type ModuleInternals } from './module-internals';
 import { notifyModuleStateChange } from './module-class';
@@ -38,8 +38,7 @@ export function deepCopyModule<T extends object>(module: T, copies = new Map<obj
   for (const key of Object.keys(module)) {
     const value = deepCopyValue((module as Record<string, unknown>)[key], copies);
     // Assignment, so accessors a Module class installs still run; only "__proto__" must not reach the prototype setter.
-    if (key === '__proto__') setOwnProperty(copy, key, value);
-    else (copy as Record<string, unknown>)[key] = value;
+    assignOwnKey(copy, key, value);
   }
   return copy;
 }

@@ -6,3 +6,12 @@
 export function setOwnProperty(target: object, key: string, value: unknown): void {
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
+
+/**
+ * `target[key] = value` (plain assignment: fast, and it runs setters a class installs), except a
+ * `"__proto__"` key, which becomes an own property (`setOwnProperty`) instead of a prototype.
+ */
+export function assignOwnKey(target: object, key: string, value: unknown): void {
+  if (key === '__proto__') setOwnProperty(target, key, value);
+  else (target as Record<string, unknown>)[key] = value;
+}
